@@ -1,0 +1,151 @@
+"""The data model shared by importers, scale scoring and analyses.
+
+``RawData`` is a file as read (codes, labels, user-missing declarations);
+``Dataset`` is what analyses see: missing codes set to NaN, reverse keys
+applied, scale scores appended, exclusions dropped, labels resolved in one
+language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import UserError
+from core.types import Note
+
+# A label is a plain string (from a data file) or {"en": …, "zh": …} (codebooks).
+Label = Any
+
+
+def pick(label: Label, lang: str) -> str | None:
+    """The text of ``label`` in ``lang`` (falls back to any language)."""
+    if label is None:
+        return None
+    if isinstance(label, dict):
+        return label.get(lang) or label.get("en") or next(iter(label.values()), None)
+    return str(label)
+
+
+@dataclass
+class VariableMeta:
+    """What a data file or codebook says about one column."""
+
+    name: str
+    label: Label = None                                   # variable label
+    value_labels: dict = field(default_factory=dict)      # code -> Label
+    missing_values: list = field(default_factory=list)    # user-missing codes
+    missing_ranges: list = field(default_factory=list)    # [(lo, hi)]
+    measure: str | None = None                            # nominal / ordinal / scale
+
+
+@dataclass
+class RawData:
+    """A data file as read: raw values (codes, not labels) plus metadata.
+
+    ``source`` records how it was read: name, format, encoding, delimiter,
+    sheet, sheets, fingerprint (sha256 of the bytes).  ``warnings`` are
+    non-fatal remarks for the user (e.g. renamed duplicate columns).
+    """
+
+    frame: pd.DataFrame
+    meta: dict[str, VariableMeta]
+    source: dict = field(default_factory=dict)
+    warnings: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    """The analysis-ready table and what is known about its variables.
+
+    ``frame`` has one row per retained respondent (index = original row
+    number, 1-based), missing codes as NaN and one column per scale score.
+    ``scales`` maps scale name to its definition (recipe form).
+    """
+
+    frame: pd.DataFrame
+    meta: dict[str, VariableMeta]
+    scales: dict[str, dict] = field(default_factory=dict)
+    lang: str = "en"
+    excluded: dict[str, int] = field(default_factory=dict)  # reason -> rows
+
+    # ---- names and labels -------------------------------------------------
+    @property
+    def variables(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def has(self, name: str) -> bool:
+        return name in self.frame.columns
+
+    def require(self, name: str) -> None:
+        if not isinstance(name, str) or name not in self.frame.columns:
+            raise UserError("error.unknown_variable", name=str(name))
+
+    def label(self, name: str) -> str:
+        """Variable label in the dataset's language, else its name."""
+        if name in self.scales:
+            return pick(self.scales[name].get("label"), self.lang) or name
+        m = self.meta.get(name)
+        return (pick(m.label, self.lang) if m else None) or name
+
+    def value_labels(self, name: str) -> dict:
+        m = self.meta.get(name)
+        if not m:
+            return {}
+        return {k: pick(v, self.lang) for k, v in m.value_labels.items()}
+
+    # ---- typed access -----------------------------------------------------
+    def is_numeric(self, name: str) -> bool:
+        return pd.api.types.is_numeric_dtype(self.frame[name])
+
+    def numeric(self, name: str) -> np.ndarray:
+        """The column as float64 (NaN = missing); text gives a UserError."""
+        self.require(name)
+        col = self.frame[name]
+        if not pd.api.types.is_numeric_dtype(col):
+            raise UserError("error.not_numeric", name=name)
+        return col.to_numpy(dtype="float64", na_value=np.nan)
+
+    def levels(self, name: str) -> tuple[list, list[str]]:
+        """Observed levels of a grouping variable, in order, with labels.
+
+        Order: the value-label order for labelled codes (codes sorted), then
+        any unlabelled observed values sorted.  Returns ``(codes, labels)``.
+        """
+        self.require(name)
+        col = self.frame[name].dropna()
+        observed = pd.unique(col)
+        vl = self.value_labels(name)
+        try:
+            ordered = sorted(observed)
+        except TypeError:
+            ordered = sorted(observed, key=str)
+        labels = [vl.get(v, _code_text(v)) if vl else _code_text(v) for v in ordered]
+        return list(ordered), labels
+
+    def group_codes(self, name: str) -> tuple[np.ndarray, list[str], list]:
+        """Integer group index per row (-1 = missing), level labels, codes."""
+        codes, labels = self.levels(name)
+        col = self.frame[name]
+        idx = pd.Categorical(col, categories=codes).codes.astype(np.int64)
+        return idx, labels, codes
+
+    def resolve_level(self, name: str, level) -> Any:
+        """A level given by code or by label (as in recipes) → its code."""
+        codes, labels = self.levels(name)
+        for c, lab in zip(codes, labels):
+            if level == c or str(level) == _code_text(c) or str(level) == lab:
+                return c
+        raise UserError("error.unknown_level", name=name, level=str(level))
+
+    def level_label(self, name: str, code) -> str:
+        vl = self.value_labels(name)
+        return vl.get(code, _code_text(code))
+
+
+def _code_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

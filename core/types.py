@@ -1,0 +1,143 @@
+"""The declarations every analysis is made of.
+
+An analysis is one :class:`AnalysisSpec`: typed :class:`Option` s (stable
+codes; ``fit=False`` marks display-only options that never trigger a refit),
+a pure ``run(dataset, options) -> Result`` and the tables it promises
+(:class:`TableSpec` with documented :class:`Column` s).  Charts and
+interpretation text are made *from* the result's tables.
+
+Numbers in a :class:`Result` are raw floats; rounding, p formatting, stars and
+language happen only at the edge (``core.format``, pages, exporters).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+# What an option holds.  Pages map kinds to widgets (pages/_ui/forms.py);
+# core.registry validates recipe values against them.
+OPTION_KINDS = (
+    "variable",   # one column or scale name
+    "variables",  # list of column/scale names
+    "choice",     # one of ``choices`` (stable codes)
+    "choices",    # a list drawn from ``choices``
+    "int",
+    "float",
+    "bool",
+    "text",
+    "map",        # {variable: value}, e.g. categorical reference levels
+    "blocks",     # list of lists of variable names (hierarchical regression)
+    "json",       # free structure validated by the analysis itself
+)
+
+# Which variables a variable option offers.
+ROLES = ("any", "numeric", "categorical", "scale", "item")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One analysis option, as it appears in a recipe."""
+
+    name: str
+    kind: str
+    default: Any = None
+    required: bool = False
+    choices: tuple = ()
+    fit: bool = True          # False: display only, the fit is reused
+    role: str = "any"         # for variable/variables: what to offer
+    min: float | None = None
+    max: float | None = None
+    nullable: bool = False    # None is an allowed value
+    doc: str = ""             # English one-liner for docs/recipes.md
+
+    def __post_init__(self):
+        if self.kind not in OPTION_KINDS:
+            raise ValueError(f"option {self.name}: unknown kind {self.kind!r}")
+        if self.role not in ROLES:
+            raise ValueError(f"option {self.name}: unknown role {self.role!r}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A documented column of a result table.
+
+    ``kind`` tells renderers how to format it: ``num`` (estimate), ``int``
+    (count, df), ``p`` (p value), ``pct`` (percent), ``text``.
+    """
+
+    name: str
+    kind: str = "num"
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    doc: str = ""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A translated remark attached to a result (catalogue key + arguments)."""
+
+    key: str
+    kwargs: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        from core.i18n import t
+
+        return t(self.key, lang, **self.kwargs)
+
+
+@dataclass
+class Result:
+    """What an analysis returns: named tidy tables plus notes.
+
+    ``n_used`` is the number of rows the analysis used (listwise within the
+    analysis); ``notes`` say how many rows were dropped and why, which
+    conventions were applied, and any cell that could not be computed.
+    ``meta`` holds small structured facts renderers need (e.g. the seed).
+    """
+
+    type: str
+    n_used: int
+    tables: dict[str, pd.DataFrame]
+    notes: list[Note] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """An analysis, declared once for pages, recipes, exports and tests."""
+
+    type: str                  # recipe "type", e.g. "describe"
+    group: str                 # page area, e.g. "describe", "differences"
+    options: tuple[Option, ...]
+    tables: tuple[TableSpec, ...]
+    run: Callable[..., Result]                 # (dataset, options) -> Result
+    charts: Callable[..., list] | None = None  # (result, dataset, lang) -> [(name, altair chart)]
+    interpret: Callable[..., list[str]] | None = None  # (result, dataset, lang) -> paragraphs
+    doc: str = ""              # English description for docs/recipes.md
+
+    def option(self, name: str) -> Option:
+        for o in self.options:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+    def table(self, name: str) -> TableSpec:
+        for tb in self.tables:
+            if tb.name == name:
+                return tb
+        raise KeyError(name)
+
+    @property
+    def fit_options(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.options if o.fit)
