@@ -1,0 +1,47 @@
+"""Pressure Explorer — the frame and router.
+
+Page config, the language switch, the dataset badge, recipe download, and
+st.navigation over the page scripts in pages/.  All computation is in core/.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from core import recipe as recipes
+from pages._ui import state
+from pages._ui.render import md_escape
+
+ROOT = Path(__file__).parent
+# (script, title key, icon): pages appear in this order when their script exists.
+PAGES = [
+    ("pages/data.py", "nav.data", ":material/upload_file:"),
+    ("pages/variables.py", "nav.variables", ":material/tune:"),
+    ("pages/describe.py", "nav.describe", ":material/table_chart:"),
+    ("pages/measurement.py", "nav.measurement", ":material/fact_check:"),
+    ("pages/differences.py", "nav.differences", ":material/compare_arrows:"),
+    ("pages/regression.py", "nav.regression", ":material/trending_up:"),
+    ("pages/process.py", "nav.process", ":material/account_tree:"),
+    ("pages/report.py", "nav.report", ":material/description:"),
+]
+
+st.set_page_config(page_title="Pressure Explorer", page_icon=":material/analytics:", layout="wide")
+state.ensure_loaded()
+
+with st.sidebar:
+    st.radio(state.t("app.language"), ["en", "zh"], key="lang", horizontal=True,
+             format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+    raw = state.raw()
+    src = raw.source
+    badge = state.t("app.badge", name=md_escape(src.get("name", "")), rows=len(raw.frame), cols=raw.frame.shape[1])
+    if src.get("synthetic"):
+        badge += "  \n" + state.t("app.synthetic")
+    st.caption(badge)
+    st.download_button(state.t("app.download_recipe"), recipes.to_json(state.recipe()),
+                       file_name="pressure-explorer-recipe.json", mime="application/json",
+                       icon=":material/download:", width="stretch")
+
+nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
+                     for path, key, icon in PAGES if (ROOT / path).exists()])
+nav.run()

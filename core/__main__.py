@@ -1,0 +1,87 @@
+"""The headless recipe runner.
+
+    python -m core run RECIPE.json --data DATAFILE --out RESULTS.json [--lang zh]
+
+Runs every analysis of a recipe on a data file without a browser.  Exit 0 on
+success; on a bad recipe or bad data, exit 2 with one clear line on stderr
+(never a traceback).  Exporters add their own flags through
+``core.report.cli_exports`` when present.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core import recipe as recipes
+from core.data import io
+from core.errors import UserError
+from core.i18n import t
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core", description="Pressure Explorer recipe runner")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run every analysis of a recipe on a data file")
+    r.add_argument("recipe", help="recipe JSON file")
+    r.add_argument("--data", help="data file (overrides the recipe's data.path)")
+    r.add_argument("--out", help="results JSON file (default: standard output)")
+    r.add_argument("--lang", choices=("en", "zh"), default="en", help="language of labels and notes")
+    for flag, help_ in (("--docx", "also write a Word report"), ("--xlsx", "also write an Excel workbook"),
+                        ("--html", "also write a self-contained HTML report")):
+        r.add_argument(flag, help=help_)
+    return p
+
+
+def run(args) -> dict:
+    recipe_path = Path(args.recipe)
+    try:
+        text = recipe_path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UserError("error.file_unreadable", path=str(recipe_path), detail=exc.strerror or str(exc)) from None
+    recipe = recipes.from_json(text)
+    data_path = args.data or recipe["data"].get("path")
+    if not data_path:
+        raise UserError("error.no_data_path")
+    path = Path(data_path)
+    if not args.data and not path.is_absolute():
+        path = recipe_path.parent / path
+    if not path.exists():
+        raise UserError("error.file_unreadable", path=str(path), detail="not found")
+    raw = io.read_path(path, sheet=recipe["data"].get("sheet"), header_row=recipe["data"].get("header_row"))
+    dataset = recipes.dataset_for(raw, recipe, args.lang)
+    results = recipes.run_all(recipe, dataset)
+    payload = {"version": recipes.VERSION,
+               "results": {aid: recipes.result_to_json(res, args.lang) for aid, res in results.items()}}
+    exports = {k: getattr(args, k) for k in ("docx", "xlsx", "html") if getattr(args, k)}
+    if exports:
+        try:
+            from core.report import cli_exports
+        except ImportError:
+            raise UserError("error.export_unavailable") from None
+        cli_exports(recipe, dataset, results, exports, args.lang)
+    return payload
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        payload = run(args)
+        text = json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return 0
+    except UserError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"error: {t('error.internal', args.lang, detail=type(exc).__name__ + ': ' + str(exc)[:200])}",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Recipes: the whole state of a session as JSON (version 1).
+
+::
+
+    {"version": 1,
+     "data": {"path": "...", "sheet": null, "header_row": null, "missing_codes": [99]},
+     "scales": [{"name": "A", "items": [...], "reverse": [...], "min": 1, "max": 6,
+                 "score": "mean", "min_items": 5, "missing": [], "label": null}],
+     "roles": {"demographics": [...]},
+     "exclusions": [{"rows": [3, 17], "reason": "straight-lining"}],
+     "analyses": [{"id": "d1", "type": "describe", ...options}],
+     "report": [...], "ui": {...}}
+
+Only ``version`` is required; every other part has a default.  ``validate``
+normalises a recipe (or raises :class:`UserError`); ``to_json``/``from_json``
+round-trip it.  Analysis options are validated by :mod:`core.registry`.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import pandas as pd
+
+from core import registry
+from core.data.model import Dataset, RawData
+from core.data.prepare import build_dataset
+from core.errors import UserError
+from core.types import Result
+
+VERSION = 1
+_ID_KEYS = ("version", "data", "scales", "roles", "exclusions", "analyses", "report", "ui")
+
+
+def empty() -> dict:
+    return {"version": VERSION, "data": {"path": None, "sheet": None, "header_row": None, "missing_codes": []},
+            "scales": [], "roles": {}, "exclusions": [], "analyses": [], "report": [], "ui": {}}
+
+
+def _num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def validate_scale(sc) -> dict:
+    if not isinstance(sc, dict) or not isinstance(sc.get("name"), str) or not sc["name"].strip():
+        raise UserError("error.scale_bad", scale=str(sc)[:60], detail="name")
+    name = sc["name"].strip()
+    items = sc.get("items")
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise UserError("error.scale_bad", scale=name, detail="items")
+    if len(set(items)) != len(items):
+        raise UserError("error.scale_bad", scale=name, detail="items")
+    reverse = sc.get("reverse") or []
+    if not isinstance(reverse, list) or any(r not in items for r in reverse):
+        raise UserError("error.scale_reverse", scale=name)
+    lo, hi = sc.get("min"), sc.get("max")
+    if not (_num(lo) and _num(hi)) or lo >= hi:
+        raise UserError("error.scale_range", scale=name)
+    score = sc.get("score", "mean")
+    if score not in ("mean", "sum"):
+        raise UserError("error.scale_bad", scale=name, detail="score")
+    min_items = sc.get("min_items", len(items))
+    if min_items is None:
+        min_items = len(items)
+    if not isinstance(min_items, int) or isinstance(min_items, bool) or not 1 <= min_items <= len(items):
+        raise UserError("error.scale_min_items", scale=name, k=len(items))
+    missing = sc.get("missing") or []
+    if not isinstance(missing, list) or not all(_num(m) for m in missing):
+        raise UserError("error.scale_bad", scale=name, detail="missing")
+    out = {"name": name, "items": list(items), "reverse": list(reverse), "min": lo, "max": hi,
+           "score": score, "min_items": min_items, "missing": list(missing)}
+    if sc.get("label") is not None:
+        out["label"] = sc["label"]
+    return out
+
+
+def validate(recipe) -> dict:
+    """Check the structure of a recipe and fill defaults (returns a copy)."""
+    if not isinstance(recipe, dict):
+        raise UserError("error.bad_recipe", detail="not a JSON object")
+    if recipe.get("version") != VERSION:
+        raise UserError("error.recipe_version", version=str(recipe.get("version")))
+    out = empty()
+    extra = sorted(set(recipe) - set(_ID_KEYS))
+    if extra:
+        raise UserError("error.bad_recipe", detail="unknown keys: " + ", ".join(extra))
+    data = recipe.get("data") or {}
+    if not isinstance(data, dict):
+        raise UserError("error.bad_recipe", detail="data")
+    out["data"].update(copy.deepcopy(data))
+    mc = out["data"].get("missing_codes") or []
+    if not isinstance(mc, list) or not all(_num(m) for m in mc):
+        raise UserError("error.bad_recipe", detail="data.missing_codes must be a list of numbers")
+    out["data"]["missing_codes"] = mc
+    scales = recipe.get("scales") or []
+    if not isinstance(scales, list):
+        raise UserError("error.bad_recipe", detail="scales")
+    out["scales"] = [validate_scale(s) for s in scales]
+    names = [s["name"] for s in out["scales"]]
+    if len(set(names)) != len(names):
+        raise UserError("error.scale_duplicate", scale=next(n for n in names if names.count(n) > 1))
+    for key in ("roles", "ui"):
+        v = recipe.get(key) or {}
+        if not isinstance(v, dict):
+            raise UserError("error.bad_recipe", detail=key)
+        out[key] = copy.deepcopy(v)
+    for key in ("exclusions", "report"):
+        v = recipe.get(key) or []
+        if not isinstance(v, list):
+            raise UserError("error.bad_recipe", detail=key)
+        out[key] = copy.deepcopy(v)
+    analyses = recipe.get("analyses") or []
+    if not isinstance(analyses, list):
+        raise UserError("error.bad_recipe", detail="analyses")
+    seen = set()
+    for i, a in enumerate(analyses):
+        if not isinstance(a, dict) or "type" not in a:
+            raise UserError("error.bad_recipe", detail=f"analyses[{i}] needs a type")
+        aid = str(a.get("id") or f"a{i + 1}")
+        if aid in seen:
+            raise UserError("error.duplicate_analysis_id", id=aid)
+        seen.add(aid)
+        spec = registry.get(a["type"])
+        registry.validate(spec, a)
+        out["analyses"].append({**copy.deepcopy(a), "id": aid})
+    return out
+
+
+def from_json(text: str) -> dict:
+    try:
+        obj = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+        raise UserError("error.recipe_not_json", detail=str(exc)[:120]) from None
+    return validate(obj)
+
+
+def to_json(recipe: dict) -> str:
+    return json.dumps(recipe, ensure_ascii=False, indent=1)
+
+
+def dataset_for(raw: RawData, recipe: dict, lang: str = "en") -> Dataset:
+    return build_dataset(raw, recipe, lang)
+
+
+def run_all(recipe: dict, dataset: Dataset, on_error: str = "raise") -> dict[str, Result | UserError]:
+    """Run every analysis of a validated recipe.  ``on_error="collect"`` keeps
+    going and returns the UserError in place of a failed result."""
+    out: dict[str, Result | UserError] = {}
+    for entry in recipe["analyses"]:
+        try:
+            out[entry["id"]] = registry.run(entry["type"], dataset, entry)
+        except UserError as exc:
+            if on_error == "raise":
+                raise
+            out[entry["id"]] = exc
+    return out
+
+
+# ---- results as JSON --------------------------------------------------------
+def _cell(v):
+    if v is None:
+        return None
+    if isinstance(v, (bool,)):
+        return v
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def table_records(df: pd.DataFrame) -> list[dict]:
+    cols = list(df.columns)
+    return [{c: _cell(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
+
+
+def result_to_json(result: Result, lang: str = "en") -> dict:
+    return {"type": result.type, "n_used": int(result.n_used),
+            "tables": {name: table_records(df) for name, df in result.tables.items()},
+            "notes": [n.text(lang) for n in result.notes],
+            **({"meta": {k: _cell(v) if not isinstance(v, (list, dict)) else v for k, v in result.meta.items()}}
+               if result.meta else {})}

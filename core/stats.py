@@ -1,0 +1,35 @@
+"""Small statistical building blocks shared by analyses (vectorised NumPy).
+
+Conventions follow SPSS unless stated: sample SD with n − 1; skewness and
+kurtosis bias-adjusted (SPSS's G1/G2, R's ``e1071::skewness(type = 2)``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def moments(x: np.ndarray) -> dict:
+    """n, mean, sd, min, max, skew (G1), kurtosis (G2, excess) and their SEs of
+    the finite values of ``x``; NaN where undefined (n too small, sd = 0)."""
+    x = np.asarray(x, dtype="float64")
+    x = x[np.isfinite(x)]
+    n = x.size
+    out = dict(n=n, mean=np.nan, sd=np.nan, min=np.nan, max=np.nan, skew=np.nan, kurtosis=np.nan,
+               se_skew=np.nan, se_kurtosis=np.nan)
+    if n == 0:
+        return out
+    mean = x.mean()
+    d = x - mean
+    m2 = np.mean(d**2)
+    out.update(mean=mean, min=x.min(), max=x.max())
+    if n > 1:
+        out["sd"] = np.sqrt(np.sum(d**2) / (n - 1))
+    if n > 2 and m2 > 0:
+        g1 = np.mean(d**3) / m2**1.5
+        out["skew"] = np.sqrt(n * (n - 1)) / (n - 2) * g1
+        out["se_skew"] = np.sqrt(6.0 * n * (n - 1) / ((n - 2) * (n + 1) * (n + 3)))
+    if n > 3 and m2 > 0:
+        g2 = np.mean(d**4) / m2**2 - 3.0
+        out["kurtosis"] = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6.0)
+        out["se_kurtosis"] = 2.0 * out["se_skew"] * np.sqrt((n * n - 1.0) / ((n - 3) * (n + 5)))
+    return out

@@ -1,0 +1,117 @@
+"""Option → widget forms.  Widgets hold stable codes (variable names, choice
+codes) and show translated text through ``format_func``; their values are
+seeded from, and written back to, the recipe entry, so they survive page
+changes and language switches."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import i18n
+from core.data.model import Dataset
+from core.types import AnalysisSpec, Option
+from pages._ui import state
+
+S = st.session_state
+
+
+def candidates(ds: Dataset, role: str) -> list[str]:
+    """Variables an option of this role offers, scales first."""
+    r = state.recipe()
+    scales = list(ds.scales)
+    numeric = [c for c in ds.variables if ds.is_numeric(c)]
+    items = {i for s in ds.scales.values() for i in s["items"]}
+    if role == "scale":
+        return scales
+    if role == "item":
+        return [c for c in numeric if c in items]
+    if role == "numeric":
+        return scales + [c for c in numeric if c not in scales]
+    if role == "categorical":
+        demo = [d for d in (r.get("roles") or {}).get("demographics", []) if ds.has(d)]
+        rest = [c for c in ds.variables if c not in demo and c not in scales and c not in items
+                and 2 <= ds.frame[c].nunique(dropna=True) <= 20]
+        return demo + rest
+    return scales + [c for c in ds.variables if c not in scales]
+
+
+def var_label(ds: Dataset):
+    def fmt(name: str) -> str:
+        lab = ds.label(name)
+        return name if lab == name else f"{name} · {lab}"
+    return fmt
+
+
+def opt_label(spec: AnalysisSpec, opt: Option) -> str:
+    return state.t(f"{spec.type}.opt.{opt.name}")
+
+
+def choice_label(spec: AnalysisSpec, opt: Option):
+    lang = state.lang()
+
+    def fmt(code) -> str:
+        key = f"{spec.type}.choice.{opt.name}.{code}"
+        return i18n.t(key, lang) if i18n.has(key) else str(code)
+    return fmt
+
+
+def _seed(key: str, value) -> None:
+    if key not in S:
+        S[key] = value
+
+
+def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: str, container=st):
+    """Draw one option's widget; returns its value and stores it in ``entry``."""
+    key = f"{prefix}.{opt.name}"
+    current = entry.get(opt.name, opt.default)
+    label = opt_label(spec, opt)
+    if opt.kind == "variables":
+        options = candidates(ds, opt.role)
+        _seed(key, [v for v in (current or []) if v in options])
+        value = container.multiselect(label, options, key=key, format_func=var_label(ds))
+    elif opt.kind == "variable":
+        options = candidates(ds, opt.role)
+        if opt.nullable or not opt.required:
+            options = [None] + options
+        _seed(key, current if current in options else options[0] if options else None)
+        fmt = var_label(ds)
+        value = container.selectbox(label, options, key=key,
+                                    format_func=lambda v: state.t("forms.none") if v is None else fmt(v))
+    elif opt.kind == "choice":
+        options = list(opt.choices)
+        _seed(key, current if current in options else options[0])
+        value = container.selectbox(label, options, key=key, format_func=choice_label(spec, opt))
+    elif opt.kind == "choices":
+        options = list(opt.choices)
+        _seed(key, [v for v in (current or []) if v in options])
+        value = container.multiselect(label, options, key=key, format_func=choice_label(spec, opt))
+    elif opt.kind == "bool":
+        _seed(key, bool(current))
+        value = container.checkbox(label, key=key)
+    elif opt.kind in ("int", "float"):
+        cast = int if opt.kind == "int" else float
+        _seed(key, cast(current) if current is not None else cast(opt.min or 0))
+        value = container.number_input(label, key=key, min_value=None if opt.min is None else cast(opt.min),
+                                       max_value=None if opt.max is None else cast(opt.max),
+                                       step=1 if opt.kind == "int" else 0.01)
+    elif opt.kind == "text":
+        _seed(key, current or "")
+        value = container.text_input(label, key=key)
+    else:  # map / blocks / json: pages draw their own widgets
+        value = current
+    entry[opt.name] = value
+    return value
+
+
+def form(spec: AnalysisSpec, ds: Dataset, entry: dict, only: list[str] | None = None, container=st) -> dict:
+    """Widgets for every option (or ``only`` those), values written to ``entry``."""
+    prefix = f"opt.{entry['id']}"
+    for opt in spec.options:
+        if only is not None and opt.name not in only:
+            continue
+        widget(spec, opt, ds, entry, prefix, container)
+    return {o.name: entry.get(o.name, o.default) for o in spec.options}
+
+
+def frame_preview(df: pd.DataFrame, n: int = 20) -> None:
+    st.dataframe(df.head(n), width="stretch")

@@ -1,0 +1,41 @@
+"""Run analyses through the registry, cached on (data key, type, fit options).
+
+Display-only options (``Option.fit=False``) are left out of the cache key, so
+toggling them never refits.  Errors come back as values: a UserError is shown
+translated; anything unexpected is shown as an internal error without a
+traceback and nothing already loaded is lost.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+import streamlit as st
+
+from core import registry
+from core.errors import UserError
+from core.types import Result
+from pages._ui import state
+
+log = logging.getLogger("pressure_explorer")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict) -> Result:
+    return registry.run(type_, _dataset, _options)
+
+
+def run(type_: str, options: dict) -> Result | UserError:
+    ds = state.dataset()
+    if ds is None:
+        return UserError("error.recipe_scales_invalid")
+    spec = registry.get(type_)
+    fit = {k: v for k, v in options.items() if k in spec.fit_options}
+    try:
+        return _run(state.data_key(), type_, json.dumps(fit, sort_keys=True, ensure_ascii=False, default=str),
+                    ds, options)
+    except UserError as err:
+        return err
+    except Exception as exc:  # a bug: keep the page alive, say so plainly
+        log.exception("analysis %s failed", type_)
+        return UserError("error.internal", detail=f"{type(exc).__name__}: {str(exc)[:160]}")

@@ -1,0 +1,93 @@
+"""Session state: the loaded data, the recipe (the whole session's choices),
+the language.  The recipe is the single source of truth for choices, so a
+language switch, a page change or a recipe download/upload loses nothing."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import streamlit as st
+
+from core import i18n
+from core import recipe as recipes
+from core.data import samples
+from core.data.model import Dataset, RawData
+from core.data.prepare import build_dataset
+from core.errors import UserError
+
+S = st.session_state
+
+
+def lang() -> str:
+    return S.get("lang", "en")
+
+
+def t(key: str, **kwargs) -> str:
+    return i18n.t(key, lang(), **kwargs)
+
+
+def ensure_loaded() -> None:
+    """The app never opens empty: load the default sample survey once."""
+    if "raw" not in S:
+        load_sample(samples.DEFAULT)
+
+
+def load_sample(key: str) -> None:
+    raw, recipe, _ = _sample(key)
+    S["raw"], S["recipe"] = raw, recipe
+
+
+@st.cache_resource(show_spinner=False)
+def _sample(key: str):
+    return samples.load(key)
+
+
+def raw() -> RawData:
+    ensure_loaded()
+    return S["raw"]
+
+
+def recipe() -> dict:
+    ensure_loaded()
+    return S["recipe"]
+
+
+def set_data(new_raw: RawData, new_recipe: dict) -> None:
+    """Replace the loaded data (only after it was read successfully)."""
+    S["raw"], S["recipe"] = new_raw, new_recipe
+
+
+def data_key() -> str:
+    """Fingerprint of everything a Dataset depends on (bytes + recipe data
+    options, scales, exclusions + language): the cache key of analyses."""
+    r = recipe()
+    part = json.dumps({k: r.get(k) for k in ("data", "scales", "exclusions")}, sort_keys=True,
+                      ensure_ascii=False, default=str)
+    fp = raw().source.get("fingerprint", "")
+    return hashlib.sha256(f"{fp}|{part}|{lang()}".encode()).hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dataset(key: str, _raw: RawData, _recipe: dict, lang: str) -> Dataset:
+    return build_dataset(_raw, _recipe, lang)
+
+
+def dataset() -> Dataset | None:
+    """The analysis-ready data; None (with the error shown) if the recipe's
+    scales do not fit the data."""
+    try:
+        return _dataset(data_key(), raw(), recipe(), lang())
+    except UserError as err:
+        st.error(err.message(lang()))
+        return None
+
+
+def entry(aid: str, type_: str) -> dict:
+    """The recipe entry of a page's analysis (created on first use)."""
+    r = recipe()
+    for a in r["analyses"]:
+        if a["id"] == aid:
+            return a
+    a = {"id": aid, "type": type_}
+    r["analyses"].append(a)
+    return a

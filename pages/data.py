@@ -1,0 +1,134 @@
+"""Data page: sample surveys, upload (csv/xlsx/sav/dta), preview, recipe load."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import recipe as recipes
+from core.data import io, samples, setup
+from core.data.prepare import build_dataset
+from core.errors import UserError
+from pages._ui import state
+from pages._ui.render import error, md_escape, note_text, table
+
+S = st.session_state
+t = state.t
+
+st.title(t("data.title"))
+st.caption(t("data.intro"))
+
+col_a, col_b = st.columns(2)
+with col_a:
+    st.subheader(t("data.samples"))
+    choice = st.selectbox(t("data.sample_pick"), list(samples.SAMPLES), key="sample_pick",
+                          format_func=lambda k: t(f"data.sample.{k}"))
+    if st.button(t("data.sample_load"), key="sample_load", icon=":material/dataset:"):
+        state.load_sample(choice)
+        S.pop("upload_bytes", None)
+        st.rerun()
+
+with col_b:
+    st.subheader(t("data.upload"))
+    up = st.file_uploader(t("data.upload_label"), type=["csv", "txt", "tsv", "xlsx", "sav", "zsav", "dta"],
+                          key="upload", help=t("data.upload_help", mb=io.MAX_UPLOAD_MB))
+    if up is not None and S.get("upload_id") != up.file_id:
+        S["upload_id"] = up.file_id
+        S["upload_bytes"] = (up.name, up.getvalue())
+        S.pop("upload_sheet", None)
+        S.pop("upload_header_row", None)
+        S["upload_dirty"] = True
+
+
+def _read_upload() -> None:
+    """Read the kept upload bytes; on success replace the data, else keep it."""
+    name, content = S["upload_bytes"]
+    try:
+        raw = io.read_bytes(content, name, sheet=S.get("upload_sheet"), header_row=S.get("upload_header_row"))
+    except UserError as err:
+        S["upload_error"] = err
+        return
+    S.pop("upload_error", None)
+    old = state.recipe()
+    keep = bool(old["scales"]) and all(i in raw.frame.columns for s in old["scales"] for i in s["items"])
+    if keep:  # a new wave of the same survey: keep every choice
+        new = recipes.validate({**old, "data": {**old["data"], "path": name, "sheet": S.get("upload_sheet"),
+                                                "header_row": S.get("upload_header_row")}})
+        S["upload_info"] = "data.kept_recipe"
+    else:
+        prop = setup.propose(raw)
+        new = recipes.empty()
+        new["data"].update(path=name, sheet=S.get("upload_sheet"), header_row=S.get("upload_header_row"),
+                           missing_codes=prop["missing_codes"])
+        new["scales"] = prop["scales"]
+        new["roles"] = {"demographics": prop["demographics"]}
+        new = recipes.validate(new)
+        S["upload_info"] = "data.proposed"
+    try:
+        build_dataset(raw, new)
+    except UserError as err:
+        S["upload_error"] = err
+        return
+    state.set_data(raw, new)
+
+
+if S.get("upload_bytes") and S.pop("upload_dirty", False):
+    _read_upload()
+
+if S.get("upload_bytes"):
+    name, content = S["upload_bytes"]
+    if name.lower().endswith(".xlsx"):
+        try:
+            sheets = io.list_sheets(content, name)
+        except UserError:
+            sheets = []
+        if len(sheets) > 1:
+            sheet = st.selectbox(t("data.sheet"), sheets, key="sheet_pick",
+                                 index=sheets.index(S["upload_sheet"]) if S.get("upload_sheet") in sheets else 0)
+            if sheet != (S.get("upload_sheet") or sheets[0]):
+                S["upload_sheet"] = sheet
+                _read_upload()
+    err = S.get("upload_error")
+    if err is not None:
+        error(err)
+        st.info(t("data.previous_kept"))
+        if err.key == "io.merged_header" or name.lower().endswith(".xlsx"):
+            hr = st.number_input(t("data.header_row"), min_value=0, max_value=50, value=0, key="header_row_pick")
+            if st.button(t("data.header_row_apply"), key="header_row_apply"):
+                S["upload_header_row"] = int(hr)
+                _read_upload()
+                st.rerun()
+
+if S.get("upload_info") and S.get("upload_error") is None:
+    st.success(t(S.pop("upload_info")))
+
+with st.expander(t("data.recipe_load"), icon=":material/restore:"):
+    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload")
+    if rf is not None and S.get("recipe_id") != rf.file_id:
+        S["recipe_id"] = rf.file_id
+        try:
+            loaded = recipes.from_json(rf.getvalue().decode("utf-8-sig", errors="replace"))
+            build_dataset(state.raw(), loaded)
+        except UserError as err:
+            S["recipe_error"] = err
+        else:
+            S.pop("recipe_error", None)
+            ui = loaded.get("ui") or {}
+            state.set_data(state.raw(), {**loaded, "ui": {**ui, "sample": state.recipe()["ui"].get("sample")}})
+            for k in [k for k in S if str(k).startswith("opt.")]:
+                del S[k]  # widgets re-seed from the loaded recipe
+            S["recipe_ok"] = True
+    if S.get("recipe_error") is not None:
+        error(S["recipe_error"])
+        st.info(t("data.previous_kept"))
+    elif S.pop("recipe_ok", False):
+        st.success(t("data.recipe_loaded"))
+
+raw = state.raw()
+st.subheader(t("data.preview", name=md_escape(raw.source.get("name", ""))))
+if raw.source.get("synthetic"):
+    st.info(t("data.synthetic_note"))
+for w in raw.warnings:
+    st.warning(note_text(w, state.lang()))
+st.dataframe(raw.frame.head(50), width="stretch", key="preview")
+st.caption(t("data.shape", rows=len(raw.frame), cols=raw.frame.shape[1]))
+st.subheader(t("data.variables"))
+table(setup.variable_table(raw, state.lang()), None, "data", key="var_table")
