@@ -138,9 +138,12 @@ def check_variables(spec: AnalysisSpec, options: dict, dataset: Dataset) -> None
                     dataset.require(name)
 
 
-def run(type_: str, dataset: Dataset, entry: dict) -> Result:
-    """Validate a recipe entry (or options dict) and run its analysis."""
+def run(type_: str, dataset: Dataset, entry: dict, progress=None) -> Result:
+    """Validate a recipe entry (or options dict) and run its analysis.
+    ``progress(fraction)`` is passed on to analyses that report progress."""
     spec = get(type_)
     options = validate(spec, entry)
     check_variables(spec, options, dataset)
+    if spec.progress and progress is not None:
+        return spec.run(dataset, options, progress=progress)
     return spec.run(dataset, options)

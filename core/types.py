@@ -125,6 +125,7 @@ class AnalysisSpec:
     charts: Callable[..., list] | None = None  # (result, dataset, lang) -> [(name, altair chart)]
     interpret: Callable[..., list[str]] | None = None  # (result, dataset, lang) -> paragraphs
     doc: str = ""              # English description for docs/recipes.md
+    progress: bool = False     # run accepts progress=callable(fraction in [0, 1])
 
     def option(self, name: str) -> Option:
         for o in self.options:

@@ -21,8 +21,8 @@ log = logging.getLogger("pressure_explorer")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict) -> Result:
-    return registry.run(type_, _dataset, _options)
+def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
+    return registry.run(type_, _dataset, _options, progress=_progress)
 
 
 def run(type_: str, options: dict) -> Result | UserError:
@@ -31,11 +31,15 @@ def run(type_: str, options: dict) -> Result | UserError:
         return UserError("error.recipe_scales_invalid")
     spec = registry.get(type_)
     fit = {k: v for k, v in options.items() if k in spec.fit_options}
+    bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
     try:
         return _run(state.data_key(), type_, json.dumps(fit, sort_keys=True, ensure_ascii=False, default=str),
-                    ds, options)
+                    ds, options, bar.progress if bar else None)
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly
         log.exception("analysis %s failed", type_)
         return UserError("error.internal", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+    finally:
+        if bar is not None:
+            bar.empty()

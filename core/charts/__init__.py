@@ -2,6 +2,8 @@
 
 Every title and axis label comes from the catalogue in the requested language;
 data labels (variable and value labels) are passed in already resolved.
+Shared pieces live here; each analysis area keeps its builders in its own
+module of this package (``core/charts/<area>.py``).
 """
 from __future__ import annotations
 
