@@ -114,6 +114,33 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One key finding of a result, for the session summary, presentation
+    mode and the PowerPoint deck (``AnalysisSpec.findings``).
+
+    ``headline`` is one plain sentence with its numbers in the requested
+    language ("Career development is the strongest source of pressure
+    (β = .42, p < .001)"); say so honestly when an effect is not significant
+    or small.  ``detail`` is the technical line (test, statistic, df, p,
+    effect size, CI).  ``chart`` names one of the charts from
+    ``AnalysisSpec.charts`` that illustrates it (or None), ``table`` the
+    result table it comes from.  ``strength`` orders findings across the
+    session (an absolute standardised effect: |d|, |r|, |β|, η², R², ab/SD…;
+    0 when there is none); ``significant`` is True/False for tests, None
+    otherwise; ``kind`` is one of "difference", "association", "predictor",
+    "mediation", "moderation", "measurement", "description".
+    """
+
+    headline: str
+    detail: str = ""
+    chart: str | None = None
+    strength: float = 0.0
+    significant: bool | None = None
+    kind: str = ""
+    table: str | None = None
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """An analysis, declared once for pages, recipes, exports and tests."""
 
@@ -126,6 +153,7 @@ class AnalysisSpec:
     interpret: Callable[..., list[str]] | None = None  # (result, dataset, lang) -> paragraphs
     doc: str = ""              # English description for docs/recipes.md
     progress: bool = False     # run accepts progress=callable(fraction in [0, 1])
+    findings: Callable[..., list[Finding]] | None = None  # (result, dataset, lang) -> key findings
 
     def option(self, name: str) -> Option:
         for o in self.options:
