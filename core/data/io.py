@@ -1,0 +1,815 @@
+"""Data importers: CSV/TXT/TSV, Excel (.xlsx), SPSS (.sav/.zsav), Stata (.dta).
+
+Everything here turns bytes into a :class:`~core.data.model.RawData` and
+turns every user-fixable problem (empty, binary, ragged, corrupt, ambiguous
+Excel header, …) into a :class:`~core.errors.UserError` whose catalogue key
+lives under ``io.`` in ``core/i18n/strings/data_io.toml``.  Unexpected parser
+failures become ``io.unreadable``; nothing escapes as a raw traceback.
+
+Uploaded data is never written to disk: pyreadstat and openpyxl both read
+from in-memory file objects.
+
+Public API: :data:`MAX_UPLOAD_MB`, :func:`read_bytes`, :func:`read_path`,
+:func:`list_sheets`.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from core.data.model import RawData, VariableMeta
+from core.errors import UserError
+from core.types import Note
+
+MAX_UPLOAD_MB = 200
+
+_TEXT_EXT = {".csv": "csv", ".txt": "csv", ".tsv": "csv"}
+_EXCEL_EXT = {".xlsx": "xlsx", ".xlsm": "xlsx"}
+_STAT_EXT = {".sav": "sav", ".zsav": "zsav", ".dta": "dta"}
+_SUPPORTED = ".csv, .txt, .tsv, .xlsx, .sav, .zsav, .dta"
+
+# Language-neutral names used in messages ({format}, {detected}).
+_FORMAT_NAMES = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "sav": "SPSS (.sav)",
+    "zsav": "SPSS (.zsav)",
+    "dta": "Stata (.dta)",
+}
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_CHARS = 32_768
+_EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
+
+
+# ---------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------
+def read_bytes(
+    content: bytes,
+    filename: str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+) -> RawData:
+    """Read an uploaded file's bytes into :class:`RawData`.
+
+    ``filename`` decides the format by its extension.  ``sheet`` picks an
+    Excel sheet (default: the first).  ``header_row`` is the 0-based row
+    index of the header (Excel: the sheet row number minus one; text: the
+    number of lines to skip before the header); ``None`` = the first row.
+    """
+    content = bytes(content) if not isinstance(content, bytes) else content
+    name = Path(str(filename or "")).name
+    _check_size(len(content))
+    ext = Path(name).suffix.lower()
+    fmt = _format_for(ext, name)
+    if header_row is not None:
+        if isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0:
+            raise UserError("io.bad_header_row", header_row=str(header_row), row=str(header_row))
+        header_row = int(header_row)
+
+    try:
+        if fmt == "csv":
+            raw = _read_text(content, name, ext, header_row)
+        elif fmt == "xlsx":
+            raw = _read_xlsx(content, name, sheet, header_row)
+        else:
+            raw = _read_stat(content, name, fmt)
+    except UserError:
+        raise
+    except Exception as exc:  # any parser surprise is a readable message, never a traceback
+        raise UserError("io.unreadable", name=name, format=_FORMAT_NAMES[fmt]) from exc
+
+    raw.source.update(
+        name=name,
+        format=fmt,
+        fingerprint=hashlib.sha256(content).hexdigest(),
+        rows=int(raw.frame.shape[0]),
+        columns=int(raw.frame.shape[1]),
+    )
+    for k in ("encoding", "delimiter", "sheet", "sheets", "header_row"):
+        raw.source.setdefault(k, None)
+    return raw
+
+
+def read_path(path, sheet: str | None = None, header_row: int | None = None) -> RawData:
+    """Read a file from disk (recipes, CLI, tests) via :func:`read_bytes`."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError:
+        raise UserError("io.file_not_found", path=str(path)) from None
+    if not p.is_file():
+        raise UserError("io.file_not_found", path=str(path))
+    _check_size(size)
+    try:
+        content = p.read_bytes()
+    except OSError:
+        raise UserError("io.file_not_found", path=str(path)) from None
+    return read_bytes(content, p.name, sheet=sheet, header_row=header_row)
+
+
+def list_sheets(content: bytes, filename: str) -> list[str]:
+    """Sheet names of an Excel workbook, in order; ``[]`` for other formats."""
+    name = Path(str(filename or "")).name
+    ext = Path(name).suffix.lower()
+    if ext not in _EXCEL_EXT:
+        return []
+    content = bytes(content)
+    _check_size(len(content))
+    _check_xlsx_container(content, name)
+    try:
+        wb = _open_workbook(content, name)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    except UserError:
+        raise
+    except Exception as exc:
+        raise UserError("io.unreadable", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
+
+
+# ---------------------------------------------------------------------------
+# dispatch helpers
+# ---------------------------------------------------------------------------
+def _check_size(n_bytes: int) -> None:
+    limit = MAX_UPLOAD_MB * 1024 * 1024
+    if n_bytes > limit:
+        raise UserError(
+            "io.too_large",
+            size_mb=f"{n_bytes / (1024 * 1024):.1f}",
+            limit_mb=str(MAX_UPLOAD_MB),
+        )
+
+
+def _format_for(ext: str, name: str) -> str:
+    if ext in _TEXT_EXT:
+        return _TEXT_EXT[ext]
+    if ext in _EXCEL_EXT:
+        return _EXCEL_EXT[ext]
+    if ext in _STAT_EXT:
+        return _STAT_EXT[ext]
+    if ext == ".xls":
+        raise UserError("io.xls_unsupported", name=name)
+    raise UserError("io.unsupported_format", name=name, ext=ext or "-", supported=_SUPPORTED)
+
+
+def _magic(content: bytes) -> str | None:
+    """What the first bytes say the file is (None = no known signature)."""
+    head = content[:16]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "Excel (.xlsx) / ZIP"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "Excel 97-2003 (.xls)"
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "SPSS (.sav)"
+    if head.startswith(b"<stata_dta>"):
+        return "Stata (.dta)"
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if head.startswith(b"\x89PNG"):
+        return "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x1f\x8b"):
+        return "GZIP"
+    return None
+
+
+def _looks_binary(content: bytes) -> bool:
+    """NUL bytes or many control characters: not a text table."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM
+        return False
+    sample = content[:65_536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(sample.count(bytes([c])) for c in (*range(1, 9), 11, *range(14, 27), *range(28, 32), 127))
+    return controls > max(2, len(sample) // 100)
+
+
+# ---------------------------------------------------------------------------
+# CSV / TXT / TSV
+# ---------------------------------------------------------------------------
+def _decode(content: bytes) -> tuple[str, str, list[Note]]:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "utf-16", []
+    try:
+        text = content.decode("utf-8-sig")
+        return text, ("utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030"), "gb18030", []
+    except UnicodeDecodeError:
+        pass
+    return content.decode("latin-1"), "latin-1", [Note("io.warn_encoding_fallback", {"encoding": "latin-1"})]
+
+
+def _sniff_delimiter(text: str, ext: str) -> str:
+    sample = text[:_SAMPLE_CHARS]
+    if len(text) > _SAMPLE_CHARS and "\n" in sample:
+        sample = sample[: sample.rfind("\n")]
+    lines = [ln for ln in sample.splitlines() if ln.strip()][:50]
+    if not lines:
+        return "\t" if ext == ".tsv" else ","
+
+    def consistent(d: str) -> int:
+        """Field count if every sampled line agrees (>1), else 0."""
+        try:
+            counts = {len(r) for r in csv.reader(lines, delimiter=d) if r}
+        except csv.Error:
+            return 0
+        # quoted fields spanning lines make per-line counts unreliable; use the header's
+        first = len(next(csv.reader(lines[:1], delimiter=d), []))
+        if first > 1 and (len(counts) == 1 or max(counts) <= first):
+            return first
+        return 0
+
+    try:
+        d = csv.Sniffer().sniff("\n".join(lines), delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        d = None
+    if d in _DELIMITERS and consistent(d):
+        return d
+    preferred = ("\t",) + _DELIMITERS if ext == ".tsv" else _DELIMITERS
+    best, best_n = None, 0
+    for cand in preferred:
+        n = consistent(cand)
+        if n > best_n:
+            best, best_n = cand, n
+    if best:
+        return best
+    # No consistent split: the delimiter most frequent in the header line, else the default.
+    header = lines[0]
+    counts = {c: header.count(c) for c in preferred}
+    top = max(counts, key=counts.get)
+    if counts[top] > 0:
+        return top
+    return "\t" if ext == ".tsv" else ","
+
+
+def _first_records(text: str, delimiter: str):
+    """(header, first data record, physical line of that record) — blank lines skipped."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = first = None
+    first_line = 0
+    try:
+        for rec in reader:
+            if not rec or (len(rec) == 1 and not rec[0].strip()):
+                continue
+            if header is None:
+                header = rec
+                prev = reader.line_num
+                continue
+            first = rec
+            first_line = prev + 1
+            break
+    except csv.Error:
+        pass
+    return header, first, first_line
+
+
+def _find_long_record(text: str, delimiter: str, width: int) -> tuple[int, int] | None:
+    """Physical line number and field count of the first record longer than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    seen_header = False
+    prev = 0
+    try:
+        for rec in reader:
+            start = prev + 1
+            prev = reader.line_num
+            if not rec:
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            if len(rec) > width:
+                return start, len(rec)
+    except csv.Error:
+        return None
+    return None
+
+
+def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> RawData:
+    if not content.strip():
+        raise UserError("io.empty", name=name)
+    if _magic(content) and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        kind = _magic(content)
+        if kind in ("Excel (.xlsx) / ZIP", "Excel 97-2003 (.xls)", "SPSS (.sav)", "Stata (.dta)"):
+            raise UserError("io.extension_mismatch", name=name, ext=ext, detected=kind)
+        raise UserError("io.not_text", name=name)
+    if _looks_binary(content):
+        raise UserError("io.not_text", name=name)
+
+    text, encoding, notes = _decode(content)
+    text = text.rstrip("\x1a")  # DOS end-of-file marker
+    if not text.strip():
+        raise UserError("io.empty", name=name)
+
+    skipped = 0
+    if header_row:
+        parts = text.split("\n", header_row)
+        if len(parts) <= header_row or not parts[-1].strip():
+            raise UserError("io.bad_header_row", header_row=str(header_row), row=str(header_row + 1))
+        text = parts[-1]
+        skipped = header_row
+
+    delimiter = _sniff_delimiter(text, ext)
+    header, first, first_line = _first_records(text, delimiter)
+    if header is None:
+        raise UserError("io.empty", name=name)
+    if first is None:
+        raise UserError("io.no_rows", name=name)
+    if len(first) > len(header):
+        raise UserError(
+            "io.ragged_rows",
+            name=name,
+            line=str(first_line + skipped),
+            expected=str(len(header)),
+            saw=str(len(first)),
+        )
+
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=0,
+            index_col=False,
+            skip_blank_lines=True,
+            low_memory=False,
+        )
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            found = _find_long_record(text, delimiter, len(header))
+            line, saw = found if found else (int(m.group(2)), int(m.group(3)))
+            raise UserError(
+                "io.ragged_rows",
+                name=name,
+                line=str(line + skipped),
+                expected=str(len(header)),
+                saw=str(saw),
+            ) from None
+        m = re.search(r"EOF inside string starting at row (\d+)", msg)
+        if m:
+            raise UserError("io.unclosed_quote", name=name, line=str(int(m.group(1)) + 1 + skipped)) from None
+        raise UserError("io.unreadable", name=name, format=_FORMAT_NAMES["csv"]) from exc
+    except pd.errors.EmptyDataError:
+        raise UserError("io.empty", name=name) from None
+
+    raw_names = list(header) if len(header) == frame.shape[1] else list(frame.columns)
+    frame.columns = range(frame.shape[1])
+    frame, comma_cols = _tidy_frame(frame, decimal_comma=delimiter != ",", numeric_text=True)
+    raw = _finish(frame, raw_names, None, name, notes, drop_unnamed_empty=True, decimal_cols=comma_cols)
+    raw.source.update(encoding=encoding, delimiter=delimiter, header_row=header_row)
+    return raw
+
+
+# ---------------------------------------------------------------------------
+# Excel
+# ---------------------------------------------------------------------------
+def _check_xlsx_container(content: bytes, name: str) -> None:
+    if not content.strip():
+        raise UserError("io.empty", name=name)
+    kind = _magic(content)
+    if kind == "Excel (.xlsx) / ZIP":
+        return
+    if kind == "Excel 97-2003 (.xls)":
+        raise UserError("io.excel_legacy_or_protected", name=name)
+    if kind is None and not _looks_binary(content):
+        raise UserError("io.extension_mismatch", name=name, ext=Path(name).suffix.lower(), detected="CSV / text")
+    if kind is not None:
+        raise UserError("io.extension_mismatch", name=name, ext=Path(name).suffix.lower(), detected=kind)
+    raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"])
+
+
+def _open_workbook(content: bytes, name: str):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:
+        raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _merged_ranges(content: bytes, sheet: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of ``sheet`` as (min_col, min_row, max_col, max_row), 1-based.
+
+    openpyxl's read-only mode does not expose merged cells, so they are read
+    from the sheet's XML part.  Any failure just means "no merges known".
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            wb = ET.fromstring(z.read("xl/workbook.xml"))
+            rid = None
+            for el in wb.iter():
+                if el.tag.endswith("}sheet") and el.get("name") == sheet:
+                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                    break
+            if rid is None:
+                return []
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = None
+            for el in rels.iter():
+                if el.tag.endswith("}Relationship") and el.get("Id") == rid:
+                    target = el.get("Target")
+                    break
+            if not target:
+                return []
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            xml = z.read(part)
+        refs = re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"', xml)
+        return [tuple(range_boundaries(r.decode("ascii"))) for r in refs]
+    except Exception:
+        return []
+
+
+def _is_text_cell(v) -> bool:
+    if not isinstance(v, str):
+        return False
+    try:
+        float(v.strip())
+        return False
+    except ValueError:
+        return True
+
+
+def _detect_header_problem(content: bytes, sheet: str, rows: list[list], r0: int, width: int) -> None:
+    """Raise if the header is not a single, plain first row."""
+    row1 = r0 + 1  # 1-based sheet row of the first non-empty row
+    merges = [
+        m for m in _merged_ranges(content, sheet)
+        if m[1] <= row1 <= m[3] and (m[2] > m[0] or m[3] > m[1])
+    ]
+    if merges:
+        suggest = max(max(m[3] for m in merges) - 1, r0 + 1)  # 0-based index of the lowest header row
+        raise UserError("io.merged_header", sheet=sheet, row=str(suggest + 1), header_row=str(suggest))
+
+    r1 = next((i for i in range(r0 + 1, min(len(rows), r0 + 11)) if any(not _blank(v) for v in rows[i])), None)
+    if r1 is None or width < 2:
+        return
+    n0 = sum(not _blank(v) for v in rows[r0])
+    n1 = sum(not _blank(v) for v in rows[r1])
+    texts1 = sum(_is_text_cell(v) for v in rows[r1])
+    if n0 <= width / 2 and n0 < n1 and n1 >= 0.8 * width and texts1 >= 0.8 * n1:
+        raise UserError("io.header_not_first_row", sheet=sheet, row=str(r1 + 1), header_row=str(r1))
+
+
+def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None) -> RawData:
+    _check_xlsx_container(content, name)
+    wb = _open_workbook(content, name)
+    try:
+        sheets = list(wb.sheetnames)
+        if not sheets:
+            raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"])
+        if sheet is None:
+            sheet = sheets[0]
+        elif sheet not in sheets:
+            raise UserError("io.unknown_sheet", sheet=str(sheet), sheets=", ".join(sheets))
+        ws = wb[sheet]
+        try:
+            ws.reset_dimensions()  # some writers store a wrong dimension; read what is really there
+        except Exception:
+            pass
+        try:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        except Exception as exc:
+            raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
+    finally:
+        wb.close()
+
+    # trim trailing blank cells/rows; find the used width
+    for r in rows:
+        while r and _blank(r[-1]):
+            r.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    if not rows:
+        raise UserError("io.empty_sheet", name=name, sheet=sheet)
+    width = max(len(r) for r in rows)
+    for r in rows:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+
+    if header_row is None:
+        h = next(i for i, r in enumerate(rows) if any(not _blank(v) for v in r))
+        _detect_header_problem(content, sheet, rows, h, width)
+    else:
+        h = header_row
+        if h >= len(rows) or all(_blank(v) for v in rows[h]):
+            raise UserError("io.bad_header_row", header_row=str(h), row=str(h + 1))
+
+    raw_names = rows[h]
+    data = [r for r in rows[h + 1:] if any(not _blank(v) for v in r)]
+    if not data:
+        raise UserError("io.no_rows", name=name)
+    frame = pd.DataFrame(data, columns=range(width), dtype=object)
+    for c in frame.columns:
+        col = frame[c]
+        if col.map(lambda v: isinstance(v, str) and v.strip() in _EXCEL_ERRORS).any():
+            frame[c] = col.map(lambda v: None if isinstance(v, str) and v.strip() in _EXCEL_ERRORS else v)
+    frame = frame.infer_objects()
+    frame, _ = _tidy_frame(frame, decimal_comma=False, numeric_text=True)
+    raw = _finish(frame, raw_names, None, name, [], drop_unnamed_empty=True)
+    raw.source.update(sheet=sheet, sheets=sheets, header_row=h)
+    return raw
+
+
+# ---------------------------------------------------------------------------
+# SPSS / Stata
+# ---------------------------------------------------------------------------
+def _read_stat(content: bytes, name: str, fmt: str) -> RawData:
+    import pyreadstat
+
+    if not content.strip():
+        raise UserError("io.empty", name=name)
+    kind = _magic(content)
+    expected = "Stata (.dta)" if fmt == "dta" else "SPSS (.sav)"
+    if kind is not None and kind != expected:
+        raise UserError("io.extension_mismatch", name=name, ext="." + fmt, detected=kind)
+    if kind is None and fmt != "dta":
+        if not _looks_binary(content):
+            raise UserError("io.extension_mismatch", name=name, ext="." + fmt, detected="CSV / text")
+        raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES[fmt])
+    if kind is None and fmt == "dta" and not _looks_binary(content):
+        raise UserError("io.extension_mismatch", name=name, ext=".dta", detected="CSV / text")
+
+    reader = pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav
+    kwargs = dict(
+        apply_value_formats=False,
+        dates_as_pandas_datetime=True,
+        # SPSS user-missing codes stay in the frame (declared in the meta);
+        # Stata's extended missing (.a–.z) are real missing values → NaN.
+        user_missing=fmt != "dta",
+    )
+    try:
+        frame, meta = reader(io.BytesIO(content), **kwargs)
+    except Exception as exc:
+        text = str(exc).lower()
+        if "encod" in text or "convert" in text or "iconv" in text:
+            try:  # older Chinese files without an encoding record
+                frame, meta = reader(io.BytesIO(content), encoding="GB18030", **kwargs)
+            except Exception as exc2:
+                raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES[fmt]) from exc2
+        else:
+            raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES[fmt]) from exc
+
+    if frame.shape[1] == 0:
+        raise UserError("io.empty", name=name)
+    if frame.shape[0] == 0:
+        raise UserError("io.no_rows", name=name)
+
+    names = [str(c) for c in frame.columns]
+    frame.columns = range(frame.shape[1])
+    # strings: trim, blanks → NaN (never numeric-coerced: their value labels are keyed by text)
+    frame, _ = _tidy_frame(frame, decimal_comma=False, numeric_text=False)
+
+    var_labels = getattr(meta, "column_names_to_labels", {}) or {}
+    value_labels = getattr(meta, "variable_value_labels", {}) or {}
+    ranges = getattr(meta, "missing_ranges", {}) or {}
+    measures = getattr(meta, "variable_measure", {}) or {}
+    metas = []
+    for i, nm in enumerate(names):
+        col = frame[i]
+        conv = _key_converter(col)
+        vm = VariableMeta(name=nm)
+        lab = var_labels.get(nm)
+        vm.label = lab if isinstance(lab, str) and lab.strip() else None
+        vm.value_labels = {conv(k): v for k, v in (value_labels.get(nm) or {}).items()}
+        for r in ranges.get(nm) or []:
+            lo, hi = r.get("lo"), r.get("hi")
+            if lo == hi:
+                vm.missing_values.append(conv(lo))
+            else:
+                vm.missing_ranges.append((conv(lo), conv(hi)))
+        m = measures.get(nm)
+        vm.measure = m if m in ("nominal", "ordinal", "scale") else None
+        metas.append(vm)
+
+    return _finish(frame, names, metas, name, [], drop_unnamed_empty=False)
+
+
+def _key_converter(col: pd.Series):
+    """Make value-label / missing keys equal to the column's values (1 → 1.0 for floats)."""
+    if pd.api.types.is_float_dtype(col):
+        def conv(k):
+            try:
+                return float(k)
+            except (TypeError, ValueError):
+                return k
+    elif pd.api.types.is_integer_dtype(col):
+        def conv(k):
+            try:
+                f = float(k)
+                return int(f) if f.is_integer() else f
+            except (TypeError, ValueError):
+                return k
+    elif pd.api.types.is_string_dtype(col) or col.dtype == object:
+        def conv(k):
+            return k.strip() if isinstance(k, str) else k
+    else:
+        def conv(k):
+            return k
+    return conv
+
+
+# ---------------------------------------------------------------------------
+# shared clean-up
+# ---------------------------------------------------------------------------
+_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_DECIMAL_COMMA_RE = re.compile(r"^[+-]?\d+(,\d+)?$")
+
+
+def _tidy_frame(frame: pd.DataFrame, decimal_comma: bool, numeric_text: bool) -> tuple[pd.DataFrame, list[int]]:
+    """Trim text, blank → NaN, and turn all-number text columns into numbers.
+
+    Returns the frame and the positions of columns read with a decimal comma.
+    Columns are addressed by position (integer labels), so duplicate names do
+    not matter here.
+    """
+    comma_cols: list[int] = []
+    out = {}
+    for c in frame.columns:
+        s = frame[c]
+        if s.dtype != object and not pd.api.types.is_string_dtype(s):
+            out[c] = s
+            continue
+        if s.dtype != object:  # pandas' text dtype: vectorised
+            t = s.str.strip()
+            t = t.mask(t == "")
+            all_str = True
+        else:
+            cleaned = []
+            all_str = True
+            for v in s.to_numpy(dtype=object):
+                if isinstance(v, str):
+                    v = v.strip() or None
+                elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+                    v = None
+                else:
+                    all_str = False
+                cleaned.append(v)
+            t = pd.Series(cleaned, index=s.index, dtype=object)
+        nonnull = t.dropna()
+        if nonnull.empty:
+            out[c] = pd.Series(np.nan, index=s.index, dtype="float64")
+            continue
+        if numeric_text:
+            head = [v for v in nonnull.iloc[:50] if isinstance(v, str)]
+            if all(_NUMBER_RE.match(v) for v in head):
+                num = pd.to_numeric(t, errors="coerce")
+                if int(num.notna().sum()) == len(nonnull):
+                    out[c] = _maybe_int(num)
+                    continue
+            if decimal_comma and all_str and all(_DECIMAL_COMMA_RE.match(v) for v in head):
+                strs = nonnull.astype(str)
+                if strs.str.match(_DECIMAL_COMMA_RE.pattern).all() and strs.str.contains(",").any():
+                    out[c] = pd.to_numeric(t.astype(object).str.replace(",", ".", regex=False), errors="coerce")
+                    comma_cols.append(c)
+                    continue
+        if not all_str:
+            t = t.map(_as_text, na_action="ignore")
+        out[c] = t.astype("str")
+    return pd.DataFrame(out, index=frame.index), comma_cols
+
+
+def _maybe_int(num: pd.Series) -> pd.Series:
+    if num.dtype.kind == "f" and num.notna().all() and np.all(np.mod(num.to_numpy(), 1) == 0):
+        if np.all(np.abs(num.to_numpy()) < 2**53):
+            return num.astype("int64")
+    return num
+
+
+def _as_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"):
+        try:
+            return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        except TypeError:
+            return v.isoformat()
+    return str(v)
+
+
+def _clean_name(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"[\r\n\t]+", " ", str(v)).strip()
+
+
+def _name_list(names: list[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
+
+
+def _finish(
+    frame: pd.DataFrame,
+    raw_names: list,
+    metas: list[VariableMeta] | None,
+    name: str,
+    notes: list[Note],
+    drop_unnamed_empty: bool,
+    decimal_cols: list[int] = (),
+) -> RawData:
+    """Name columns (strip, V1…, dedupe), attach meta and the data warnings."""
+    notes = list(notes)
+
+    names = [_clean_name(v) for v in raw_names]
+    keep: list[int] = []
+    dropped = 0
+    unnamed: list[str] = []
+    for pos, nm in enumerate(names):
+        if not nm:
+            if drop_unnamed_empty and frame[pos].isna().all():
+                dropped += 1
+                continue
+            names[pos] = f"V{pos + 1}"
+            unnamed.append(names[pos])
+        keep.append(pos)
+    if not keep:
+        raise UserError("io.no_rows", name=name)
+    frame = frame[keep]
+    names = [names[p] for p in keep]
+    if metas is not None:
+        metas = [metas[p] for p in keep]
+
+    # duplicates: the later copies become name_2, name_3, …
+    all_names = set(names)
+    used: set[str] = set()
+    final: list[str] = []
+    dup_originals: list[str] = []
+    renamed: list[str] = []
+    for nm in names:
+        if nm not in used:
+            final.append(nm)
+            used.add(nm)
+            continue
+        k = 2
+        while f"{nm}_{k}" in used or f"{nm}_{k}" in all_names:
+            k += 1
+        new = f"{nm}_{k}"
+        final.append(new)
+        used.add(new)
+        renamed.append(new)
+        if nm not in dup_originals:
+            dup_originals.append(nm)
+
+    pos_to_name = dict(zip(keep, final))
+    frame = frame.copy()
+    frame.columns = final
+    frame = frame.reset_index(drop=True)
+
+    if dropped:
+        notes.append(Note("io.warn_dropped_empty_columns", {"count": str(dropped)}))
+    if unnamed:
+        notes.append(Note("io.warn_unnamed_columns", {"names": _name_list(unnamed)}))
+    if dup_originals:
+        notes.append(Note("io.warn_duplicate_columns", {"names": _name_list(dup_originals), "renamed": _name_list(renamed)}))
+    if decimal_cols:
+        cols = [pos_to_name[c] for c in decimal_cols if c in pos_to_name]
+        if cols:
+            notes.append(Note("io.warn_decimal_comma", {"names": _name_list(cols)}))
+
+    empty_cols, constant_cols = [], []
+    for c in final:
+        s = frame[c]
+        nonnull = s.dropna()
+        if nonnull.empty:
+            empty_cols.append(c)
+        elif len(frame) > 1 and bool((nonnull == nonnull.iloc[0]).all()):
+            constant_cols.append(c)
+    if empty_cols:
+        notes.append(Note("io.warn_empty_columns", {"names": _name_list(empty_cols)}))
+    if constant_cols:
+        notes.append(Note("io.warn_constant_columns", {"names": _name_list(constant_cols)}))
+    numeric = [
+        c for c in final
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) and c not in empty_cols
+    ]
+    if not numeric:
+        notes.append(Note("io.warn_no_numeric"))
+
+    meta: dict[str, VariableMeta] = {}
+    for i, nm in enumerate(final):
+        vm = metas[i] if metas is not None else VariableMeta(name=nm)
+        vm.name = nm
+        meta[nm] = vm
+    return RawData(frame=frame, meta=meta, source={}, warnings=notes)
