@@ -11,20 +11,10 @@ import streamlit as st
 
 from core import recipe as recipes
 from pages._ui import state
+from pages._ui.nav import PAGES
 from pages._ui.render import md_escape
 
 ROOT = Path(__file__).parent
-# (script, title key, icon): pages appear in this order when their script exists.
-PAGES = [
-    ("pages/data.py", "nav.data", ":material/upload_file:"),
-    ("pages/variables.py", "nav.variables", ":material/tune:"),
-    ("pages/describe.py", "nav.describe", ":material/table_chart:"),
-    ("pages/measurement.py", "nav.measurement", ":material/fact_check:"),
-    ("pages/differences.py", "nav.differences", ":material/compare_arrows:"),
-    ("pages/regression.py", "nav.regression", ":material/trending_up:"),
-    ("pages/process.py", "nav.process", ":material/account_tree:"),
-    ("pages/report.py", "nav.report", ":material/description:"),
-]
 
 st.set_page_config(page_title="Pressure Explorer", page_icon=":material/analytics:", layout="wide")
 state.ensure_loaded()
