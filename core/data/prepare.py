@@ -48,7 +48,7 @@ def score_scale(frame: pd.DataFrame, scale: dict) -> pd.Series:
     for it in items:
         if not pd.api.types.is_numeric_dtype(block[it]):
             raise UserError("error.scale_item_not_numeric", scale=scale["name"], item=it)
-    x = block.to_numpy(dtype="float64", na_value=np.nan)
+    x = block.to_numpy(dtype="float64", na_value=np.nan, copy=True)  # writable (copy-on-write views are read-only)
     if scale.get("missing"):
         x = np.where(np.isin(x, np.asarray(scale["missing"], dtype=float)), np.nan, x)
     lo, hi = float(scale["min"]), float(scale["max"])
