@@ -22,6 +22,13 @@ state.ensure_loaded()
 with st.sidebar:
     st.radio(state.t("app.language"), ["en", "zh"], key="lang", horizontal=True,
              format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+
+nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
+                     for path, key, icon in PAGES if (ROOT / path).exists()])
+nav.run()
+
+# After the page ran, so the badge and the recipe reflect what it just changed.
+with st.sidebar:
     raw = state.raw()
     src = raw.source
     badge = state.t("app.badge", name=md_escape(src.get("name", "")), rows=len(raw.frame), cols=raw.frame.shape[1])
@@ -31,7 +38,3 @@ with st.sidebar:
     st.download_button(state.t("app.download_recipe"), recipes.to_json(state.recipe()),
                        file_name="pressure-explorer-recipe.json", mime="application/json",
                        icon=":material/download:", width="stretch")
-
-nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
-                     for path, key, icon in PAGES if (ROOT / path).exists()])
-nav.run()

@@ -19,7 +19,7 @@ st.caption(t("data.intro"))
 col_a, col_b = st.columns(2)
 with col_a:
     st.subheader(t("data.samples"))
-    choice = st.selectbox(t("data.sample_pick"), list(samples.SAMPLES), key="sample_pick",
+    choice = st.selectbox(t("data.sample_pick"), list(samples.SAMPLES), key=f"sample_pick_{state.lang()}",
                           format_func=lambda k: t(f"data.sample.{k}"))
     if st.button(t("data.sample_load"), key="sample_load", icon=":material/dataset:"):
         state.load_sample(choice)

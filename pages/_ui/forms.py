@@ -62,7 +62,9 @@ def _seed(key: str, value) -> None:
 
 def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: str, container=st):
     """Draw one option's widget; returns its value and stores it in ``entry``."""
-    key = f"{prefix}.{opt.name}"
+    # The language is part of the key: the browser keeps a widget's displayed
+    # option text, so a new language needs a new widget (seeded from the recipe).
+    key = f"{prefix}.{opt.name}.{state.lang()}"
     current = entry.get(opt.name, opt.default)
     label = opt_label(spec, opt)
     if opt.kind == "variables":
