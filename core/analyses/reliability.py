@@ -1,0 +1,173 @@
+"""Internal consistency of scales: Cronbach's alpha (raw and standardized),
+McDonald's omega total and item statistics (SPSS RELIABILITY / psych::alpha).
+
+Per scale, the items are taken with the scale's own missing codes blanked and
+its reverse keys applied (``core.data.prepare.scored_items``), and rows with
+any missing item are left out (listwise within the scale, as SPSS
+RELIABILITY does; psych::alpha defaults to pairwise — give it ``na.omit``
+data to compare).  The item covariance matrix is computed once; alpha,
+alpha-if-item-deleted and the corrected item-total correlations follow in
+closed form from it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.analyses._common import exclusion_notes
+from core.analyses._factor import cov_to_cor, one_factor_omega
+from core.data.model import Dataset
+from core.data.prepare import scored_items
+from core.errors import UserError
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+
+ALPHA_COLS = ["scale", "k", "n", "alpha", "alpha_std", "omega", "mean_inter_item_r"]
+ITEM_COLS = ["scale", "item", "mean", "sd", "r_drop", "alpha_if_deleted", "flag"]
+
+
+def scale_stats(x: np.ndarray) -> dict:
+    """All statistics of one scale from complete rows ``x`` (n × k)."""
+    n, k = x.shape
+    mean = x.mean(axis=0)
+    xc = x - mean
+    c = xc.T @ xc / (n - 1)
+    total = c.sum()
+    tr = np.trace(c)
+    row = c.sum(axis=1)
+    var = np.diag(c)
+    alpha = k / (k - 1) * (1 - tr / total)
+    r = cov_to_cor(c)
+    rbar = (r.sum() - k) / (k * (k - 1))
+    alpha_std = k * rbar / (1 + (k - 1) * rbar)
+    rest_var = total - 2 * row + var                    # variance of total − item
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r_drop = (row - var) / np.sqrt(var * rest_var)
+        if k > 2:
+            a_del = (k - 1) / (k - 2) * (1 - (tr - var) / rest_var)
+        else:
+            a_del = np.full(k, np.nan)
+    return {"n": n, "k": k, "mean": mean, "sd": np.sqrt(var), "cov": c, "alpha": float(alpha),
+            "alpha_std": float(alpha_std), "rbar": float(rbar), "r_drop": r_drop, "alpha_if_deleted": a_del}
+
+
+def item_flag(r_drop: float, a_del: float, alpha: float) -> str:
+    """``reverse`` when the item correlates negatively with the rest (likely a
+    forgotten reverse key), ``lowers_alpha`` when deleting it raises alpha."""
+    if np.isfinite(r_drop) and r_drop < 0:
+        return "reverse"
+    if np.isfinite(a_del) and a_del > alpha:
+        return "lowers_alpha"
+    return ""
+
+
+def run(ds: Dataset, opts: dict) -> Result:
+    names = list(opts.get("scales") or []) or list(ds.scales)
+    if not names:
+        raise UserError("reliability.error.no_scales")
+    notes: list[Note] = exclusion_notes(ds)
+    arows, irows = [], []
+    n_used = 0
+    for name in names:
+        if name not in ds.scales:
+            raise UserError("reliability.error.not_a_scale", name=name)
+        sc = ds.scales[name]
+        items = list(sc["items"])
+        if len(items) < 2:
+            notes.append(Note("reliability.note.one_item", {"scale": name}))
+            arows.append({"scale": name, "k": len(items), "n": 0})
+            continue
+        block = ds.frame[items]
+        bad = [it for it in items if not pd.api.types.is_numeric_dtype(block[it])]
+        if bad:
+            raise UserError("error.scale_item_not_numeric", scale=name, item=bad[0])
+        x = scored_items(ds.frame, sc).to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(x).any(axis=1)
+        x = x[ok]
+        n = int(x.shape[0])
+        if (~ok).any():
+            notes.append(Note("reliability.note.listwise", {"scale": name, "n": int((~ok).sum())}))
+        if n < 3:
+            notes.append(Note("reliability.note.too_few", {"scale": name, "n": n}))
+            arows.append({"scale": name, "k": len(items), "n": n})
+            continue
+        s = scale_stats(x)
+        const = [it for it, v in zip(items, s["sd"]) if not v > 0]
+        if const:
+            notes.append(Note("reliability.note.constant", {"scale": name, "items": ", ".join(const)}))
+            arows.append({"scale": name, "k": len(items), "n": n})
+            continue
+        n_used = max(n_used, n)
+        omega = np.nan
+        if len(items) >= 3:
+            try:
+                omega, heywood = one_factor_omega(s["cov"])
+                if heywood:
+                    notes.append(Note("reliability.note.omega_heywood", {"scale": name}))
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                notes.append(Note("reliability.note.omega_failed", {"scale": name}))
+        else:
+            notes.append(Note("reliability.note.omega_two_items", {"scale": name}))
+        arows.append({"scale": name, "k": len(items), "n": n, "alpha": s["alpha"], "alpha_std": s["alpha_std"],
+                      "omega": omega, "mean_inter_item_r": s["rbar"]})
+        flagged = []
+        for j, it in enumerate(items):
+            flag = item_flag(float(s["r_drop"][j]), float(s["alpha_if_deleted"][j]), s["alpha"])
+            if flag:
+                flagged.append((it, flag))
+            irows.append({"scale": name, "item": it, "mean": float(s["mean"][j]), "sd": float(s["sd"][j]),
+                          "r_drop": float(s["r_drop"][j]), "alpha_if_deleted": float(s["alpha_if_deleted"][j]),
+                          "flag": flag})
+        for it, flag in flagged:
+            if flag == "reverse" and it not in (sc.get("reverse") or []):
+                notes.append(Note("reliability.note.reverse_suspect", {"scale": name, "item": it}))
+            elif flag == "reverse":
+                notes.append(Note("reliability.note.reverse_already", {"scale": name, "item": it}))
+    notes.append(Note("reliability.note.convention"))
+    alpha = pd.DataFrame(arows, columns=ALPHA_COLS)
+    items_df = pd.DataFrame(irows, columns=ITEM_COLS)
+    return Result("reliability", int(n_used), {"alpha": alpha, "items": items_df}, notes)
+
+
+def _interpret(result, ds, lang):
+    from core.interpret.measurement import reliability_text
+
+    return reliability_text(result, lang)
+
+
+SPEC = AnalysisSpec(
+    type="reliability",
+    group="measurement",
+    doc=("Cronbach's alpha (raw and standardized), McDonald's omega total and item statistics per scale, "
+         "with reverse keys applied and rows with a missing item left out (listwise within each scale, as "
+         "SPSS RELIABILITY). Matches psych::alpha on complete data. Omega total comes from a one-factor "
+         "maximum-likelihood model of the items' covariances: omega = (Σλ)² / ((Σλ)² + Σθ) with the "
+         "model-implied total variance — semTools::compRelSEM(cfa(..., std.lv = TRUE), obs.var = FALSE) "
+         "(not psych::omega, which uses a Schmid–Leiman bifactor solution)."),
+    options=(
+        Option("scales", "variables", default=[], role="scale",
+               doc="Scales to analyse (default: every defined scale)."),
+    ),
+    tables=(
+        TableSpec("alpha", (
+            Column("scale", "text", "Scale name."),
+            Column("k", "int", "Number of items."),
+            Column("n", "int", "Rows with every item answered (listwise within the scale)."),
+            Column("alpha", "num", "Cronbach's alpha from the item covariances (psych raw_alpha)."),
+            Column("alpha_std", "num", "Standardized alpha from the mean inter-item correlation (psych std.alpha)."),
+            Column("omega", "num", "McDonald's omega total from a one-factor ML model (needs ≥ 3 items)."),
+            Column("mean_inter_item_r", "num", "Mean inter-item correlation."),
+        ), "One row per scale."),
+        TableSpec("items", (
+            Column("scale", "text", "Scale name."),
+            Column("item", "text", "Item (after reverse keying)."),
+            Column("mean", "num", "Item mean (reverse-keyed items as scored)."),
+            Column("sd", "num", "Item standard deviation (n − 1)."),
+            Column("r_drop", "num", "Corrected item-total correlation: the item with the sum of the other items."),
+            Column("alpha_if_deleted", "num", "Cronbach's alpha of the scale without this item."),
+            Column("flag", "text", "'reverse' when r_drop < 0 (likely a forgotten reverse key), 'lowers_alpha' "
+                                   "when alpha_if_deleted exceeds alpha, else empty."),
+        ), "One row per scale × item."),
+    ),
+    run=run,
+    interpret=_interpret,
+)
