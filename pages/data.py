@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import i18n
 from core import recipe as recipes
 from core.data import io, samples, setup
 from core.data.prepare import build_dataset
@@ -20,7 +21,7 @@ col_a, col_b = st.columns(2)
 with col_a:
     st.subheader(t("data.samples"))
     choice = st.selectbox(t("data.sample_pick"), list(samples.SAMPLES), key=f"sample_pick_{state.lang()}",
-                          format_func=lambda k: t(f"data.sample.{k}"))
+                          format_func=lambda k, lang=state.lang(): i18n.t(f"data.sample.{k}", lang))
     if st.button(t("data.sample_load"), key="sample_load", icon=":material/dataset:"):
         state.load_sample(choice)
         S.pop("upload_bytes", None)

@@ -19,4 +19,4 @@ if ds is not None:
     if not options["variables"] and not options["frequencies"]:
         st.info(t("describe.error.nothing_chosen"))
     else:
-        render.result(spec, runner.run("describe", options))
+        render.result(spec, runner.run("describe", options), options)

@@ -30,7 +30,8 @@ def _page(path: str, lang: str, sample: str | None = None) -> AppTest:
         raw, recipe, _ = samples.load(sample)
         at.session_state["raw"] = raw
         at.session_state["recipe"] = recipe
-    return at.run()
+    at.run()
+    return at.run()  # a rerun with the widgets' state, as a user's next click
 
 
 def _problems(at: AppTest) -> list[str]:

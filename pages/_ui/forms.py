@@ -77,8 +77,8 @@ def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: st
             options = [None] + options
         _seed(key, current if current in options else options[0] if options else None)
         fmt = var_label(ds)
-        value = container.selectbox(label, options, key=key,
-                                    format_func=lambda v: state.t("forms.none") if v is None else fmt(v))
+        none = state.t("forms.none")
+        value = container.selectbox(label, options, key=key, format_func=lambda v: none if v is None else fmt(v))
     elif opt.kind == "choice":
         options = list(opt.choices)
         _seed(key, current if current in options else options[0])

@@ -17,7 +17,7 @@ from core.errors import UserError
 from core.format import column_title, fmt_p
 from core.i18n import t as _t
 from core.types import AnalysisSpec, Note, Result, TableSpec
-from pages._ui import state
+from pages._ui import runner, state
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -68,9 +68,10 @@ def notes(result: Result) -> None:
     st.caption("  \n".join(lines))
 
 
-def result(spec: AnalysisSpec, res: Result | UserError, tables: list[str] | None = None,
-           show_charts: bool = True) -> None:
-    """Everything a result has, in declaration order."""
+def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = None,
+           tables: list[str] | None = None, show_charts: bool = True) -> None:
+    """Everything a result has, in declaration order.  Pass the ``options`` it
+    was run with so its charts are cached too."""
     if isinstance(res, UserError):
         error(res)
         return
@@ -84,10 +85,13 @@ def result(spec: AnalysisSpec, res: Result | UserError, tables: list[str] | None
         st.subheader(_t(f"{spec.type}.table.{tspec.name}", lang))
         table(df, tspec, spec.type, key=f"tbl_{spec.type}_{tspec.name}")
     notes(res)
+    if show_charts:
+        ds = state.dataset()
+        specs = runner.charts(spec.type, options, res) if options is not None else \
+            [(n, c.to_dict()) for n, c in (spec.charts(res, ds, lang) if spec.charts and ds is not None else [])]
+        for name, chart in specs:
+            st.vega_lite_chart(chart, width="stretch", key=f"chart_{spec.type}_{name}")
     ds = state.dataset()
-    if show_charts and spec.charts and ds is not None:
-        for name, chart in spec.charts(res, ds, lang):
-            st.altair_chart(chart, width="stretch", key=f"chart_{spec.type}_{name}")
     if spec.interpret and ds is not None:
         for para in spec.interpret(res, ds, lang):
             st.markdown(md_escape(para))

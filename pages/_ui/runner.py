@@ -25,16 +25,19 @@ def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _pr
     return registry.run(type_, _dataset, _options, progress=_progress)
 
 
+def _fit_json(spec, options: dict) -> str:
+    fit = {k: v for k, v in options.items() if k in spec.fit_options}
+    return json.dumps(fit, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def run(type_: str, options: dict) -> Result | UserError:
     ds = state.dataset()
     if ds is None:
         return UserError("error.recipe_scales_invalid")
     spec = registry.get(type_)
-    fit = {k: v for k, v in options.items() if k in spec.fit_options}
     bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
     try:
-        return _run(state.data_key(), type_, json.dumps(fit, sort_keys=True, ensure_ascii=False, default=str),
-                    ds, options, bar.progress if bar else None)
+        return _run(state.data_key(), type_, _fit_json(spec, options), ds, options, bar.progress if bar else None)
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly
@@ -43,3 +46,19 @@ def run(type_: str, options: dict) -> Result | UserError:
     finally:
         if bar is not None:
             bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _charts(data_key: str, type_: str, fit_json: str, lang: str, _result: Result, _dataset) -> list:
+    spec = registry.get(type_)
+    return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang)]
+
+
+def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
+    """The analysis' charts as Vega-Lite specs, cached like the result (building
+    and serialising Altair charts is the slow part of a rerun)."""
+    spec = registry.get(type_)
+    ds = state.dataset()
+    if not spec.charts or ds is None:
+        return []
+    return _charts(state.data_key(), type_, _fit_json(spec, options), state.lang(), result, ds)
