@@ -1,0 +1,87 @@
+"""Reports: pinned results as Word, Excel, HTML, PowerPoint and a Python script.
+
+- :mod:`core.report.model` — the report (ordered items in ``recipe["report"]``)
+  and its settings (``recipe["ui"]["report"]``).
+- :mod:`core.report.content` — items resolved against results into blocks
+  (tables with their method footnotes, charts, text), generic over the
+  registry; small-cell suppression.
+- :mod:`core.report.findings` — key findings of the session and slides.
+- writers: ``docx_writer``, ``xlsx_writer``, ``html_writer``, ``pptx_writer``,
+  ``script_writer``; :mod:`core.report.images` (PNG/SVG charts),
+  :mod:`core.report.safety` (formula-injection neutralisation, CSV).
+
+``export(fmt, recipe, dataset, results, lang)`` returns the bytes of one
+format; :func:`cli_exports` writes files for ``python -m core run … --docx
+--xlsx --html``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import UserError
+from core.report.content import Document, TableBlock, build, default_items, suppress_small, table_block
+from core.report.findings import KeyFinding, Slide, key_findings, slides
+from core.report.model import Report, settings
+
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "html": ("text/html", ".html"),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+    "py": ("text/x-python", ".py"),
+}
+
+__all__ = ["FORMATS", "Document", "KeyFinding", "Report", "Slide", "TableBlock", "build", "cli_exports",
+           "default_items", "export", "key_findings", "settings", "slides", "suppress_small", "table_block"]
+
+
+def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
+           document: Document | None = None, findings: list | None = None) -> bytes:
+    """The report in one format ("docx", "xlsx", "html", "pptx" or "py").
+
+    ``document`` (from :func:`build`) may be passed to share rendered charts
+    between formats; ``items`` default to the recipe's report, or everything.
+    """
+    if fmt == "py":
+        from core.report import script_writer
+        return script_writer.write(recipe, lang)
+    if fmt == "pptx":
+        from core.report import pptx_writer
+        doc = document or build(recipe, dataset, results, lang, items=[], findings=findings)
+        if findings is None:
+            findings = key_findings(recipe, dataset, results, lang)
+        return pptx_writer.write(doc.title, doc.subtitle, slides(recipe, dataset, results, lang, findings), lang)
+    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings)
+    if fmt == "docx":
+        from core.report import docx_writer
+        return docx_writer.write(doc)
+    if fmt == "xlsx":
+        from core.report import xlsx_writer
+        return xlsx_writer.write(doc)
+    if fmt == "html":
+        from core.report import html_writer
+        return html_writer.write(doc)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str = "en") -> None:
+    """Write the report files asked for on the command line.
+
+    ``exports`` maps a format ("docx", "xlsx", "html", "pptx", "py") to a
+    path.  The report is the recipe's pinned items, or — when it has none —
+    every table, chart and interpretation paragraph of every analysis after
+    the key findings.
+    """
+    findings = key_findings(recipe, dataset, results, lang)
+    doc = None
+    for fmt, path in exports.items():
+        if not path:
+            continue
+        if fmt in ("docx", "xlsx", "html") and doc is None:
+            doc = build(recipe, dataset, results, lang, findings=findings)
+        data = export(fmt, recipe, dataset, results, lang, document=doc if fmt != "pptx" else None,
+                      findings=findings)
+        try:
+            Path(path).write_bytes(data)
+        except OSError as exc:
+            raise UserError("report.error.unwritable", path=str(path), detail=exc.strerror or str(exc)) from None

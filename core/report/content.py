@@ -1,0 +1,504 @@
+"""Report items resolved against results: the blocks every writer draws.
+
+:func:`build` turns the recipe's report items (or, when there are none, every
+table, chart and interpretation paragraph of every analysis) into a
+:class:`Document` of blocks.  Everything here is generic over the registry:
+tables are drawn from ``AnalysisSpec.tables`` (column kinds decide the
+formatting), charts from ``spec.charts``, text from ``spec.interpret``, the
+method footnote from ``Result.notes``.  Writers (docx, xlsx, html, pptx) only
+lay blocks out.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core import registry
+from core.errors import UserError
+from core.format import column_title, fmt_int, fmt_num, fmt_p, stars
+from core.i18n import t
+from core.report import model
+from core.types import AnalysisSpec, Result, TableSpec
+
+log = logging.getLogger("pressure_explorer.report")
+
+CHART_WIDTH = 640   # px: charts declared with width="container" are exported at this width
+
+
+# ---- blocks ------------------------------------------------------------------
+@dataclass
+class ColumnInfo:
+    name: str
+    title: str
+    kind: str     # num / int / p / pct / text
+
+
+@dataclass
+class SectionBlock:
+    title: str
+    kind: str = "section"
+
+
+@dataclass
+class TextBlock:
+    text: str
+    analysis: str | None = None
+    kind: str = "text"
+
+
+@dataclass
+class TableBlock:
+    analysis: str
+    type: str
+    name: str
+    title: str
+    frame: pd.DataFrame            # raw numbers (after small-cell suppression)
+    columns: list[ColumnInfo]
+    notes: list[str]               # method footnote, plain text, in the report language
+    star_note: str | None          # legend of the star scheme when the table has p values
+    stars: str = "apa"
+    digits: int = 3
+    number: int = 0                # "Table n"
+    lang: str = "en"
+    kind: str = "table"
+
+    def cell_text(self, value, col: ColumnInfo, with_stars: bool = True) -> str:
+        return cell_text(value, col.kind, self.digits, self.stars if with_stars else None)
+
+    def footnote_lines(self) -> list[str]:
+        """The method footnote and the star legend, each a finished sentence."""
+        return [sentence(x, self.lang) for x in self.notes + ([self.star_note] if self.star_note else [])
+                if x and x.strip()]
+
+    def footnote(self) -> str:
+        """The whole note under the table (without the "Note." label)."""
+        return ("" if self.lang == "zh" else " ").join(self.footnote_lines())
+
+
+@dataclass
+class ChartBlock:
+    analysis: str
+    type: str
+    name: str
+    title: str
+    chart: object                  # the Altair chart (pages draw it as is)
+    number: int = 0                # "Figure n"
+    kind: str = "chart"
+    _png: bytes | None = field(default=None, repr=False)
+    _svg: str | None = field(default=None, repr=False)
+
+    def png(self, scale: float = 2.0) -> bytes:
+        from core.report import images
+
+        if self._png is None or scale != 2.0:
+            data = images.to_png(self.chart, scale=scale)
+            if scale != 2.0:
+                return data
+            self._png = data
+        return self._png
+
+    def svg(self) -> str:
+        from core.report import images
+
+        if self._svg is None:
+            self._svg = images.to_svg(self.chart)
+        return self._svg
+
+
+@dataclass
+class FindingsBlock:
+    findings: list                 # list[KeyFinding]
+    kind: str = "findings"
+
+
+@dataclass
+class MissingBlock:
+    """An item whose analysis failed or no longer exists: said plainly."""
+    text: str
+    kind: str = "missing"
+
+
+@dataclass
+class Document:
+    title: str
+    lang: str
+    settings: dict
+    blocks: list
+    subtitle: list[str]            # data file, N, date
+    date: str = ""
+
+    @property
+    def tables(self) -> list[TableBlock]:
+        return [b for b in self.blocks if isinstance(b, TableBlock)]
+
+    @property
+    def charts(self) -> list[ChartBlock]:
+        return [b for b in self.blocks if isinstance(b, ChartBlock)]
+
+
+# ---- formatting --------------------------------------------------------------
+def sentence(text: str, lang: str) -> str:
+    """``text`` ending with a full stop of the language (unless it has one)."""
+    text = str(text).strip()
+    if not text or text[-1] in ".。!！?？:：;；”\"":
+        return text
+    return text + ("。" if lang == "zh" else ".")
+
+
+def is_missing(v) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    try:
+        return bool(pd.isna(v)) if not isinstance(v, (list, dict, tuple, str)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
+        and not is_missing(v)
+
+
+def cell_text(value, kind: str, digits: int = 3, star_scheme: str | None = None) -> str:
+    """One cell as text: p as .003 / < .001 (+ stars), estimates to ``digits``."""
+    if is_missing(value):
+        return ""
+    if not is_number(value):
+        return str(value)
+    value = float(value)
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    if kind == "p":
+        return fmt_p(value) + (stars(value, star_scheme) if star_scheme else "")
+    if kind == "int":
+        return fmt_int(value)
+    if kind == "pct":
+        return fmt_num(value, 1)
+    if kind == "text":
+        return fmt_int(value) if float(value).is_integer() else fmt_num(value, digits)
+    return fmt_num(value, digits)
+
+
+def column_kinds(df: pd.DataFrame, tspec: TableSpec | None) -> dict[str, str]:
+    kinds = {c.name: c.kind for c in tspec.columns} if tspec else {}
+    out = {}
+    for col in df.columns:
+        if col in kinds:
+            out[col] = kinds[col]
+        elif pd.api.types.is_integer_dtype(df[col]):
+            out[col] = "int"
+        elif pd.api.types.is_float_dtype(df[col]):
+            out[col] = "num"
+        else:
+            out[col] = "text"
+    return out
+
+
+def ordered_columns(df: pd.DataFrame, tspec: TableSpec | None) -> list[str]:
+    """The table's columns: declared ones in declaration order, then any others."""
+    declared = [c for c in (tspec.column_names if tspec else []) if c in df.columns]
+    return declared + [c for c in df.columns if c not in declared]
+
+
+# ---- small cells ---------------------------------------------------------------
+def suppress_small(df: pd.DataFrame, k: int, kinds: dict[str, str] | None = None) -> tuple[pd.DataFrame, int]:
+    """Blank every statistic of rows whose ``n`` is below ``k``.
+
+    Applies to tables with an ``n`` column (one row per group, level or
+    variable).  Text columns (group names) stay; every numeric cell of the
+    row, ``n`` included, becomes missing.  Returns (copy, rows suppressed).
+    """
+    if "n" not in df.columns or k <= 1:
+        return df, 0
+    n = pd.to_numeric(df["n"], errors="coerce")
+    mask = (n < k).to_numpy()
+    if not mask.any():
+        return df, 0
+    kinds = kinds or column_kinds(df, None)
+    out = df.copy()
+    for col in out.columns:
+        if kinds.get(col, "text") == "text" and col != "n":
+            continue
+        if not (pd.api.types.is_numeric_dtype(out[col]) or col == "n"):
+            continue
+        out[col] = out[col].astype("float64")
+        out.loc[mask, col] = np.nan
+    return out, int(mask.sum())
+
+
+def suppress_result(res: Result, spec: AnalysisSpec, k: int) -> tuple[Result, dict[str, int]]:
+    """A copy of ``res`` with small groups suppressed in every table."""
+    tables, counts = {}, {}
+    for name, df in res.tables.items():
+        try:
+            tspec = spec.table(name)
+        except KeyError:
+            tspec = None
+        tables[name], counts[name] = suppress_small(df, k, column_kinds(df, tspec))
+    if not any(counts.values()):
+        return res, counts
+    return replace(res, tables=tables), counts
+
+
+# ---- footnotes -------------------------------------------------------------------
+def n_note(res: Result, dataset, lang: str) -> str:
+    total = len(dataset.frame) if dataset is not None else None
+    text = t("report.note.n_used", lang, n=int(res.n_used))
+    if total is not None and total > res.n_used:
+        text += " " + t("report.note.n_left_out", lang, m=int(total - res.n_used), total=total)
+    excluded = getattr(dataset, "excluded", None) or {}
+    n_ex = sum(int(v) for v in excluded.values())
+    if n_ex:
+        reasons = "; ".join(f"{k} ({v})" for k, v in excluded.items())
+        text += " " + t("report.note.excluded", lang, k=n_ex, reasons=reasons)
+    return text
+
+
+def method_notes(res: Result, dataset, lang: str) -> list[str]:
+    lines = [n_note(res, dataset, lang)]
+    for note in res.notes:
+        try:
+            lines.append(note.text(lang))
+        except (KeyError, IndexError, ValueError) as exc:  # a malformed note must not break a report
+            log.warning("note %s: %s", note.key, exc)
+            lines.append(note.key)
+    return lines
+
+
+# ---- building --------------------------------------------------------------------
+def analysis_title(entry: dict, lang: str) -> str:
+    title = entry.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return t(f"{entry['type']}.title", lang)
+
+
+class _Session:
+    """Results of one session, with charts and paragraphs computed once."""
+
+    def __init__(self, recipe: dict, dataset, results: dict, lang: str, opts: dict):
+        self.recipe, self.dataset, self.results, self.lang, self.opts = recipe, dataset, results, lang, opts
+        self.entries = {a["id"]: a for a in recipe.get("analyses") or []}
+        self._shown: dict = {}
+        self._charts: dict = {}
+        self._paras: dict = {}
+        types = [a["type"] for a in self.entries.values()]
+        self.repeated = {x for x in types if types.count(x) > 1}
+
+    def spec(self, aid: str) -> AnalysisSpec | None:
+        entry = self.entries.get(aid)
+        if entry is None:
+            return None
+        try:
+            return registry.get(entry["type"])
+        except UserError:
+            return None
+
+    def result(self, aid: str):
+        return self.results.get(aid)
+
+    def shown(self, aid: str) -> tuple[Result, dict[str, int]]:
+        """The result as reports show it (small groups suppressed if asked)."""
+        if aid not in self._shown:
+            res, spec = self.results[aid], self.spec(aid)
+            if self.opts["small_cells"] and spec is not None:
+                self._shown[aid] = suppress_result(res, spec, self.opts["min_cell"])
+            else:
+                self._shown[aid] = (res, {})
+        return self._shown[aid]
+
+    def charts(self, aid: str) -> dict:
+        if aid not in self._charts:
+            spec, out = self.spec(aid), {}
+            res = self.results.get(aid)
+            if spec is not None and spec.charts and isinstance(res, Result) and self.dataset is not None:
+                try:
+                    out = dict(spec.charts(self.shown(aid)[0], self.dataset, self.lang))
+                except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
+                    log.warning("charts of %s failed: %s: %s", aid, type(exc).__name__, exc)
+            self._charts[aid] = out
+        return self._charts[aid]
+
+    def paragraphs(self, aid: str) -> list[str]:
+        if aid not in self._paras:
+            spec, out = self.spec(aid), []
+            res = self.results.get(aid)
+            if spec is not None and spec.interpret and isinstance(res, Result) and self.dataset is not None:
+                try:
+                    out = list(spec.interpret(res, self.dataset, self.lang))
+                except Exception as exc:
+                    log.warning("interpretation of %s failed: %s: %s", aid, type(exc).__name__, exc)
+            self._paras[aid] = out
+        return self._paras[aid]
+
+    def prefix(self, aid: str) -> str:
+        entry = self.entries[aid]
+        if entry.get("title") or entry["type"] in self.repeated:
+            return analysis_title(entry, self.lang) + (f" ({aid})" if not entry.get("title") else "") + ": "
+        return ""
+
+
+def default_items(recipe: dict, dataset, results: dict, lang: str = "en") -> list[dict]:
+    """Every table, chart and interpretation paragraph of every analysis,
+    preceded by the key-findings summary (the headless report)."""
+    sess = _Session(recipe, dataset, results, lang, model.settings(recipe))
+    return _default_items(sess)
+
+
+def _default_items(sess: _Session) -> list[dict]:
+    items: list[dict] = [{"kind": "findings"}]
+    for aid, entry in sess.entries.items():
+        items.append({"kind": "section", "title": analysis_title(entry, sess.lang)})
+        res, spec = sess.result(aid), sess.spec(aid)
+        if spec is None or not isinstance(res, Result):
+            items.append({"kind": "table", "analysis": aid, "table": spec.tables[0].name if spec else ""})
+            continue
+        for tspec in spec.tables:
+            df = res.tables.get(tspec.name)
+            if df is not None and not df.empty:
+                items.append({"kind": "table", "analysis": aid, "table": tspec.name})
+        for name in sess.charts(aid):
+            items.append({"kind": "chart", "analysis": aid, "chart": name})
+        for i, _ in enumerate(sess.paragraphs(aid)):
+            items.append({"kind": "text", "analysis": aid, "paragraph": i})
+    return items
+
+
+def chart_title(chart, fallback: str) -> str:
+    try:
+        title = chart.to_dict().get("title")
+    except Exception:
+        title = None
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(str(x) for x in title)
+    return str(title) if title else fallback
+
+
+def _missing(sess: _Session, aid: str, what: str) -> MissingBlock:
+    res = sess.result(aid)
+    if isinstance(res, UserError):
+        return MissingBlock(t("report.missing.failed", sess.lang, what=what, reason=res.message(sess.lang)))
+    return MissingBlock(t("report.missing.gone", sess.lang, what=what))
+
+
+def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
+          findings: list | None = None) -> Document:
+    """Resolve report items into blocks.
+
+    ``results`` maps analysis id → Result (or UserError for a failed one).
+    ``items`` defaults to the recipe's report, or to every table, chart and
+    interpretation paragraph when the recipe has none.  ``findings`` (the
+    key-findings list) is computed when a findings item needs it.
+    """
+    opts = model.settings(recipe)
+    sess = _Session(recipe, dataset, results, lang, opts)
+    if items is None:
+        items = model.Report(dict(report=list(recipe.get("report") or []))).items or _default_items(sess)
+    items = [n for n in (model.normalise(i) for i in items) if n is not None]
+    blocks: list = []
+    n_table = n_chart = 0
+    for item in items:
+        kind = item["kind"]
+        if kind == "section":
+            blocks.append(SectionBlock(item["title"]))
+        elif kind == "findings":
+            if findings is None:
+                from core.report.findings import key_findings
+                findings = key_findings(recipe, dataset, results, lang)
+            blocks.append(FindingsBlock(findings))
+        elif kind == "text" and "text" in item:
+            blocks.append(TextBlock(item["text"]))
+        else:
+            aid = item["analysis"]
+            res, spec = sess.result(aid), sess.spec(aid)
+            what = item.get("table") or item.get("chart") or t("report.kind.text", lang)
+            if spec is None or not isinstance(res, Result):
+                blocks.append(_missing(sess, aid, f"{aid} · {what}"))
+                continue
+            if kind == "table":
+                block = _table_block(sess, aid, spec, item["table"])
+                if block is None:
+                    blocks.append(_missing(sess, aid, f"{aid} · {what}"))
+                    continue
+                n_table += 1
+                block.number = n_table
+                blocks.append(block)
+            elif kind == "chart":
+                chart = sess.charts(aid).get(item["chart"])
+                if chart is None:
+                    blocks.append(_missing(sess, aid, f"{aid} · {what}"))
+                    continue
+                n_chart += 1
+                blocks.append(ChartBlock(aid, spec.type, item["chart"],
+                                         sess.prefix(aid) + chart_title(chart, item["chart"]), chart, n_chart))
+            else:
+                paras = sess.paragraphs(aid)
+                if item["paragraph"] >= len(paras):
+                    blocks.append(_missing(sess, aid, f"{aid} · {what}"))
+                    continue
+                blocks.append(TextBlock(paras[item["paragraph"]], aid))
+    title = opts["title"] or t("report.default_title", lang)
+    date = _dt.date.today().isoformat()
+    return Document(title, lang, opts, blocks, _subtitle(recipe, dataset, lang, date), date)
+
+
+def _subtitle(recipe: dict, dataset, lang: str, date: str) -> list[str]:
+    lines = []
+    path = (recipe.get("data") or {}).get("path")
+    if path:
+        lines.append(t("report.subtitle.data", lang, name=Path(str(path)).name,
+                       n=len(dataset.frame) if dataset is not None else 0))
+    lines.append(t("report.subtitle.date", lang, date=date))
+    return lines
+
+
+def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> TableBlock | None:
+    shown, counts = sess.shown(aid)
+    df = shown.tables.get(name)
+    if df is None:
+        return None
+    try:
+        tspec = spec.table(name)
+    except KeyError:
+        tspec = None
+    lang, opts = sess.lang, sess.opts
+    kinds = column_kinds(df, tspec)
+    cols = [ColumnInfo(c, column_title(c, lang, spec.type), kinds[c]) for c in ordered_columns(df, tspec)]
+    frame = df[[c.name for c in cols]].reset_index(drop=True)
+    notes = method_notes(sess.results[aid], sess.dataset, lang)
+    if counts.get(name):
+        notes.append(t("report.note.suppressed", lang, k=opts["min_cell"], rows=counts[name]))
+    has_p = any(c.kind == "p" for c in cols)
+    star_note = t(f"format.stars.{opts['stars']}", lang) if has_p else None
+    title = sess.prefix(aid) + t(f"{spec.type}.table.{name}", lang)
+    return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, opts["stars"], opts["digits"],
+                      lang=lang)
+
+
+def table_block(recipe: dict, dataset, results: dict, aid: str, name: str, lang: str = "en") -> TableBlock | None:
+    """One table of one analysis as a block (per-table downloads)."""
+    sess = _Session(recipe, dataset, results, lang, model.settings(recipe))
+    spec = sess.spec(aid)
+    if spec is None or not isinstance(results.get(aid), Result):
+        return None
+    return _table_block(sess, aid, spec, name)
+
+
+_SAFE_NAME = re.compile(r"[^\w\-]+", re.UNICODE)
+
+
+def file_stem(text: str, fallback: str = "table") -> str:
+    """A file-name-safe version of a title."""
+    s = _SAFE_NAME.sub("_", str(text)).strip("_")[:60]
+    return s or fallback

@@ -1,0 +1,155 @@
+"""Key findings of a whole session, and the slides made from them.
+
+Each analysis may declare ``AnalysisSpec.findings(result, dataset, lang) ->
+list[Finding]`` (see :class:`core.types.Finding`): one sentence with its
+numbers per significant difference, predictor, indirect effect, interaction…,
+honest about non-significant and small effects.  An analysis without it
+contributes the first sentence of each of its ``spec.interpret`` paragraphs.
+Findings are ordered like the results chapter of a thesis (description,
+measurement, differences, associations, predictors, mediation, moderation);
+within a kind, significant ones first, stronger first.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+from core import registry
+from core.errors import UserError
+from core.report.content import analysis_title, method_notes
+from core.types import Finding, Result
+
+log = logging.getLogger("pressure_explorer.report")
+
+KIND_ORDER = ("description", "measurement", "difference", "association", "predictor", "mediation",
+              "moderation")
+
+
+@dataclass
+class KeyFinding:
+    analysis: str        # analysis id in the recipe
+    type: str            # analysis type
+    finding: Finding
+    source: str = "findings"  # "findings" (the spec's) or "interpret" (first sentence fallback)
+
+    @property
+    def headline(self) -> str:
+        return self.finding.headline
+
+    @property
+    def detail(self) -> str:
+        return self.finding.detail
+
+    @property
+    def chart(self) -> str | None:
+        return self.finding.chart
+
+
+_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[^\s\d.,;:)\]])")
+
+
+def first_sentence(paragraph: str) -> str:
+    """The first sentence of a paragraph (English or Chinese); decimals such as
+    "3.85" and "p < .001" are not sentence ends."""
+    text = " ".join(str(paragraph).split())
+    for part in _SENTENCE.split(text):
+        if part and part.strip():
+            return part.strip()
+    return text
+
+
+def _strength(f: Finding) -> float:
+    try:
+        s = abs(float(f.strength))
+    except (TypeError, ValueError):
+        return 0.0
+    return s if math.isfinite(s) else 0.0
+
+
+def _sort_key(kf: KeyFinding, position: int):
+    kind = kf.finding.kind
+    rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    sig = 0 if kf.finding.significant else 1 if kf.finding.significant is None else 2
+    return (rank, sig, -_strength(kf.finding), position)
+
+
+def analysis_findings(spec, aid: str, res: Result, dataset, lang: str) -> list[KeyFinding]:
+    """One analysis' findings (its own, or the interpretation fallback)."""
+    if spec.findings is not None:
+        try:
+            found = list(spec.findings(res, dataset, lang) or [])
+        except Exception as exc:  # one analysis' bug must not cost the whole summary
+            log.warning("findings of %s failed: %s: %s", aid, type(exc).__name__, exc)
+            found = []
+        return [KeyFinding(aid, spec.type, f) for f in found if isinstance(f, Finding) and f.headline]
+    if spec.interpret is None:
+        return []
+    try:
+        paras = list(spec.interpret(res, dataset, lang) or [])
+    except Exception as exc:
+        log.warning("interpretation of %s failed: %s: %s", aid, type(exc).__name__, exc)
+        return []
+    chart = None
+    if spec.charts is not None:
+        try:
+            names = [name for name, _ in spec.charts(res, dataset, lang)]
+            chart = names[0] if names else None
+        except Exception:
+            chart = None
+    out = []
+    for p in paras:
+        s = first_sentence(p)
+        if s:
+            out.append(KeyFinding(aid, spec.type, Finding(headline=s, detail=p if p != s else "", chart=chart),
+                                  source="interpret"))
+    return out
+
+
+def key_findings(recipe: dict, dataset, results: dict, lang: str = "en") -> list[KeyFinding]:
+    """The key findings of every analysis of the session, in summary order."""
+    found: list[KeyFinding] = []
+    for entry in recipe.get("analyses") or []:
+        res = results.get(entry["id"])
+        if not isinstance(res, Result):
+            continue
+        try:
+            spec = registry.get(entry["type"])
+        except UserError:
+            continue
+        found += analysis_findings(spec, entry["id"], res, dataset, lang)
+    order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i))
+    return [found[i] for i in order]
+
+
+@dataclass
+class Slide:
+    """One screen of presentation mode / one slide of the deck."""
+
+    headline: str
+    detail: str
+    analysis: str | None
+    analysis_title: str
+    chart: object | None          # Altair chart or None
+    chart_name: str | None
+    notes: list[str]              # method footnote lines of the analysis
+
+
+def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: list | None = None) -> list[Slide]:
+    """One slide per key finding, with its chart (drawn from the result as
+    reports show it, small groups suppressed when the report asks for it)."""
+    from core.report.content import _Session
+    from core.report import model
+
+    sess = _Session(recipe, dataset, results, lang, model.settings(recipe))
+    findings = key_findings(recipe, dataset, results, lang) if findings is None else findings
+    out = []
+    for kf in findings:
+        entry = sess.entries.get(kf.analysis) or {"type": kf.type}
+        chart = sess.charts(kf.analysis).get(kf.chart) if kf.chart else None
+        res = results.get(kf.analysis)
+        notes = method_notes(res, dataset, lang) if isinstance(res, Result) else []
+        out.append(Slide(kf.headline, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
+                         kf.chart if chart is not None else None, notes))
+    return out
