@@ -11,6 +11,7 @@ import pandas as pd
 
 from core import charts
 from core.data.model import Dataset
+from core.interpret import describe as describe_text
 from core.errors import UserError
 from core.stats import moments
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
@@ -110,4 +111,5 @@ SPEC = AnalysisSpec(
     ),
     run=run,
     charts=chart_list,
+    findings=describe_text.findings,
 )
