@@ -29,8 +29,8 @@ with col_a:
 
 with col_b:
     st.subheader(t("data.upload"))
-    up = st.file_uploader(t("data.upload_label"), type=["csv", "txt", "tsv", "xlsx", "sav", "zsav", "dta"],
-                          key="upload", help=t("data.upload_help", mb=io.MAX_UPLOAD_MB))
+    # No type filter: a wrong extension gets our own translated message, not the widget's English one.
+    up = st.file_uploader(t("data.upload_label"), key="upload", help=t("data.upload_help", mb=io.MAX_UPLOAD_MB))
     if up is not None and S.get("upload_id") != up.file_id:
         S["upload_id"] = up.file_id
         S["upload_bytes"] = (up.name, up.getvalue())
