@@ -1,0 +1,893 @@
+"""Difference analysis across demographic splits (SPSS T-TEST / ONEWAY / UNIANOVA / CROSSTABS).
+
+A *battery*: every split (grouping variable) × every outcome, each cell tested
+on its own valid rows (pairwise deletion per cell, as SPSS's "analysis by
+analysis").  Everything is computed from grouped summaries — group counts,
+sums, centred sums of squares, medians, rank sums — built with one
+``np.bincount`` per split × outcome (one sort per outcome serves the medians and
+ranks of every split), so the whole battery costs a few passes over the data.
+
+Conventions (what SPSS and R users check):
+
+* Levels are in value-label order (codes sorted); t = mean(first level) −
+  mean(second level), as R's ``t.test(y ~ g)``.
+* Levene's test centred on the mean (SPSS, ``car::leveneTest(center = mean)``)
+  and on the median (Brown–Forsythe, ``center = median``), df1 = k − 1,
+  df2 = N − k.
+* Student's and Welch's t; one-way ANOVA, Welch's ANOVA (``oneway.test``),
+  Brown–Forsythe's F* for means with SPSS's df1 = k − 1 and Satterthwaite's df2
+  (statsmodels' variant uses Mehrotra's corrected df1; not used here).
+* Mann–Whitney U = R's ``wilcox.test`` W for the first level (rank sum of the
+  first level − n1(n1 + 1)/2), normal approximation with continuity correction
+  and tie correction; Kruskal–Wallis H with tie correction.
+* Cohen's d with the pooled SD (signed, first − second); Hedges' g = d × J with
+  the exact J = Γ(df/2) / (√(df/2) Γ((df − 1)/2)), df = n1 + n2 − 2, as
+  ``effectsize::hedges_g``; η² = SS_between / SS_total; ω² = (SS_b − (k − 1)
+  MS_w) / (SS_t + MS_w), bounded below at 0 as ``effectsize::omega_squared``.
+* Post-hoc pairs are listed as R's ``TukeyHSD`` lists them: for each level b
+  after level a (in level order) the row "b − a", level_a = b, level_b = a,
+  diff = mean(level_a) − mean(level_b).  Tukey HSD (Tukey–Kramer for unequal
+  n; p and CI from the studentized range with N − k df), Games–Howell (Welch
+  SE and df per pair; as ``rstatix::games_howell_test``), Bonferroni (t with
+  the pooled error variance, p × number of pairs capped at 1, CI with
+  t(1 − .05 / (2m)), as SPSS ONEWAY).  se is the SE of the difference as SPSS
+  prints it.
+* The reported test (table ``tests``): two groups → t, three or more → F.
+  ``test = "auto"`` reports Welch where Levene's test (mean-centred) has
+  p < .05, else Student/ANOVA; ``"student"`` and ``"welch"`` force one.
+* Groups with 0–1 valid rows in a cell are left out of that cell (note);
+  groups smaller than ``small_group`` are flagged.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.special import chdtrc, fdtrc, gammaln, ndtr, stdtr, stdtrit
+
+from core.data.model import Dataset
+from core.errors import UserError
+from core.srange import ptukey, qtukey
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+
+TEST_NAMES = ("levene_mean", "levene_median", "student_t", "welch_t", "anova", "welch_anova", "brown_forsythe",
+              "mann_whitney", "kruskal")
+POSTHOC = ("tukey", "games_howell", "bonferroni")
+MAX_GROUPS = 50
+ALPHA = 0.05
+
+COLS = {
+    "tests": ["group", "outcome", "k", "n", "test", "statistic", "df1", "df2", "p", "effect_size_name",
+              "effect_size", "rule", "note"],
+    "all_tests": ["group", "outcome", "test", "statistic", "df1", "df2", "p"],
+    "group_stats": ["group", "outcome", "level", "n", "mean", "sd", "se", "ci_low", "ci_high", "small"],
+    "effects": ["group", "outcome", "measure", "value"],
+    "posthoc": ["group", "outcome", "method", "level_a", "level_b", "diff", "se", "ci_low", "ci_high", "p",
+                "statistic", "df"],
+    "levels": ["outcome", "n", "mean", "sd", "midpoint", "low_cut", "high_cut", "level", "t", "df", "p"],
+    "factorial": ["group", "by", "outcome", "source", "ss", "df", "ms", "f", "p", "partial_eta2"],
+    "factorial_means": ["group", "by", "outcome", "level", "by_level", "n", "mean", "sd", "se", "ci_low",
+                        "ci_high"],
+}
+
+
+# ---- splits -------------------------------------------------------------------
+def split_codes(ds: Dataset, name: str, merge: dict | None = None) -> tuple[np.ndarray, list[str]]:
+    """Group index per row (−1 = missing) and level labels, after merging the
+    levels listed in ``merge[name]`` (lists of levels given by code or label;
+    the merged level is named "A + B" and keeps the place of its first member)."""
+    idx, labels, codes = ds.group_codes(name)
+    groups = (merge or {}).get(name) or []
+    if not groups:
+        return idx, list(labels)
+    if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+        raise UserError("difference.error.bad_merge", name=name)
+    target = list(range(len(labels)))
+    for members in groups:
+        pos = []
+        for lev in members:
+            code = ds.resolve_level(name, lev)
+            pos.append(list(codes).index(code))
+        pos = sorted(set(pos))
+        for p in pos[1:]:
+            target[p] = pos[0]
+    keep = sorted(set(target))
+    new_index = {old: i for i, old in enumerate(keep)}
+    new_labels = [" + ".join(labels[j] for j in range(len(labels)) if target[j] == old) for old in keep]
+    lut = np.array([new_index[target[j]] for j in range(len(labels))] + [-1], dtype=np.int64)
+    return lut[idx], new_labels
+
+
+def suggest_merges(ds: Dataset, name: str, min_n: int = 5) -> list[list[str]]:
+    """Merge each level smaller than ``min_n`` with its smaller neighbour (in
+    level order) until every merged level has at least ``min_n`` rows; returns
+    lists of level labels (the ``merge`` option's form)."""
+    idx, labels, _ = ds.group_codes(name)
+    counts = np.bincount(idx[idx >= 0], minlength=len(labels)).tolist()
+    blocks = [[i] for i in range(len(labels))]
+    sizes = list(counts)
+    while len(blocks) > 1 and min(sizes) < min_n:
+        i = int(np.argmin(sizes))
+        if i == 0:
+            j = 1
+        elif i == len(blocks) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if sizes[i - 1] <= sizes[i + 1] else i + 1
+        a, b = sorted((i, j))
+        blocks[a:b + 1] = [blocks[a] + blocks[b]]
+        sizes[a:b + 1] = [sizes[a] + sizes[b]]
+    return [[labels[i] for i in blk] for blk in blocks if len(blk) > 1]
+
+
+# ---- per-outcome preparation (one sort serves every split) -------------------------
+class _Outcome:
+    def __init__(self, y: np.ndarray):
+        fin = np.flatnonzero(np.isfinite(y))
+        order = np.argsort(y[fin], kind="stable")
+        self.rows = fin[order]                # row positions, by increasing y
+        self.ys = y[self.rows]
+        new = np.empty(self.ys.size, dtype=bool)
+        if self.ys.size:
+            new[0] = True
+            np.not_equal(self.ys[1:], self.ys[:-1], out=new[1:])
+        self.block = np.cumsum(new) - 1       # tie block of each sorted value
+        self.vals = self.ys[new]              # distinct values
+        self.nb = self.vals.size
+
+
+def _summaries(out: _Outcome, gs: np.ndarray, k: int) -> dict:
+    """Grouped sufficient statistics for one split × outcome.  ``gs`` are the
+    group indices of the outcome's sorted finite rows (−1 = not used)."""
+    valid = gs >= 0
+    if not valid.all():
+        ys, g, blk = out.ys[valid], gs[valid], out.block[valid]
+    else:
+        ys, g, blk = out.ys, gs, out.block
+    nb = out.nb
+    if nb and nb <= 4096 and k * nb <= 400_000:
+        # few distinct values (Likert scores): a k × values count table holds everything
+        C = np.bincount(g * nb + blk, minlength=k * nb).reshape(k, nb).astype(float)
+        v = out.vals
+        n = C.sum(1)
+        mean = (C @ v) / n
+        dev = v[None, :] - mean[:, None]
+        ss = (C * dev * dev).sum(1)
+        z = np.abs(dev)
+        zm = (C * z).sum(1) / n
+        zss = (C * (z - zm[:, None]) ** 2).sum(1)
+        cum = C.cumsum(1)
+        lo = ((n - 1) // 2)[:, None]
+        hi = (n // 2)[:, None]
+        med = 0.5 * (v[(cum <= lo).sum(1)] + v[(cum <= hi).sum(1)])
+        z2 = np.abs(v[None, :] - med[:, None])
+        z2m = (C * z2).sum(1) / n
+        z2ss = (C * (z2 - z2m[:, None]) ** 2).sum(1)
+        m_b = C.sum(0)
+        rank_b = np.cumsum(m_b) - (m_b - 1) / 2
+        rsum = C @ rank_b
+    else:
+        n = np.bincount(g, minlength=k).astype(float)
+        mean = np.bincount(g, weights=ys, minlength=k) / n
+        d = ys - mean[g]
+        ss = np.bincount(g, weights=d * d, minlength=k)
+        z = np.abs(d)
+        zm = np.bincount(g, weights=z, minlength=k) / n
+        e = z - zm[g]
+        zss = np.bincount(g, weights=e * e, minlength=k)
+        perm = np.argsort(g, kind="stable")      # by group, then by y (ys is sorted)
+        start = np.cumsum(n) - n
+        ni = n.astype(np.int64)
+        st = start.astype(np.int64)
+        med = 0.5 * (ys[perm[st + (ni - 1) // 2]] + ys[perm[st + ni // 2]])
+        z2 = np.abs(ys - med[g])
+        z2m = np.bincount(g, weights=z2, minlength=k) / n
+        e = z2 - z2m[g]
+        z2ss = np.bincount(g, weights=e * e, minlength=k)
+        m_b = np.bincount(blk, minlength=nb).astype(float)
+        rank_b = np.cumsum(m_b) - (m_b - 1) / 2
+        rsum = np.bincount(g, weights=rank_b[blk], minlength=k)
+    ties = float(np.sum(m_b ** 3 - m_b))
+    return dict(n=n, mean=mean, ss=ss, zm=zm, zss=zss, z2m=z2m, z2ss=z2ss, med=med, rsum=rsum, ties=ties)
+
+
+def _oneway_f(n, means, ss):
+    """Classic ANOVA F from group n, means and within sums of squares."""
+    N, k = n.sum(), n.size
+    grand = (n * means).sum() / N
+    ssb = float((n * (means - grand) ** 2).sum())
+    ssw = float(ss.sum())
+    if ssw <= 0:
+        return math.nan, k - 1, N - k, math.nan, ssb, ssw
+    f = (ssb / (k - 1)) / (ssw / (N - k))
+    return f, k - 1, N - k, float(fdtrc(k - 1, N - k, f)), ssb, ssw
+
+
+def _tests(s: dict) -> tuple[dict, dict]:
+    """All tests and effect sizes of one cell from its summaries."""
+    n, m, ss = s["n"], s["mean"], s["ss"]
+    k, N = n.size, float(n.sum())
+    var = ss / (n - 1)
+    out: dict[str, tuple] = {}
+    nan = math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f, d1, d2, p, _, _ = _oneway_f(n, s["zm"], s["zss"])
+        out["levene_mean"] = (f, d1, d2, p)
+        f, d1, d2, p, _, _ = _oneway_f(n, s["z2m"], s["z2ss"])
+        out["levene_median"] = (f, d1, d2, p)
+        fa, d1, d2, pa, ssb, ssw = _oneway_f(n, m, ss)
+        if k == 2:
+            sp2 = ssw / (N - 2)
+            se = math.sqrt(sp2 * (1 / n[0] + 1 / n[1]))
+            t = (m[0] - m[1]) / se if se > 0 else nan
+            out["student_t"] = (t, N - 2, nan, 2 * stdtr(N - 2, -abs(t)) if t == t else nan)
+            a, b = var[0] / n[0], var[1] / n[1]
+            sw = math.sqrt(a + b)
+            dfw = (a + b) ** 2 / (a * a / (n[0] - 1) + b * b / (n[1] - 1)) if sw > 0 else nan
+            tw = (m[0] - m[1]) / sw if sw > 0 else nan
+            out["welch_t"] = (tw, dfw, nan, 2 * stdtr(dfw, -abs(tw)) if tw == tw else nan)
+        out["anova"] = (fa, d1, d2, pa)
+        # Welch's ANOVA (oneway.test(var.equal = FALSE))
+        if np.all(var > 0):
+            w = n / var
+            W = w.sum()
+            mw = (w * m).sum() / W
+            A = (w * (m - mw) ** 2).sum() / (k - 1)
+            tmp = ((1 - w / W) ** 2 / (n - 1)).sum() / (k * k - 1)
+            fw = A / (1 + 2 * (k - 2) * tmp)
+            dfw2 = 1 / (3 * tmp)
+            out["welch_anova"] = (fw, k - 1, dfw2, float(fdtrc(k - 1, dfw2, fw)))
+        else:
+            out["welch_anova"] = (nan, k - 1, nan, nan)
+        # Brown–Forsythe F* for means (SPSS): df1 = k − 1, Satterthwaite df2
+        c = (1 - n / N) * var
+        if c.sum() > 0:
+            fb = ssb / c.sum()
+            dfb = 1 / (((c / c.sum()) ** 2) / (n - 1)).sum()
+            out["brown_forsythe"] = (fb, k - 1, dfb, float(fdtrc(k - 1, dfb, fb)))
+        else:
+            out["brown_forsythe"] = (nan, k - 1, nan, nan)
+        # rank tests (tie-corrected)
+        R, T = s["rsum"], s["ties"]
+        if k == 2:
+            n1, n2 = n[0], n[1]
+            U = R[0] - n1 * (n1 + 1) / 2
+            zc = U - n1 * n2 / 2
+            sig = math.sqrt(n1 * n2 / 12 * ((N + 1) - T / (N * (N - 1))))
+            if sig > 0:
+                z = (zc - 0.5 * np.sign(zc)) / sig
+                pu = 2 * min(ndtr(z), ndtr(-z))
+            else:
+                pu = nan
+            out["mann_whitney"] = (U, nan, nan, pu)
+        corr = 1 - T / (N ** 3 - N)
+        if corr > 0:
+            H = (12 / (N * (N + 1)) * (R ** 2 / n).sum() - 3 * (N + 1)) / corr
+            out["kruskal"] = (H, k - 1, nan, float(chdtrc(k - 1, H)))
+        else:
+            out["kruskal"] = (nan, k - 1, nan, nan)
+    eff = {}
+    sst = ssb + ssw
+    msw = ssw / (N - k) if N > k else nan
+    if k == 2:
+        sp = math.sqrt(ssw / (N - 2)) if N > 2 else nan
+        d = (m[0] - m[1]) / sp if sp > 0 else nan
+        df = N - 2
+        J = math.exp(gammaln(df / 2) - math.log(math.sqrt(df / 2)) - gammaln((df - 1) / 2)) if df > 1 else nan
+        eff["cohen_d"] = d
+        eff["hedges_g"] = d * J
+    eff["eta2"] = ssb / sst if sst > 0 else nan
+    eff["omega2"] = max(0.0, (ssb - (k - 1) * msw) / (sst + msw)) if sst > 0 else nan
+    return out, eff
+
+
+def _chosen(k: int, tests: dict, mode: str) -> tuple[str, str]:
+    lev_p = tests["levene_mean"][3]
+    if mode == "student":
+        welch, rule = False, "forced_student"
+    elif mode == "welch":
+        welch, rule = True, "forced_welch"
+    elif lev_p == lev_p and lev_p < ALPHA:
+        welch, rule = True, "auto_levene_sig"
+    else:
+        welch, rule = False, "auto_levene_ns"
+    if k == 2:
+        return ("welch_t" if welch else "student_t"), rule
+    return ("welch_anova" if welch else "anova"), rule
+
+
+# ---- the battery ----------------------------------------------------------------
+def run(ds: Dataset, opts: dict) -> Result:
+    groups = list(dict.fromkeys(opts.get("groups") or []))
+    outcomes = list(dict.fromkeys(opts.get("outcomes") or []))
+    if not groups or not outcomes:
+        raise UserError("difference.error.nothing_chosen")
+    mode = opts.get("test") or "auto"
+    posthoc = [m for m in POSTHOC if m in (opts.get("posthoc") or [])]
+    small = int(opts.get("small_group") or 5)
+    merge = opts.get("merge") or {}
+    if not isinstance(merge, dict):
+        raise UserError("difference.error.bad_merge", name="merge")
+    notes: list[Note] = []
+
+    splits = {}
+    for g in groups:
+        codes, labels = split_codes(ds, g, merge)
+        splits[g] = (codes, labels)
+    prepared = {}
+    for o in outcomes:
+        if ds.is_numeric(o):
+            prepared[o] = _Outcome(ds.numeric(o))
+
+    rows = {name: [] for name in COLS}
+    pending = []   # post-hoc work, evaluated together
+    used = np.zeros(len(ds.frame), dtype=bool)
+    dropped: dict[tuple, list] = {}
+    flagged: dict[tuple, int] = {}
+
+    for g in groups:
+        codes, labels = splits[g]
+        k_all = len(labels)
+        for o in outcomes:
+            base = {"group": g, "outcome": o}
+
+            def fail(code, k=None, n=None):
+                rows["tests"].append({**base, "k": k, "n": n, "test": None, "statistic": None, "df1": None,
+                                      "df2": None, "p": None, "effect_size_name": None, "effect_size": None,
+                                      "rule": None, "note": code})
+                notes.append(Note(f"difference.note.cell_{code}", {"group": g, "outcome": o}))
+
+            if o not in prepared:
+                fail("not_numeric")
+                continue
+            out = prepared[o]
+            if k_all > MAX_GROUPS:
+                fail("too_many_groups", k=k_all)
+                continue
+            gs = codes[out.rows]
+            cnt = np.bincount(gs[gs >= 0], minlength=k_all)
+            keep = np.flatnonzero(cnt >= 2)
+            for j in np.flatnonzero(cnt < 2):
+                dropped.setdefault((g, labels[j], int(cnt[j])), []).append(o)
+            if keep.size < 2:
+                fail("no_data" if cnt.sum() == 0 else "one_group", k=int(keep.size), n=int(cnt[keep].sum()))
+                continue
+            if keep.size < k_all:
+                lut = np.full(k_all + 1, -1, dtype=np.int64)
+                lut[keep] = np.arange(keep.size)
+                gs = lut[gs]
+            levs = [labels[j] for j in keep]
+            k = len(levs)
+            s = _summaries(out, gs, k)
+            n, mean, var = s["n"], s["mean"], s["ss"] / (s["n"] - 1)
+            N = int(n.sum())
+            used[out.rows[gs >= 0]] = True
+            se = np.sqrt(var / n)
+            tq = stdtrit(n - 1, 0.975)
+            for j, lev in enumerate(levs):
+                is_small = bool(n[j] < small)
+                if is_small:
+                    flagged[(g, lev)] = max(flagged.get((g, lev), 0), int(n[j]))
+                rows["group_stats"].append({**base, "level": lev, "n": int(n[j]), "mean": mean[j],
+                                            "sd": math.sqrt(var[j]), "se": se[j], "ci_low": mean[j] - tq[j] * se[j],
+                                            "ci_high": mean[j] + tq[j] * se[j], "small": is_small})
+            if s["ss"].sum() + float((n * (mean - (n * mean).sum() / N) ** 2).sum()) <= 0:
+                fail("constant", k=k, n=N)
+                continue
+            if s["ss"].sum() <= 0:
+                fail("no_within_variance", k=k, n=N)
+                continue
+            tests, eff = _tests(s)
+            for name in TEST_NAMES:
+                if name in tests:
+                    st, d1, d2, p = tests[name]
+                    rows["all_tests"].append({**base, "test": name, "statistic": st, "df1": d1, "df2": d2, "p": p})
+            for name, v in eff.items():
+                rows["effects"].append({**base, "measure": name, "value": v})
+            chosen, rule = _chosen(k, tests, mode)
+            st, d1, d2, p = tests[chosen]
+            es_name = "cohen_d" if k == 2 else "eta2"
+            rows["tests"].append({**base, "k": k, "n": N, "test": chosen, "statistic": st, "df1": d1, "df2": d2,
+                                  "p": p, "effect_size_name": es_name, "effect_size": eff[es_name], "rule": rule,
+                                  "note": None})
+            if posthoc:
+                pending.append((base, levs, n, mean, var, float(s["ss"].sum())))
+
+    rows["posthoc"] = _posthoc(pending, posthoc)
+    for (g, lev, cnt), outs in dropped.items():
+        notes.append(Note("difference.note.dropped_group", {"group": g, "level": lev, "n": cnt,
+                                                            "outcomes": ", ".join(outs)}))
+    for (g, lev), cnt in flagged.items():
+        notes.append(Note("difference.note.small_group", {"group": g, "level": lev, "n": cnt, "min": small}))
+
+    rows["levels"] = _levels(ds, outcomes, prepared, notes)
+    by = opts.get("by")
+    if by:
+        f_rows, fm_rows = _factorial_all(ds, groups, by, outcomes, prepared, merge, notes)
+        rows["factorial"], rows["factorial_means"] = f_rows, fm_rows
+
+    tables = {name: pd.DataFrame(rows[name], columns=COLS[name]) for name in COLS
+              if name not in ("factorial", "factorial_means") or by}
+    notes.insert(0, Note("difference.note.convention"))
+    notes.insert(1, Note(f"difference.note.rule_{mode}"))
+    if posthoc:
+        notes.append(Note("difference.note.posthoc"))
+    return Result("difference", int(used.sum()), tables, notes,
+                  meta={"test": mode, "stars": opts.get("stars") or "apa", "by": by or None})
+
+
+def _posthoc(pending: list, methods: list[str]) -> list[dict]:
+    """Pairwise comparisons of every cell, the studentized range evaluated once
+    for all pairs."""
+    if not pending or not methods:
+        return []
+    recs = []
+    for base, levs, n, mean, var, ssw in pending:
+        k = len(levs)
+        N = n.sum()
+        ia, ib = [], []
+        for b in range(k - 1):
+            for a in range(b + 1, k):
+                ia.append(a)
+                ib.append(b)
+        ia, ib = np.array(ia), np.array(ib)
+        recs.append((base, levs, k, N, mean[ia] - mean[ib], ia, ib, n, var, ssw / (N - k)))
+    out = []
+    # per method, gather every pair of every cell
+    for method in methods:
+        parts = []
+        for base, levs, k, N, diff, ia, ib, n, var, mse in recs:
+            m = len(ia)
+            if method in ("tukey", "bonferroni"):
+                se = np.sqrt(mse * (1 / n[ia] + 1 / n[ib]))
+                df = np.full(m, N - k)
+            else:
+                va, vb = var[ia] / n[ia], var[ib] / n[ib]
+                se = np.sqrt(va + vb)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    df = (va + vb) ** 2 / (va * va / (n[ia] - 1) + vb * vb / (n[ib] - 1))
+            parts.append((base, levs, k, diff, se, df, ia, ib, m))
+        diff = np.concatenate([p[3] for p in parts])
+        se = np.concatenate([p[4] for p in parts])
+        df = np.concatenate([p[5] for p in parts]).astype(float)
+        kk = np.concatenate([np.full(p[8], p[2], dtype=float) for p in parts])
+        mm = np.concatenate([np.full(p[8], p[2] * (p[2] - 1) / 2) for p in parts])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = diff / se
+            if method == "bonferroni":
+                p = np.minimum(1.0, 2 * stdtr(df, -np.abs(stat)) * mm)
+                crit = stdtrit(df, 1 - ALPHA / (2 * mm))
+                half = crit * se
+            else:
+                p = ptukey(np.abs(stat) * math.sqrt(2), kk, df, lower_tail=False)
+                # one quantile per distinct (k, df): Tukey shares it within a cell
+                key = np.stack([kk, df], axis=1)
+                uniq, inv = np.unique(key, axis=0, return_inverse=True)
+                crit = qtukey(1 - ALPHA, uniq[:, 0], uniq[:, 1])[inv.ravel()]
+                half = crit * se / math.sqrt(2)
+        pos = 0
+        for base, levs, k, _, _, _, ia, ib, m in parts:
+            for j in range(m):
+                i = pos + j
+                out.append({**base, "method": method, "level_a": levs[ia[j]], "level_b": levs[ib[j]],
+                            "diff": diff[i], "se": se[i], "ci_low": diff[i] - half[i], "ci_high": diff[i] + half[i],
+                            "p": p[i], "statistic": stat[i], "df": df[i]})
+            pos += m
+    order = {m: i for i, m in enumerate(methods)}
+    out.sort(key=lambda r: order[r["method"]])
+    return out
+
+
+# ---- levels: each outcome against its scale's midpoint -------------------------------
+def scale_range(ds: Dataset, name: str) -> tuple[float, float] | None:
+    """(min, max) of a scale score, or of an item's scale; None if unknown."""
+    sc = ds.scales.get(name)
+    if sc is None:
+        sc = next((s for s in ds.scales.values() if name in s["items"]), None)
+        if sc is None:
+            return None
+        return float(sc["min"]), float(sc["max"])
+    lo, hi = float(sc["min"]), float(sc["max"])
+    if sc.get("score") == "sum":
+        lo, hi = lo * len(sc["items"]), hi * len(sc["items"])
+    return lo, hi
+
+
+def _levels(ds: Dataset, outcomes: list[str], prepared: dict, notes: list[Note]) -> list[dict]:
+    out = []
+    for o in outcomes:
+        if o not in prepared:
+            continue
+        rng = scale_range(ds, o)
+        if rng is None:
+            notes.append(Note("difference.note.no_scale_range", {"outcome": o}))
+            continue
+        lo, hi = rng
+        x = prepared[o].ys
+        n = x.size
+        if n < 2:
+            continue
+        mean = float(x.mean())
+        sd = float(x.std(ddof=1))
+        mid = (lo + hi) / 2
+        c1, c2 = lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
+        level = "low" if mean < c1 else "high" if mean > c2 else "medium"
+        t = (mean - mid) / (sd / math.sqrt(n)) if sd > 0 else math.nan
+        p = 2 * stdtr(n - 1, -abs(t)) if t == t else math.nan
+        out.append({"outcome": o, "n": n, "mean": mean, "sd": sd, "midpoint": mid, "low_cut": c1, "high_cut": c2,
+                    "level": level, "t": t, "df": n - 1, "p": p})
+    return out
+
+
+# ---- two-way ANOVA, Type III sums of squares -----------------------------------------
+def _contr_sum(k: int) -> np.ndarray:
+    c = np.zeros((k, k - 1))
+    c[:k - 1] = np.eye(k - 1)
+    c[k - 1] = -1.0
+    return c
+
+
+def _factorial_all(ds, groups, by, outcomes, prepared, merge, notes):
+    f_rows, m_rows = [], []
+    gb, lb = split_codes(ds, by, merge)
+    for g in groups:
+        if g == by:
+            continue
+        ga, la = split_codes(ds, g, merge)
+        for o in outcomes:
+            if o not in prepared:
+                continue
+            out = prepared[o]
+            a, b = ga[out.rows], gb[out.rows]
+            ok = (a >= 0) & (b >= 0)
+            y, a, b = out.ys[ok], a[ok], b[ok]
+            ka, kb = len(la), len(lb)
+            cell = a * kb + b
+            cnt = np.bincount(cell, minlength=ka * kb).astype(float)
+            # levels with no rows at all in this outcome are not part of the design
+            use_a = np.flatnonzero(cnt.reshape(ka, kb).sum(1) > 0)
+            use_b = np.flatnonzero(cnt.reshape(ka, kb).sum(0) > 0)
+            sub = cnt.reshape(ka, kb)[np.ix_(use_a, use_b)]
+            if use_a.size < 2 or use_b.size < 2:
+                notes.append(Note("difference.note.factorial_one_level", {"group": g, "by": by, "outcome": o}))
+                continue
+            if (sub == 0).any():
+                notes.append(Note("difference.note.factorial_empty_cell", {"group": g, "by": by, "outcome": o}))
+                continue
+            res = _factorial(y, a, b, ka, kb, use_a, use_b)
+            if res is None:
+                notes.append(Note("difference.note.factorial_failed", {"group": g, "by": by, "outcome": o}))
+                continue
+            table, cells = res
+            names = {"intercept": "(Intercept)", "a": g, "b": by, "ab": f"{g}:{by}"}
+            for r in table:
+                f_rows.append({"group": g, "by": by, "outcome": o, **r, "source": names.get(r["source"], r["source"])})
+            for (i, j), (n, mean, sd) in cells.items():
+                se = sd / math.sqrt(n) if n > 1 else math.nan
+                tq = float(stdtrit(n - 1, 0.975)) if n > 1 else math.nan
+                m_rows.append({"group": g, "by": by, "outcome": o, "level": la[i], "by_level": lb[j], "n": int(n),
+                               "mean": mean, "sd": sd, "se": se, "ci_low": mean - tq * se, "ci_high": mean + tq * se})
+    return f_rows, m_rows
+
+
+def _factorial(y, a, b, ka, kb, use_a, use_b):
+    ma = np.full(ka, -1)
+    ma[use_a] = np.arange(use_a.size)
+    mb = np.full(kb, -1)
+    mb[use_b] = np.arange(use_b.size)
+    a, b = ma[a], mb[b]
+    ka, kb = use_a.size, use_b.size
+    cell = a * kb + b
+    nc = np.bincount(cell, minlength=ka * kb).astype(float)
+    sums = np.bincount(cell, weights=y, minlength=ka * kb)
+    cm = sums / nc
+    d = y - cm[cell]
+    ssw_c = np.bincount(cell, weights=d * d, minlength=ka * kb)
+    sse = float(ssw_c.sum())
+    N = y.size
+    dfe = N - ka * kb
+    if dfe <= 0 or sse <= 0:
+        return None
+    ca, cb = _contr_sum(ka), _contr_sum(kb)
+    X = []
+    for i in range(ka):
+        for j in range(kb):
+            X.append(np.concatenate([[1.0], ca[i], cb[j], np.kron(ca[i], cb[j])]))
+    X = np.array(X)
+    XtX = X.T @ (X * nc[:, None])
+    Xty = X.T @ sums
+    try:
+        V = np.linalg.inv(XtX)
+    except np.linalg.LinAlgError:
+        return None
+    beta = V @ Xty
+    pa, pb = ka - 1, kb - 1
+    terms = {"intercept": [0], "a": list(range(1, 1 + pa)), "b": list(range(1 + pa, 1 + pa + pb)),
+             "ab": list(range(1 + pa + pb, 1 + pa + pb + pa * pb))}
+    mse = sse / dfe
+    rows = []
+    ybar = y.mean()
+    sst_c = float(((y - ybar) ** 2).sum())
+    ss_model = sst_c - sse
+    dfm = ka * kb - 1
+    fm = ss_model / dfm / mse
+    rows.append({"source": "Corrected Model", "ss": ss_model, "df": dfm, "ms": ss_model / dfm, "f": fm,
+                 "p": float(fdtrc(dfm, dfe, fm)), "partial_eta2": ss_model / (ss_model + sse)})
+    for name, idx in terms.items():
+        bt = beta[idx]
+        ss = float(bt @ np.linalg.solve(V[np.ix_(idx, idx)], bt))
+        df = len(idx)
+        f = ss / df / mse
+        rows.append({"source": name, "ss": ss, "df": df, "ms": ss / df, "f": f, "p": float(fdtrc(df, dfe, f)),
+                     "partial_eta2": ss / (ss + sse)})
+    rows.append({"source": "Residuals", "ss": sse, "df": dfe, "ms": mse, "f": None, "p": None, "partial_eta2": None})
+    rows.append({"source": "Total", "ss": float((y * y).sum()), "df": N, "ms": None, "f": None, "p": None,
+                 "partial_eta2": None})
+    rows.append({"source": "Corrected Total", "ss": sst_c, "df": N - 1, "ms": None, "f": None, "p": None,
+                 "partial_eta2": None})
+    cells = {}
+    for i in range(ka):
+        for j in range(kb):
+            c = i * kb + j
+            n = nc[c]
+            sd = math.sqrt(ssw_c[c] / (n - 1)) if n > 1 else math.nan
+            cells[(int(use_a[i]), int(use_b[j]))] = (n, float(cm[c]), sd)
+    return rows, cells
+
+
+# ---- cross-tabulation ------------------------------------------------------------------
+def run_crosstab(ds: Dataset, opts: dict) -> Result:
+    rows_v = list(dict.fromkeys(opts.get("rows") or []))
+    cols_v = list(dict.fromkeys(opts.get("cols") or []))
+    correct = bool(opts.get("correct"))
+    if cols_v:
+        pairs = [(r, c) for r in rows_v for c in cols_v if r != c]
+    else:
+        pairs = [(rows_v[i], rows_v[j]) for i in range(len(rows_v)) for j in range(i + 1, len(rows_v))]
+    if not pairs:
+        raise UserError("crosstab.error.nothing_chosen")
+    chi_rows, cell_rows, notes = [], [], []
+    used = np.zeros(len(ds.frame), dtype=bool)
+    for rv, cv in pairs:
+        ra, la = split_codes(ds, rv)
+        rb, lb = split_codes(ds, cv)
+        ok = (ra >= 0) & (rb >= 0)
+        used |= ok
+        tab = np.bincount(ra[ok] * len(lb) + rb[ok], minlength=len(la) * len(lb)).reshape(len(la), len(lb))
+        keep_r = np.flatnonzero(tab.sum(1) > 0)
+        keep_c = np.flatnonzero(tab.sum(0) > 0)
+        tab = tab[np.ix_(keep_r, keep_c)].astype(float)
+        n = float(tab.sum())
+        base = {"row_var": rv, "col_var": cv}
+        if tab.shape[0] < 2 or tab.shape[1] < 2:
+            chi_rows.append({**base, "chi2": None, "df": None, "p": None, "cramers_v": None, "n": int(n),
+                             "min_expected": None, "low_expected": None, "yates": False})
+            notes.append(Note("crosstab.note.one_level", {"row": rv, "col": cv}))
+            continue
+        E = np.outer(tab.sum(1), tab.sum(0)) / n
+        yates = correct and tab.shape == (2, 2)
+        dev = np.abs(tab - E)
+        if yates:
+            dev = dev - min(0.5, float(dev.min()))
+        chi2 = float((dev ** 2 / E).sum())
+        df = (tab.shape[0] - 1) * (tab.shape[1] - 1)
+        v = math.sqrt(chi2 / (n * (min(tab.shape) - 1)))
+        low = int((E < 5).sum())
+        chi_rows.append({**base, "chi2": chi2, "df": df, "p": float(chdtrc(df, chi2)), "cramers_v": v, "n": int(n),
+                         "min_expected": float(E.min()), "low_expected": low, "yates": yates})
+        if low:
+            notes.append(Note("crosstab.note.low_expected", {"row": rv, "col": cv, "cells": low,
+                                                              "pct": round(100 * low / E.size, 1)}))
+        rs, cs = tab.sum(1), tab.sum(0)
+        for i, ri in enumerate(keep_r):
+            for j, cj in enumerate(keep_c):
+                cell_rows.append({**base, "row_level": la[ri], "col_level": lb[cj], "n": int(tab[i, j]),
+                                  "expected": E[i, j], "row_pct": 100 * tab[i, j] / rs[i],
+                                  "col_pct": 100 * tab[i, j] / cs[j], "total_pct": 100 * tab[i, j] / n})
+    notes.insert(0, Note("crosstab.note.convention_yates" if correct else "crosstab.note.convention"))
+    return Result("crosstab", int(used.sum()), {
+        "chi2": pd.DataFrame(chi_rows, columns=["row_var", "col_var", "chi2", "df", "p", "cramers_v", "n",
+                                                "min_expected", "low_expected", "yates"]),
+        "cells": pd.DataFrame(cell_rows, columns=["row_var", "col_var", "row_level", "col_level", "n", "expected",
+                                                  "row_pct", "col_pct", "total_pct"])}, notes)
+
+
+# ---- declarations ---------------------------------------------------------------
+def _charts(result: Result, ds: Dataset, lang: str) -> list:
+    from core.charts import difference as dch
+
+    return dch.result_charts(result, ds, lang)
+
+
+def _interpret(result: Result, ds: Dataset, lang: str) -> list[str]:
+    from core.interpret import difference as dint
+
+    return dint.paragraphs(result, ds, lang)
+
+
+def _crosstab_charts(result: Result, ds: Dataset, lang: str) -> list:
+    from core.charts import difference as dch
+
+    return dch.crosstab_charts(result, ds, lang)
+
+
+def _crosstab_interpret(result: Result, ds: Dataset, lang: str) -> list[str]:
+    from core.interpret import difference as dint
+
+    return dint.crosstab_paragraphs(result, ds, lang)
+
+
+_G = Column("group", "text", "Split (grouping variable) name.")
+_O = Column("outcome", "text", "Outcome variable or scale name.")
+
+SPECS = (
+    AnalysisSpec(
+        type="difference",
+        group="differences",
+        doc=__doc__.split("\n\n", 1)[1].strip(),
+        options=(
+            Option("groups", "variables", default=[], required=True, role="categorical",
+                   doc="Splits (grouping variables), e.g. the demographics; each is crossed with every outcome."),
+            Option("outcomes", "variables", default=[], required=True, role="numeric",
+                   doc="Outcomes: scale scores or single numeric items."),
+            Option("test", "choice", default="auto", choices=("auto", "student", "welch"),
+                   doc="Reported test: auto = Welch where Levene's test (mean-centred) has p < .05, "
+                       "else Student t / one-way ANOVA; student or welch force one for every cell."),
+            Option("posthoc", "choices", default=list(POSTHOC), choices=POSTHOC,
+                   doc="Post-hoc comparisons: tukey (Tukey HSD / Tukey–Kramer), games_howell, bonferroni "
+                       "(pooled-variance t, p × pairs, as SPSS ONEWAY)."),
+            Option("by", "variable", default=None, nullable=True, role="categorical",
+                   doc="Second split for a two-way ANOVA (each split × by × outcome; Type III SS with "
+                       "sum-to-zero contrasts, as SPSS GLM and car::Anova(type = 3)); adds tables "
+                       "factorial and factorial_means."),
+            Option("merge", "map", default={},
+                   doc="Levels to merge before testing: {split: [[level, level, …], …]}, levels by code or "
+                       "label; the merged level is named \"A + B\"."),
+            Option("small_group", "int", default=5, min=2, max=1000,
+                   doc="Groups with fewer valid rows than this are flagged (column small and a note)."),
+            Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
+                   doc="Star scheme of displayed tables: apa = * < .05, ** < .01, *** < .001; "
+                       "spss = * < .05, ** < .01. Display only."),
+        ),
+        tables=(
+            TableSpec("tests", (
+                _G, _O,
+                Column("k", "int", "Number of groups tested (groups with 0–1 rows are left out)."),
+                Column("n", "int", "Rows used in this cell."),
+                Column("test", "text", "Reported test: student_t, welch_t (k = 2), anova, welch_anova (k ≥ 3)."),
+                Column("statistic", "num", "t (mean of first level − second) or F."),
+                Column("df1", "num", "df of t, or numerator df of F."),
+                Column("df2", "num", "Denominator df of F (empty for t)."),
+                Column("p", "p", "Two-sided p."),
+                Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3)."),
+                Column("effect_size", "num", "Value of that effect size."),
+                Column("rule", "text", "Why this test: auto_levene_sig, auto_levene_ns, forced_student, "
+                                       "forced_welch."),
+                Column("note", "text", "Why a cell has no test: not_numeric, no_data, one_group, constant, "
+                                       "no_within_variance, too_many_groups."),
+            ), "One row per split × outcome: the test a thesis table reports."),
+            TableSpec("all_tests", (
+                _G, _O,
+                Column("test", "text", "levene_mean, levene_median, student_t, welch_t, anova, welch_anova, "
+                                       "brown_forsythe, mann_whitney, kruskal."),
+                Column("statistic", "num", "F, t, U (Mann–Whitney: W of R's wilcox.test for the first level) "
+                                           "or H (Kruskal–Wallis)."),
+                Column("df1", "num", "df (t, H) or numerator df (F)."),
+                Column("df2", "num", "Denominator df (F)."),
+                Column("p", "p", "Two-sided p."),
+            ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2)."),
+            TableSpec("group_stats", (
+                _G, _O,
+                Column("level", "text", "Group (value label)."),
+                Column("n", "int", "Valid rows."),
+                Column("mean", "num", "Mean."),
+                Column("sd", "num", "SD (n − 1)."),
+                Column("se", "num", "Standard error of the mean."),
+                Column("ci_low", "num", "95% CI lower bound (t with n − 1 df)."),
+                Column("ci_high", "num", "95% CI upper bound."),
+                Column("small", "text", "True when n < small_group."),
+            ), "Descriptives per group of each cell."),
+            TableSpec("effects", (
+                _G, _O,
+                Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2."),
+                Column("value", "num", "Effect size."),
+            ), "Effect sizes of each cell."),
+            TableSpec("posthoc", (
+                _G, _O,
+                Column("method", "text", "tukey, games_howell, bonferroni."),
+                Column("level_a", "text", "Later level of the pair (R's TukeyHSD row 'a-b')."),
+                Column("level_b", "text", "Earlier level of the pair."),
+                Column("diff", "num", "mean(level_a) − mean(level_b)."),
+                Column("se", "num", "SE of the difference (SPSS's Std. Error)."),
+                Column("ci_low", "num", "Simultaneous 95% CI lower bound."),
+                Column("ci_high", "num", "Simultaneous 95% CI upper bound."),
+                Column("p", "p", "Adjusted p."),
+                Column("statistic", "num", "diff / se (a t value; × √2 is the studentized range q)."),
+                Column("df", "num", "Error df (Games–Howell: Welch df of the pair)."),
+            ), "Pairwise comparisons, each pair once."),
+            TableSpec("levels", (
+                _O,
+                Column("n", "int", "Valid rows."),
+                Column("mean", "num", "Mean."),
+                Column("sd", "num", "SD."),
+                Column("midpoint", "num", "(min + max) / 2 of the scale."),
+                Column("low_cut", "num", "min + range / 3: means below are 'low'."),
+                Column("high_cut", "num", "min + 2 × range / 3: means above are 'high'."),
+                Column("level", "text", "low, medium or high (thirds of the scale range)."),
+                Column("t", "num", "One-sample t against the midpoint."),
+                Column("df", "int", "n − 1."),
+                Column("p", "p", "Two-sided p."),
+            ), "Each outcome's level on its scale (items use the range of their scale; others are skipped)."),
+            TableSpec("factorial", (
+                _G, Column("by", "text", "Second split."), _O,
+                Column("source", "text", "Corrected Model, (Intercept), <group>, <by>, <group>:<by>, Residuals, "
+                                         "Total, Corrected Total (effect rows named as car::Anova)."),
+                Column("ss", "num", "Type III sum of squares."),
+                Column("df", "int", "Degrees of freedom."),
+                Column("ms", "num", "Mean square."),
+                Column("f", "num", "F."),
+                Column("p", "p", "p."),
+                Column("partial_eta2", "num", "Partial η² = SS / (SS + SS_error)."),
+            ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects."),
+            TableSpec("factorial_means", (
+                _G, Column("by", "text", "Second split."), _O,
+                Column("level", "text", "Level of the split."),
+                Column("by_level", "text", "Level of the second split."),
+                Column("n", "int", "Rows in the cell."),
+                Column("mean", "num", "Cell mean."),
+                Column("sd", "num", "Cell SD."),
+                Column("se", "num", "SE of the cell mean."),
+                Column("ci_low", "num", "95% CI lower bound."),
+                Column("ci_high", "num", "95% CI upper bound."),
+            ), "Cell means of the two-way design (interaction plot)."),
+        ),
+        run=run,
+        charts=_charts,
+        interpret=_interpret,
+    ),
+    AnalysisSpec(
+        type="crosstab",
+        group="differences",
+        doc="Chi-square test of independence between two categorical variables (SPSS CROSSTABS): Pearson χ² "
+            "without continuity correction (SPSS's 'Pearson Chi-Square' row; chisq.test(correct = FALSE)); "
+            "Yates's correction for 2 × 2 tables only when correct = true (R's rule, min(0.5, |O − E|)). "
+            "Cramér's V = √(χ² / (n (min(r, c) − 1))), unadjusted. Levels with no rows are dropped.",
+        options=(
+            Option("rows", "variables", default=[], required=True, role="categorical",
+                   doc="Row variables; without cols, every pair among them is tabulated."),
+            Option("cols", "variables", default=[], role="categorical",
+                   doc="Column variables: every row × column pair is tabulated."),
+            Option("correct", "bool", default=False,
+                   doc="Yates's continuity correction for 2 × 2 tables (SPSS prints it as a separate row)."),
+        ),
+        tables=(
+            TableSpec("chi2", (
+                Column("row_var", "text", "Row variable."),
+                Column("col_var", "text", "Column variable."),
+                Column("chi2", "num", "Pearson χ²."),
+                Column("df", "int", "(r − 1)(c − 1)."),
+                Column("p", "p", "p."),
+                Column("cramers_v", "num", "Cramér's V."),
+                Column("n", "int", "Rows with both variables valid."),
+                Column("min_expected", "num", "Smallest expected count."),
+                Column("low_expected", "int", "Cells with expected count < 5."),
+                Column("yates", "text", "True when Yates's correction was applied."),
+            ), "One row per pair of variables."),
+            TableSpec("cells", (
+                Column("row_var", "text", "Row variable."),
+                Column("col_var", "text", "Column variable."),
+                Column("row_level", "text", "Row level (value label)."),
+                Column("col_level", "text", "Column level (value label)."),
+                Column("n", "int", "Observed count."),
+                Column("expected", "num", "Expected count."),
+                Column("row_pct", "pct", "Percent of the row."),
+                Column("col_pct", "pct", "Percent of the column."),
+                Column("total_pct", "pct", "Percent of the table."),
+            ), "Observed counts and percentages of every cell."),
+        ),
+        run=run_crosstab,
+        charts=_crosstab_charts,
+        interpret=_crosstab_interpret,
+    ),
+)

@@ -1,0 +1,244 @@
+"""Difference analysis (recipe types "difference", "crosstab") against R.
+
+References: tests/reference/difference_*.json, produced by
+tests/reference/r/difference.R (R 4.2.2: t.test, oneway.test, car::leveneTest,
+TukeyHSD, rstatix::games_howell_test, pairwise.t.test, wilcox.test,
+kruskal.test, effectsize, car::Anova type 3, chisq.test, ptukey/qtukey) on
+PlantGrowth, ToothGrowth, mtcars and a frozen copy of the sample survey.
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import DATA, ROOT, assert_close, load_reference
+from core import recipe as recipes
+from core import registry
+from core.data import io, samples
+from core.data.prepare import build_dataset
+from core.errors import UserError
+from core.srange import ptukey, qtukey
+
+KEYS = {
+    "group_stats": ["group", "outcome", "level"],
+    "all_tests": ["group", "outcome", "test"],
+    "effects": ["group", "outcome", "measure"],
+    "posthoc": ["group", "outcome", "method", "level_a", "level_b"],
+    "levels": ["outcome"],
+    "factorial": ["group", "by", "outcome", "source"],
+    "chi2": ["row_var", "col_var"],
+    "cells": ["row_var", "col_var", "row_level", "col_level"],
+}
+
+
+def dataset(csv: str, codebook: str | None = None, lang: str = "en"):
+    raw = io.read_path(DATA / csv)
+    recipe = recipes.empty()
+    if codebook:
+        book = json.loads((DATA / codebook).read_text(encoding="utf-8"))
+        raw = samples.apply_codebook(raw, book)
+        recipe["data"]["missing_codes"] = book.get("missing_codes") or []
+        recipe["scales"] = [recipes.validate_scale(s) for s in book["scales"]]
+    return build_dataset(raw, recipes.validate(recipe), lang)
+
+
+def compare(result, expected: dict, tables=None, tol=1e-6):
+    checked = 0
+    for name, rows in expected.items():
+        if tables and name not in tables:
+            continue
+        keys = KEYS[name]
+        mine = result.tables[name]
+        index = {tuple(str(r[k]) for k in keys): r for r in mine.to_dict("records")}
+        for ref in rows:
+            key = tuple(str(ref[k]) for k in keys)
+            assert key in index, f"{name}: no row {key}"
+            got = index[key]
+            for col, val in ref.items():
+                if col in keys or isinstance(val, str):
+                    continue
+                g = got[col]
+                if val is None:
+                    assert g is None or (isinstance(g, float) and math.isnan(g)), f"{name} {key} {col}: {g}"
+                    continue
+                assert_close(g, val, tol, what=f"{name} {key} {col}")
+                checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def plant():
+    return dataset("difference_plantgrowth.csv")
+
+
+@pytest.fixture(scope="module")
+def tooth():
+    return dataset("difference_toothgrowth.csv")
+
+
+@pytest.fixture(scope="module")
+def cars():
+    return dataset("difference_mtcars.csv")
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return dataset("difference_civil_servants.csv", "difference_civil_servants.codebook.json")
+
+
+def run(ds, **opts):
+    return registry.run("difference", ds, opts)
+
+
+def test_plantgrowth_against_r(plant):
+    ref = load_reference("difference_plantgrowth")
+    res = run(plant, groups=["group"], outcomes=["weight"])
+    assert compare(res, ref["expected"], tol=ref["tol"]["abs"]) > 80
+
+
+def test_toothgrowth_two_and_three_groups_and_type3(tooth):
+    ref = load_reference("difference_toothgrowth")
+    res = run(tooth, groups=["supp", "dose"], outcomes=["len"], by="dose")
+    assert compare(res, ref["expected"], tol=ref["tol"]["abs"]) > 150
+    t = res.tables["tests"].set_index("group")
+    # supp: OJ listed first; t = mean(OJ) − mean(VC) > 0, as t.test(len ~ supp)
+    assert t.loc["supp", "test"] in ("student_t", "welch_t") and t.loc["supp", "statistic"] > 0
+    assert t.loc["dose", "test"] in ("anova", "welch_anova") and t.loc["dose", "df1"] == 2
+
+
+def test_mtcars_unbalanced_type3_and_all_tests(cars):
+    ref = load_reference("difference_mtcars")
+    res = run(cars, groups=["am", "cyl"], outcomes=["mpg", "hp", "wt"], by="cyl")
+    assert compare(res, ref["expected"], tol=ref["tol"]["abs"]) > 400
+
+
+def test_survey_against_r(survey):
+    ref = load_reference("difference_survey")
+    o = ref["options"]
+    res = run(survey, groups=o["groups"], outcomes=o["outcomes"], by=o["by"])
+    assert compare(res, ref["expected"], tables=[k for k in KEYS if k not in ("chi2", "cells", "levels")],
+                   tol=ref["tol"]["abs"]) > 1000
+    lv = run(survey, groups=["gender"], outcomes=[r["outcome"] for r in ref["expected"]["levels"]])
+    assert compare(lv, {"levels": ref["expected"]["levels"]}, tol=ref["tol"]["abs"]) > 40
+    ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
+    assert compare(ct, {k: ref["expected"][k] for k in ("chi2", "cells")}, tol=ref["tol"]["abs"]) > 20
+
+
+def test_crosstab_against_r(cars):
+    ref = load_reference("difference_crosstab_mtcars")
+    res = registry.run("crosstab", cars, {"rows": ["am", "gear"], "cols": ["cyl", "vs", "carb"]})
+    assert compare(res, ref["expected"], tol=ref["tol"]["abs"]) > 50
+    two = res.tables["chi2"].set_index(["row_var", "col_var"]).loc[("am", "vs")]
+    assert not two["yates"]
+    yates = registry.run("crosstab", cars, {"rows": ["am"], "cols": ["vs"], "correct": True}).tables["chi2"]
+    # chisq.test(table(am, vs)) with its default correct = TRUE: 0.3475355
+    assert_close(yates["chi2"][0], 0.347535505472296, 1e-9)
+    assert bool(yates["yates"][0])
+
+
+def test_studentized_range_matches_r():
+    ref = load_reference("difference_srange")["expected"]
+    g = pd.DataFrame(ref["ptukey"])
+    assert np.nanmax(np.abs(ptukey(g.q, g.k, g.df, lower_tail=False) - g.upper)) < 1e-9
+    q = pd.DataFrame(ref["qtukey"])
+    assert np.nanmax(np.abs(qtukey(q.p, q.k, q.df) - q.q)) < 1e-9
+
+
+def test_conventions_and_traps(plant, tooth):
+    res = run(plant, groups=["group"], outcomes=["weight"], test="welch")
+    assert res.tables["tests"]["test"][0] == "welch_anova"
+    assert res.tables["tests"]["rule"][0] == "forced_welch"
+    ph = res.tables["posthoc"]
+    tk = ph[ph.method == "tukey"].set_index(["level_a", "level_b"])
+    # TukeyHSD: "trt1-ctrl" diff = -0.371 (later − earlier)
+    assert_close(tk.loc[("trt1", "ctrl"), "diff"], -0.371, 1e-12)
+    # Brown–Forsythe df1 is k − 1, not Mehrotra's corrected df1
+    at = res.tables["all_tests"].set_index("test")
+    assert at.loc["brown_forsythe", "df1"] == 2
+    # auto rule: Welch where Levene (mean) p < .05
+    auto = run(tooth, groups=["supp", "dose"], outcomes=["len"]).tables["tests"]
+    for _, row in auto.iterrows():
+        lev = run(tooth, groups=[row.group], outcomes=["len"]).tables["all_tests"].set_index("test")
+        welch = lev.loc["levene_mean", "p"] < .05
+        assert row.test == ({2: "welch_t", 3: "welch_anova"} if welch else {2: "student_t", 3: "anova"})[row.k]
+
+
+def test_battery_keeps_going_on_bad_cells(survey):
+    frame = survey.frame.copy()
+    frame["const"] = 3.0
+    frame["text"] = "x"
+    frame["single"] = 1
+    frame.loc[frame.index[:3], "single"] = 2
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    res = run(ds, groups=["gender", "single"], outcomes=["WP", "const", "text"])
+    tests = res.tables["tests"].set_index(["group", "outcome"])
+    assert tests.loc[("gender", "const"), "note"] == "constant"
+    assert tests.loc[("gender", "text"), "note"] == "not_numeric"
+    assert tests.loc[("single", "WP"), "test"] in ("student_t", "welch_t")   # a 3-row group is kept
+    assert tests.loc[("gender", "WP"), "p"] == tests.loc[("gender", "WP"), "p"]
+    frame.loc[frame.index[:1], "single"] = 3   # a one-row group is left out with a note
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    res = run(ds, groups=["single"], outcomes=["WP"])
+    assert res.tables["tests"]["k"][0] == 2
+    assert any(n.key == "difference.note.dropped_group" for n in res.notes)
+    assert any(n.key == "difference.note.small_group" for n in res.notes)
+    frame["one"] = 1
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    res = run(ds, groups=["one"], outcomes=["WP"])
+    assert res.tables["tests"]["note"][0] == "one_group"
+
+
+def test_merge_levels(survey):
+    from core.analyses.difference import suggest_merges
+
+    res = run(survey, groups=["marital"], outcomes=["WP"], merge={"marital": [["Married", 3]]})
+    levels = list(res.tables["group_stats"]["level"])
+    assert levels == ["Unmarried", "Married + Other (divorced, widowed)"]
+    merged = suggest_merges(survey, "marital", min_n=10_000)
+    assert merged and len(merged[0]) == 3
+    with pytest.raises(UserError):
+        run(survey, groups=["marital"], outcomes=["WP"], merge={"marital": [["nope", "Married"]]})
+
+
+def test_nothing_chosen_is_a_user_error(plant):
+    with pytest.raises(UserError):
+        run(plant, groups=[], outcomes=["weight"])
+
+
+def test_cli_difference_recipe(tmp_path):
+    """A recipe of both types through ``python -m core run`` on a CSV."""
+    recipe = {"version": 1, "analyses": [
+        {"id": "d", "type": "difference", "groups": ["cyl"], "outcomes": ["mpg"], "test": "student",
+         "posthoc": ["tukey"]},
+        {"id": "x", "type": "crosstab", "rows": ["am"], "cols": ["cyl"]}]}
+    path = tmp_path / "recipe.json"
+    path.write_text(json.dumps(recipe))
+    out = tmp_path / "out.json"
+    done = subprocess.run([sys.executable, "-m", "core", "run", str(path), "--data",
+                           str(DATA / "difference_mtcars.csv"), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text())["results"]
+    ref = load_reference("difference_mtcars")["expected"]
+    anova = next(r for r in ref["all_tests"] if r["test"] == "anova" and r["group"] == "cyl" and r["outcome"] == "mpg")
+    row = results["d"]["tables"]["tests"][0]
+    assert row["test"] == "anova" and row["group"] == "cyl" and row["k"] == 3
+    assert_close(row["statistic"], anova["statistic"], 1e-6)
+    assert_close(row["p"], anova["p"], 1e-6)
+    ph = results["d"]["tables"]["posthoc"]
+    assert {r["method"] for r in ph} == {"tukey"}
+    tk = {(r["level_a"], r["level_b"]): r for r in ref["posthoc"]
+          if r["method"] == "tukey" and r["group"] == "cyl" and r["outcome"] == "mpg"}
+    for r in ph:
+        assert_close(r["p"], tk[(r["level_a"], r["level_b"])]["p"], 1e-6)
+    chi = results["x"]["tables"]["chi2"][0]
+    ref = load_reference("difference_crosstab_mtcars")["expected"]["chi2"][0]
+    assert (chi["row_var"], chi["col_var"]) == ("am", "cyl")
+    assert_close(chi["chi2"], ref["chi2"], 1e-6)
+    assert_close(chi["cramers_v"], ref["cramers_v"], 1e-6)
