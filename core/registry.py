@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from core.data.model import Dataset
 from core.errors import UserError
-from core.types import AnalysisSpec, Option, Result
+from core.types import AnalysisSpec, Note, Option, Result
 
 # Keys an analysis entry of a recipe may hold besides its options.
 ENTRY_KEYS = ("id", "type", "title")
@@ -145,5 +145,21 @@ def run(type_: str, dataset: Dataset, entry: dict, progress=None) -> Result:
     options = validate(spec, entry)
     check_variables(spec, options, dataset)
     if spec.progress and progress is not None:
-        return spec.run(dataset, options, progress=progress)
-    return spec.run(dataset, options)
+        result = spec.run(dataset, options, progress=progress)
+    else:
+        result = spec.run(dataset, options)
+    return _with_row_notes(result, dataset)
+
+
+def _with_row_notes(result: Result, dataset: Dataset) -> Result:
+    """Every analysis says how many rows it used and why others were left out."""
+    extra = []
+    total = len(dataset.frame)
+    if result.n_used < total:
+        extra.append(Note("note.rows_dropped", {"total": total, "used": int(result.n_used),
+                                                 "dropped": int(total - result.n_used)}))
+    for reason, n in dataset.excluded.items():
+        extra.append(Note("note.rows_excluded", {"n": n, "reason": reason}))
+    if extra:
+        result.notes = extra + list(result.notes)
+    return result
