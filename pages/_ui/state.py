@@ -3,6 +3,7 @@ the language.  The recipe is the single source of truth for choices, so a
 language switch, a page change or a recipe download/upload loses nothing."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 
@@ -34,7 +35,8 @@ def ensure_loaded() -> None:
 
 def load_sample(key: str) -> None:
     raw, recipe, _ = _sample(key)
-    S["raw"], S["recipe"] = raw, recipe
+    # the cached recipe is shared by every session: each session edits its own copy
+    S["raw"], S["recipe"] = raw, copy.deepcopy(recipe)
 
 
 @st.cache_resource(show_spinner=False)
