@@ -160,7 +160,7 @@ fit_case <- function(d, outcome, blocks, factors = list(), labels = list(), robu
 
 write_ref <- function(name, source, dataset, cases, extra = list()) {
   out <- c(list(source = source, generator = GEN, dataset = dataset), extra,
-           list(cases = cases, tol = list(abs = 1e-6)))
+           list(expected = cases, tol = list(abs = 1e-6)))
   write_json(out, file.path("tests/reference", paste0("regression_", name, ".json")), digits = NA,
              auto_unbox = TRUE, pretty = TRUE, na = "null", null = "null")
 }
@@ -279,7 +279,7 @@ out <- list(source = paste0("R ", R.version$major, ".", R.version$minor,
                             ": cor.test(x, y, method = 'pearson' | 'spearman', exact = FALSE) on each pair's ",
                             "complete rows (pairwise) or the complete rows of all variables (listwise); mean, sd"),
             generator = GEN, dataset = "tests/data/airquality.csv; tests/data/civil_servants_regression.csv",
-            cases = list(
+            expected = list(
               aq_pearson_pairwise = c(list(data = "tests/data/airquality.csv"), cor_case(aq, aq_vars, "pearson", "pairwise")),
               aq_spearman_pairwise = c(list(data = "tests/data/airquality.csv"), cor_case(aq, aq_vars, "spearman", "pairwise")),
               aq_pearson_listwise = c(list(data = "tests/data/airquality.csv"), cor_case(aq, aq_vars, "pearson", "listwise")),
