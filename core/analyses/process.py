@@ -1,0 +1,584 @@
+"""Conditional process analysis as Hayes' PROCESS v4 does it (recipe type "process").
+
+The model is compiled from a template (core/process_engine/templates.py) into
+OLS equations; every table below is derived from those fits and from one
+vectorised bootstrap of all equations together.  Conventions (PROCESS v4
+defaults unless the option says otherwise) are listed in ``DOC`` and in the
+notes attached to every result.
+"""
+from __future__ import annotations
+
+from itertools import combinations, product
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from core.data.model import Dataset
+from core.errors import UserError
+from core.process_engine import design as dsn
+from core.process_engine import effects as fx
+from core.process_engine import ols
+from core.process_engine.boot import Bootstrap, bc_ci, percentile_ci
+from core.process_engine.templates import MODEL_NUMBERS
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+
+JN_POINTS = 21          # PROCESS prints the JN table at 21 evenly spaced values (plus the boundaries)
+PLOT_POINTS = 25        # points along the focal predictor for the interaction plot
+
+
+def run(ds: Dataset, opts: dict, progress=None) -> Result:
+    if int(opts["model"]) not in MODEL_NUMBERS:
+        raise UserError("process.error.model", model=opts["model"], known=", ".join(map(str, MODEL_NUMBERS)))
+    conf = float(opts.get("conf") or 95.0)
+    hc = opts.get("hc") or None
+    n_boot = int(opts.get("n_boot") if opts.get("n_boot") is not None else 5000)
+    seed = opts.get("seed")
+    notes: list[Note] = []
+    if seed is None:
+        seed = int(np.random.default_rng().integers(1, 2**31 - 1))
+    seed = int(seed)
+    model, dnotes = dsn.build(ds, opts)
+    notes += [Note(k, kw) for k, kw in dnotes]
+    U = model.matrix()
+    fits = {}
+    for e in model.equations:
+        fits[e.outcome_role] = ols.fit(U[:, e.cols], U[:, e.y], hc=hc, conf=conf)
+
+    tables: dict[str, pd.DataFrame] = {}
+    # ---- per equation --------------------------------------------------------
+    mrows, crows, irows = [], [], []
+    for e in model.equations:
+        f = fits[e.outcome_role]
+        mrows.append({"equation": e.label, "n": model.n, "r": float(np.sqrt(max(f.r2, 0.0))), "r2": f.r2,
+                      "mse": f.mse, "f": f.f, "df1": f.df1, "df2": f.df2, "p": f.p_model})
+        for pos, ci in enumerate(e.cols):
+            crows.append({"equation": e.label, "term": model.columns[ci].name, "b": f.b[pos], "se": f.se[pos],
+                          "t": f.t[pos], "p": f.p[pos], "ci_low": f.ci_low[pos], "ci_high": f.ci_high[pos]})
+        for name, pos in e.tests:
+            test = ols.r2_change_test(U[:, e.cols], U[:, e.y], f, pos, hc)
+            irows.append({"equation": e.label, "term": name, **test})
+            if test["p"] >= 0.10:
+                notes.append(Note("process.note.probe_ns", {"equation": e.label, "term": name,
+                                                            "p": f"{test['p']:.3f}"}))
+    tables["models"] = pd.DataFrame(mrows, columns=SPEC_TABLES["models"])
+    tables["coefficients"] = pd.DataFrame(crows, columns=SPEC_TABLES["coefficients"])
+    tables["interaction_tests"] = pd.DataFrame(irows, columns=SPEC_TABLES["interaction_tests"])
+
+    # ---- moderator values ------------------------------------------------------
+    modvals: dict[str, tuple] = {}
+    for r in model.tpl.moderators:
+        vecs, shown, mnotes = dsn.moderator_values(model.roles[r], opts.get("conditioning") or "percentiles")
+        modvals[r] = (vecs, shown)
+        notes += [Note(k, kw) for k, kw in mnotes]
+
+    def points(mods: list[str]):
+        """Grid of moderator points: (point dict, [(role, shown value), ...])."""
+        if not mods:
+            return [({}, [])]
+        grids = [list(zip(modvals[r][0], modvals[r][1])) for r in mods]
+        out = []
+        for combo in product(*grids):
+            out.append(({r: v for r, (v, _) in zip(mods, combo)}, [(r, s) for r, (_, s) in zip(mods, combo)]))
+        return out
+
+    xrole = model.roles["X"]
+    xcols = list(range(len(xrole.colnames)))
+
+    def focal_name(role: str, j: int) -> str:
+        return model.roles[role].colnames[j]
+
+    # ---- conditional effects, JN, plot data ---------------------------------------
+    cerows, jnb, jnt, prows = [], [], [], []
+    for e in model.equations:
+        if e.outcome_role == "Ytotal":
+            continue
+        f = fits[e.outcome_role]
+        focals = ["X"] + ([m for m in model.mediators] if e.outcome_role == "Y" else [])
+        for foc in focals:
+            mods = fx.link_moderators(model, e, foc)
+            if not mods:
+                continue
+            for j in range(len(model.roles[foc].colnames)):
+                for pt, shown in points(mods):
+                    L = fx.link_form(model, e, foc, j, pt)
+                    row = {"equation": e.label, "focal": focal_name(foc, j),
+                           "moderator": model.var(shown[0][0]), "moderator_value": shown[0][1],
+                           "moderator2": model.var(shown[1][0]) if len(shown) > 1 else "",
+                           "moderator2_value": shown[1][1] if len(shown) > 1 else np.nan}
+                    row.update(fx.linear_effect(L, f.b, f.V, f.df2, conf))
+                    cerows.append(row)
+                # Johnson–Neyman: one continuous moderator, continuous-or-binary focal column
+                if len(mods) == 1 and model.roles[mods[0]].kind == "continuous" and opts.get("jn", True):
+                    mr = model.roles[mods[0]]
+                    w = mr.values[:, 0]
+                    lo, hi = float(w.min()), float(w.max())
+                    L0 = fx.link_form(model, e, foc, j, {mods[0]: np.array([0.0])})
+                    L1 = fx.link_form(model, e, foc, j, {mods[0]: np.array([1.0])}) - L0
+                    bounds = fx.johnson_neyman(L0, L1, f.b, f.V, f.df2, conf, lo, hi)
+                    for bd in bounds:
+                        jnb.append({"equation": e.label, "focal": focal_name(foc, j), "moderator": mr.var,
+                                    "boundary": bd, "pct_below": 100.0 * np.mean(w < bd),
+                                    "pct_above": 100.0 * np.mean(w > bd)})
+                    grid = np.unique(np.concatenate([np.linspace(lo, hi, JN_POINTS), bounds]))
+                    for wv in grid:
+                        row = {"equation": e.label, "focal": focal_name(foc, j), "moderator": mr.var,
+                               "moderator_value": float(wv)}
+                        row.update(fx.linear_effect(L0 + wv * L1, f.b, f.V, f.df2, conf))
+                        jnt.append(row)
+                    if not bounds:
+                        notes.append(Note("process.note.jn_none", {"equation": e.label,
+                                                                   "focal": focal_name(foc, j), "moderator": mr.var}))
+                # predicted values for the simple-slopes plot
+                if model.roles[foc].kind != "categorical":
+                    prows += _predicted(model, e, f, foc, mods, points(mods), conf)
+    tables["conditional_effects"] = pd.DataFrame(cerows, columns=SPEC_TABLES["conditional_effects"])
+    tables["johnson_neyman"] = pd.DataFrame(jnb, columns=SPEC_TABLES["johnson_neyman"])
+    tables["jn_table"] = pd.DataFrame(jnt, columns=SPEC_TABLES["jn_table"])
+    tables["predicted"] = pd.DataFrame(prows, columns=SPEC_TABLES["predicted"])
+
+    # ---- effects ------------------------------------------------------------------
+    erows: list[dict] = []
+    boot_stats: list[fx.Stat] = []
+    boot_rows: list[tuple[str, int]] = []   # (table, row index) per bootstrap statistic
+
+    def add_boot(table: str, row: dict, stat: fx.Stat, rows: list):
+        rows.append(row)
+        boot_stats.append(stat)
+        boot_rows.append((table, len(rows) - 1))
+
+    yv = model.var("Y")
+    has_m = bool(model.mediators)
+    alpha = 1.0 - conf / 100.0
+    fY = fits["Y"]
+    eY = model.eq("Y")
+    direct_info: dict = {}   # (j, shown value or None) -> p of the direct effect
+    if has_m:
+        if "Ytotal" in fits:
+            ft, et = fits["Ytotal"], model.eq("Ytotal")
+            for j in xcols:
+                L = fx.link_form(model, et, "X", j, {})
+                le = fx.linear_effect(L, ft.b, ft.V, ft.df2, conf)
+                erows.append({"kind": "total", "path": f"{focal_name('X', j)}->{yv}", "moderator": "",
+                              "moderator_value": np.nan, "effect": le["effect"], "se": le["se"],
+                              "ci_low": le["ci_low"], "ci_high": le["ci_high"], "p": le["p"]})
+        dmods = fx.link_moderators(model, eY, "X")
+        for j in xcols:
+            for pt, shown in points(dmods):
+                L = fx.link_form(model, eY, "X", j, pt)
+                le = fx.linear_effect(L, fY.b, fY.V, fY.df2, conf)
+                erows.append({"kind": "direct", "path": f"{focal_name('X', j)}->{yv}",
+                              "moderator": model.var(shown[0][0]) if shown else "",
+                              "moderator_value": shown[0][1] if shown else np.nan, "effect": le["effect"],
+                              "se": le["se"], "ci_low": le["ci_low"], "ci_high": le["ci_high"], "p": le["p"]})
+                direct_info[(j, shown[0][1] if shown else None)] = le["p"]
+
+    ind_paths = fx.paths(model) if has_m else []
+
+    def path_name(path: list[str], j: int) -> str:
+        return "->".join(focal_name("X", j) if r == "X" else model.var(r) for r in path)
+
+    ind_index: list[tuple] = []   # (erows index, path, j, shown)
+    for j in xcols:
+        for path in ind_paths:
+            mods = sorted({m for a, b in zip(path[:-1], path[1:])
+                           for m in fx.link_moderators(model, model.eq(b), a)})
+            for pt, shown in points(mods):
+                row = {"kind": "indirect", "path": path_name(path, j),
+                       "moderator": model.var(shown[0][0]) if shown else "",
+                       "moderator_value": shown[0][1] if shown else np.nan, "effect": np.nan, "se": np.nan,
+                       "ci_low": np.nan, "ci_high": np.nan, "p": np.nan}
+                add_boot("effects", row, fx.product_stat(model, path, j, pt), erows)
+                ind_index.append((len(erows) - 1, tuple(path), j, shown[0][1] if shown else None))
+        unmoderated = not model.tpl.moderated
+        if unmoderated and len(ind_paths) > 1:
+            tot = fx.Stat([t for p in ind_paths for t in fx.product_stat(model, p, j, {}).terms])
+            row = {"kind": "indirect", "path": "TOTAL" if len(xcols) == 1 else f"{focal_name('X', j)}: TOTAL",
+                   "moderator": "", "moderator_value": np.nan, "effect": np.nan, "se": np.nan,
+                   "ci_low": np.nan, "ci_high": np.nan, "p": np.nan}
+            add_boot("effects", row, tot, erows)
+            ind_index.append((len(erows) - 1, ("TOTAL",), j, None))
+
+    # index of moderated mediation
+    imm_rows: list[dict] = []
+    nonlinear = []
+    for j in xcols:
+        for path in ind_paths:
+            links = [(a, b, fx.link_moderators(model, model.eq(b), a)) for a, b in zip(path[:-1], path[1:])]
+            mlinks = [x for x in links if x[2]]
+            if not mlinks:
+                continue
+            if len(mlinks) > 1:
+                nonlinear.append(path_name(path, j))
+                continue
+            mrole = mlinks[0][2][0]
+            if model.roles[mrole].kind == "categorical":
+                continue
+            pt = {mrole: np.array([0.0])}
+            row = {"path": path_name(path, j), "moderator": model.var(mrole), "index": np.nan, "boot_se": np.nan,
+                   "ci_low": np.nan, "ci_high": np.nan}
+            add_boot("index_moderated_mediation", row, fx.product_stat(model, path, j, pt, slope_in=mrole),
+                     imm_rows)
+    if nonlinear:
+        notes.append(Note("process.note.no_index", {"paths": ", ".join(nonlinear)}))
+
+    # contrasts
+    con_rows: list[dict] = []
+    for j in xcols:
+        if not model.tpl.moderated and len(ind_paths) > 1:
+            for p1, p2 in combinations(ind_paths, 2):
+                s = fx.product_stat(model, p1, j, {}) - fx.product_stat(model, p2, j, {})
+                row = {"kind": "specific", "contrast": f"({path_name(p1, j)}) minus ({path_name(p2, j)})",
+                       "moderator": "", "effect": np.nan, "boot_se": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+                add_boot("contrasts", row, s, con_rows)
+        for path in ind_paths:
+            mods = sorted({m for a, b in zip(path[:-1], path[1:])
+                           for m in fx.link_moderators(model, model.eq(b), a)})
+            if len(mods) != 1:
+                continue
+            pts = points(mods)
+            for (pa, sa), (pb, sb) in combinations(pts, 2):
+                s = fx.product_stat(model, path, j, pb) - fx.product_stat(model, path, j, pa)
+                row = {"kind": "conditional",
+                       "contrast": f"{path_name(path, j)}: {model.var(mods[0])} = {_show(sb[0][1])} minus "
+                                   f"{_show(sa[0][1])}",
+                       "moderator": model.var(mods[0]), "effect": np.nan, "boot_se": np.nan, "ci_low": np.nan,
+                       "ci_high": np.nan}
+                add_boot("contrasts", row, s, con_rows)
+
+    # standardized effects (unmoderated mediation models)
+    std_rows: list[dict] = []
+    if opts.get("standardized") and has_m and not model.tpl.moderated:
+        scales = ["partial"] + (["complete"] if xrole.kind == "continuous" else [])
+        for sc in scales:
+            for j in xcols:
+                et = model.eq("Ytotal")
+                items = [("total", f"{focal_name('X', j)}->{yv}",
+                          fx.Stat([(1.0, [("Ytotal", fx.link_form(model, et, "X", j, {}))])])),
+                         ("direct", f"{focal_name('X', j)}->{yv}",
+                          fx.Stat([(1.0, [("Y", fx.link_form(model, eY, "X", j, {}))])]))]
+                items += [("indirect", path_name(p, j), fx.product_stat(model, p, j, {})) for p in ind_paths]
+                if len(ind_paths) > 1:
+                    items.append(("indirect", "TOTAL",
+                                  fx.Stat([t for p in ind_paths for t in fx.product_stat(model, p, j, {}).terms])))
+                for kind, pname, st in items:
+                    st.scale = sc
+                    row = {"kind": kind, "path": pname, "scale": sc, "effect": np.nan, "boot_se": np.nan,
+                           "ci_low": np.nan, "ci_high": np.nan}
+                    add_boot("standardized", row, st, std_rows)
+        if xrole.kind != "continuous":
+            notes.append(Note("process.note.partial_only", {"name": xrole.var}))
+
+    # ---- the bootstrap ------------------------------------------------------------
+    replaced = 0
+    if boot_stats:
+        eq_list = [(e.outcome_role, e.cols, e.y) for e in model.equations]
+        sd_cols = {"X": model.col_index(xrole.colnames[0]), "Y": model.eq("Y").y}
+        bs = Bootstrap(U, eq_list, sd_cols)
+        # point estimates from the exact OLS fits (QR), SDs from the sample
+        coefs0 = {e.outcome_role: fits[e.outcome_role].b[None, :] for e in model.equations}
+        sds0 = {"X": np.array([model.sd["X"]]), "Y": np.array([model.sd["Y"]])}
+        est = fx.evaluate(boot_stats, coefs0, sds0)[0]
+
+        def stat_fn(coefs, sds):
+            return fx.evaluate(boot_stats, coefs, sds)
+
+        if n_boot > 0:
+            samples, replaced = bs.run(stat_fn, n_boot, seed, progress)
+            bse = samples.std(axis=0, ddof=1)
+            if (opts.get("ci_type") or "percentile") == "bc":
+                lo, hi = bc_ci(samples, est, conf)
+            else:
+                lo, hi = percentile_ci(samples, conf)
+        else:
+            bse = lo = hi = np.full(len(boot_stats), np.nan)
+        rowsets = {"effects": erows, "index_moderated_mediation": imm_rows, "contrasts": con_rows,
+                   "standardized": std_rows}
+        for k, (table, i) in enumerate(boot_rows):
+            row = rowsets[table][i]
+            key_est = "index" if table == "index_moderated_mediation" else "effect"
+            key_se = "se" if table == "effects" else "boot_se"
+            row[key_est], row[key_se], row["ci_low"], row["ci_high"] = est[k], bse[k], lo[k], hi[k]
+        if replaced:
+            notes.append(Note("process.note.replaced", {"n": replaced}))
+    # standardized total/direct: point estimates are not bootstrapped in PROCESS; keep ours (boot CIs)
+    tables["effects"] = pd.DataFrame(erows, columns=SPEC_TABLES["effects"])
+    tables["index_moderated_mediation"] = pd.DataFrame(imm_rows, columns=SPEC_TABLES["index_moderated_mediation"])
+    tables["contrasts"] = pd.DataFrame(con_rows, columns=SPEC_TABLES["contrasts"])
+    tables["standardized"] = pd.DataFrame(std_rows, columns=SPEC_TABLES["standardized"])
+
+    # ---- Sobel (model 4) -----------------------------------------------------------
+    srows = []
+    if model.number == 4:
+        for j in xcols:
+            for path in ind_paths:
+                m = path[1]
+                fa, ea = fits[m], model.eq(m)
+                La = fx.link_form(model, ea, "X", j, {})
+                Lb = fx.link_form(model, eY, m, 0, {})
+                a, sa = float(La @ fa.b), float(np.sqrt(La @ fa.V @ La))
+                b, sb = float(Lb @ fY.b), float(np.sqrt(Lb @ fY.V @ Lb))
+                se = float(np.sqrt(a * a * sb * sb + b * b * sa * sa + sa * sa * sb * sb))
+                z = a * b / se
+                srows.append({"path": path_name(path, j), "effect": a * b, "se": se, "z": z,
+                              "p": float(2 * stats.norm.sf(abs(z)))})
+    tables["sobel"] = pd.DataFrame(srows, columns=SPEC_TABLES["sobel"])
+
+    # ---- verdicts --------------------------------------------------------------------
+    vrows = []
+    for i, path, j, shown in ind_index:
+        r = erows[i]
+        if not np.isfinite(r["ci_low"]):
+            continue
+        excl = r["ci_low"] > 0 or r["ci_high"] < 0
+        dp = direct_info.get((j, shown), direct_info.get((j, None)))
+        dsig = dp is not None and dp < alpha
+        verdict = "none" if not excl else "partial" if dsig else "full"
+        vrows.append({"path": r["path"], "moderator": r["moderator"], "moderator_value": r["moderator_value"],
+                      "verdict": verdict, "indirect": r["effect"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                      "direct_p": dp if dp is not None else np.nan})
+    tables["verdicts"] = pd.DataFrame(vrows, columns=SPEC_TABLES["verdicts"])
+
+    # ---- notes -----------------------------------------------------------------------
+    notes.append(Note("process.note.conventions", {
+        "model": model.number, "n_boot": n_boot, "seed": seed, "conf": _show(conf),
+        "ci": opts.get("ci_type") or "percentile"}))
+    if model.tpl.moderators:
+        key = {"mean_sd": "process.note.conditioning_mean_sd"}.get(opts.get("conditioning"),
+                                                                  "process.note.conditioning_percentiles")
+        notes.append(Note(key))
+    if model.centred:
+        notes.append(Note("process.note.centred", {"names": ", ".join(model.centred)}))
+    if hc:
+        notes.append(Note("process.note.hc", {"hc": hc}))
+    if vrows:
+        notes.append(Note("process.note.verdict_rule", {"conf": _show(conf)}))
+    if model.covariates:
+        key = {"m": "process.note.covariates_m", "y": "process.note.covariates_y"}.get(
+            opts.get("covariates_in"), "process.note.covariates_all")
+        notes.append(Note(key, {"names": ", ".join(model.covariates)}))
+    meta = {"seed": seed, "model": model.number, "n_boot": n_boot, "conf": conf, "replaced": replaced,
+            "roles": {r: ro.var for r, ro in model.roles.items()}, "covariates": model.covariates,
+            "kinds": {r: ro.kind for r, ro in model.roles.items()}}
+    return Result("process", model.n, tables, notes, meta)
+
+
+def _show(v) -> str:
+    if isinstance(v, str):
+        return v
+    return f"{float(v):.4g}"
+
+
+def _predicted(model, e, f, foc, mods, pts, conf) -> list[dict]:
+    """Predicted outcome along the focal predictor at each moderator point
+    (other predictors and covariates at their means)."""
+    U = model.matrix()
+    means = U[:, e.cols].mean(axis=0)
+    x = model.roles[foc].values[:, 0]
+    grid = np.linspace(x.min(), x.max(), PLOT_POINTS)
+    tc = fx.t_crit(f.df2, conf)
+    other_means = {r: model.roles[r].values.mean(axis=0) for r in model.roles if r not in ("Y",)}
+    out = []
+    for pt, shown in pts:
+        for xv in grid:
+            row = np.empty(len(e.cols))
+            for pos, ci in enumerate(e.cols):
+                comp = model.columns[ci].comp
+                if not comp:
+                    row[pos] = 1.0
+                elif comp[0][0] == "cov":
+                    row[pos] = means[pos]
+                else:
+                    v = 1.0
+                    for r, jj in comp:
+                        v *= xv if r == foc else float(pt[r][jj]) if r in pt else float(other_means[r][jj])
+                    row[pos] = v
+            yhat = float(row @ f.b)
+            se = float(np.sqrt(max(row @ f.V @ row, 0.0)))
+            out.append({"equation": e.label, "focal": model.roles[foc].var,
+                        "moderator": model.var(shown[0][0]), "moderator_value": shown[0][1],
+                        "moderator2": model.var(shown[1][0]) if len(shown) > 1 else "",
+                        "moderator2_value": shown[1][1] if len(shown) > 1 else np.nan,
+                        "x": float(xv), "yhat": yhat, "se": se, "ci_low": yhat - tc * se, "ci_high": yhat + tc * se})
+    return out
+
+
+def _charts(result, ds, lang):
+    from core.charts import process as pc
+
+    return pc.chart_list(result, ds, lang)
+
+
+def _interpret(result, ds, lang):
+    from core.interpret import process as ip
+
+    return ip.paragraphs(result, ds, lang)
+
+
+# ---- declaration ---------------------------------------------------------------------
+def _cols(*spec) -> tuple[Column, ...]:
+    return tuple(Column(*s) for s in spec)
+
+
+EFFECT_COLS = (("effect", "num", "Effect estimate."), ("se", "num", "Standard error."),
+               ("t", "num", "t = effect / SE (df = the equation's df2)."),
+               ("p", "p", "Two-sided p from t."), ("ci_low", "num", "Lower CI limit (t-based)."),
+               ("ci_high", "num", "Upper CI limit (t-based)."))
+BOOT_COLS = (("boot_se", "num", "Bootstrap SE (SD of the resampled estimates, n − 1)."),
+             ("ci_low", "num", "Lower bootstrap CI limit (percentile, or bias-corrected when ci_type = bc)."),
+             ("ci_high", "num", "Upper bootstrap CI limit."))
+
+TABLES = (
+    TableSpec("models", _cols(
+        ("equation", "text", "Outcome variable of the equation; the total-effect model (models 4 and 6) is "
+                             "labelled “Y (total)”."),
+        ("n", "int", "Rows used (listwise over all model variables)."),
+        ("r", "num", "Multiple R."), ("r2", "num", "R²."), ("mse", "num", "Mean squared error SSE/(n − k)."),
+        ("f", "num", "F of the model (with hc: Wald F on the HC covariance, as PROCESS)."),
+        ("df1", "int", "Numerator df (k − 1)."), ("df2", "int", "Residual df (n − k)."),
+        ("p", "p", "p of F.")), "Model summary per equation (PROCESS's “Model Summary”)."),
+    TableSpec("coefficients", _cols(
+        ("equation", "text", "Outcome variable of the equation."),
+        ("term", "text", "“constant” (the intercept, as PROCESS prints it), a variable, an indicator "
+                         "“var[level]” of a multicategorical variable, or a product “X*W” / “X*W*Z”."),
+        ("b", "num", "Coefficient."), ("se", "num", "Standard error (classic, or HC0–HC4)."),
+        ("t", "num", "t."), ("p", "p", "Two-sided p."), ("ci_low", "num", "Lower CI limit (t-based)."),
+        ("ci_high", "num", "Upper CI limit.")), "Regression coefficients of every equation."),
+    TableSpec("interaction_tests", _cols(
+        ("equation", "text", "Outcome variable of the equation."),
+        ("term", "text", "Highest-order product (set of indicator products when multicategorical); "
+                         "“BOTH” = both products jointly (model 2)."),
+        ("r2_change", "num", "R² lost when the product(s) are dropped."),
+        ("f", "num", "F of the R² change (with hc: Wald F on the HC covariance)."),
+        ("df1", "int", "Numerator df (number of product columns)."), ("df2", "int", "Residual df."),
+        ("p", "p", "p of F.")), "Test(s) of highest order unconditional interaction(s)."),
+    TableSpec("conditional_effects", _cols(
+        ("equation", "text", "Outcome variable of the equation."),
+        ("focal", "text", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
+        ("moderator", "text", "Moderator."),
+        ("moderator_value", "text", "Moderator value (number; the level for a multicategorical W)."),
+        ("moderator2", "text", "Second moderator (models 2 and 3), else empty."),
+        ("moderator2_value", "num", "Its value."), *EFFECT_COLS),
+        "Conditional effects of the focal predictor at the moderator values (always shown; PROCESS shows them "
+        "only when the interaction's p < .10)."),
+    TableSpec("johnson_neyman", _cols(
+        ("equation", "text", "Outcome variable of the equation."), ("focal", "text", "Focal predictor."),
+        ("moderator", "text", "Continuous moderator."),
+        ("boundary", "num", "Moderator value where the conditional effect's p equals 1 − conf (roots of the "
+                            "quadratic, kept within the observed range)."),
+        ("pct_below", "pct", "Percent of rows with the moderator below the boundary."),
+        ("pct_above", "pct", "Percent above.")), "Johnson–Neyman significance region boundaries."),
+    TableSpec("jn_table", _cols(
+        ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
+        ("moderator", "text", "Moderator."), ("moderator_value", "num", "21 evenly spaced values from the "
+                                                                       "minimum to the maximum, plus the boundaries."),
+        *EFFECT_COLS), "Conditional effect of the focal predictor along the moderator (PROCESS's JN table)."),
+    TableSpec("effects", _cols(
+        ("kind", "text", "total | direct | indirect."),
+        ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
+                         "names; indicator names for multicategorical X); “TOTAL” = the total indirect effect."),
+        ("moderator", "text", "Moderator of a conditional effect, else empty."),
+        ("moderator_value", "text", "Moderator value (empty if none)."),
+        ("effect", "num", "Effect."),
+        ("se", "num", "SE: OLS (or HC) for total and direct effects; bootstrap SE for indirect effects."),
+        ("ci_low", "num", "Lower limit: t-based for total/direct; bootstrap for indirect."),
+        ("ci_high", "num", "Upper limit."),
+        ("p", "p", "Normal-theory (t) p for total and direct effects; empty for indirect effects.")),
+        "Total, direct and (conditional) indirect effects of X on Y."),
+    TableSpec("index_moderated_mediation", _cols(
+        ("path", "text", "Indirect path."), ("moderator", "text", "Moderator."),
+        ("index", "num", "Index of moderated mediation: the slope of the indirect effect in the moderator "
+                         "(a3·b for model 7; a·b3 for model 14)."), *BOOT_COLS),
+        "Index of moderated mediation with bootstrap CI (models 7, 8, 14, 15; none for 58 and 59, where the "
+        "indirect effect is quadratic in W — as in PROCESS)."),
+    TableSpec("sobel", _cols(
+        ("path", "text", "Indirect path."), ("effect", "num", "a·b."),
+        ("se", "num", "Second-order SE √(a²·se_b² + b²·se_a² + se_a²·se_b²)."),
+        ("z", "num", "z = a·b / SE."), ("p", "p", "Two-sided normal p.")),
+        "Normal-theory (Sobel) test of the indirect effect, model 4."),
+    TableSpec("contrasts", _cols(
+        ("kind", "text", "specific (between specific indirect effects) | conditional (between moderator "
+                         "values of one conditional indirect effect)."),
+        ("contrast", "text", "What is subtracted from what."), ("moderator", "text", "Moderator, if any."),
+        ("effect", "num", "Difference."), *BOOT_COLS),
+        "Pairwise contrasts of indirect effects with bootstrap CIs."),
+    TableSpec("standardized", _cols(
+        ("kind", "text", "total | direct | indirect."), ("path", "text", "Path (as in effects)."),
+        ("scale", "text", "partial (effect / SD of Y) | complete (effect · SD of X / SD of Y)."),
+        ("effect", "num", "Standardized effect."), *BOOT_COLS),
+        "Standardized effects of models 4 and 6 (option standardized); each resample uses its own SDs."),
+    TableSpec("verdicts", _cols(
+        ("path", "text", "Indirect path."), ("moderator", "text", "Moderator, if any."),
+        ("moderator_value", "text", "Moderator value (empty if none)."),
+        ("verdict", "text", "full | partial | none: the indirect effect's bootstrap CI excludes 0 and the direct "
+                            "effect is (partial) or is not (full) significant; none = the CI includes 0."),
+        ("indirect", "num", "Indirect effect."), ("ci_low", "num", "Its lower bootstrap limit."),
+        ("ci_high", "num", "Its upper bootstrap limit."),
+        ("direct_p", "p", "p of the direct effect (at the same moderator value when it is moderated).")),
+        "One verdict per indirect effect, in the words theses use."),
+    TableSpec("predicted", _cols(
+        ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
+        ("moderator", "text", "Moderator."), ("moderator_value", "text", "Moderator value."),
+        ("moderator2", "text", "Second moderator, if any."), ("moderator2_value", "num", "Its value."),
+        ("x", "num", "Focal predictor value."), ("yhat", "num", "Predicted outcome (other predictors and "
+                                                                "covariates at their means)."),
+        ("se", "num", "SE of the prediction."), ("ci_low", "num", "Lower limit."),
+        ("ci_high", "num", "Upper limit.")), "Predicted values for the simple-slopes plot."),
+)
+SPEC_TABLES = {tb.name: tb.column_names for tb in TABLES}
+
+DOC = (
+    "Conditional process analysis (mediation, moderation, moderated mediation) as Hayes' PROCESS v4 does it, "
+    "for models 1, 2, 3, 4 (1–5 parallel mediators), 5, 6 (2–4 serial mediators), 7, 8, 14, 15, 58 and 59. "
+    "OLS per equation; PROCESS conventions: no centring unless asked; moderator values at the 16th/50th/84th "
+    "percentiles interpolated at p·(n+1) (R type 6) or mean ± 1 SD (replaced by the min/max when outside the "
+    "data), a two-valued moderator at its two values, a multicategorical W at each level; HC0–HC4 as "
+    "sandwich::vcovHC; percentile bootstrap CI at the sorted positions round(B·α/2) and trunc(B·(1−α/2))+1 "
+    "(bias-corrected optional); 5,000 resamples; covariates in every equation by default. Indirect, index, "
+    "contrast and standardized effects are bootstrapped together in one vectorised pass; same seed → same CIs.")
+
+SPEC = AnalysisSpec(
+    type="process",
+    group="process",
+    doc=DOC,
+    options=(
+        Option("model", "choice", default=4, choices=MODEL_NUMBERS, required=True,
+               doc="PROCESS model number: 1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 58 or 59."),
+        Option("x", "variable", required=True, role="numeric", doc="Focal predictor X."),
+        Option("y", "variable", required=True, role="numeric", doc="Outcome Y (continuous)."),
+        Option("m", "variables", default=[], role="numeric",
+               doc="Mediator(s): 1–5 parallel (models 4, 5, 7, 8, 14, 15, 58, 59) or 2–4 serial (model 6), "
+                   "in causal order."),
+        Option("w", "variable", role="any", doc="Moderator W."),
+        Option("z", "variable", role="any", doc="Second moderator Z (models 2 and 3)."),
+        Option("covariates", "variables", default=[], role="numeric", doc="Covariates."),
+        Option("covariates_in", "choice", default="all", choices=("all", "m", "y"),
+               doc="Equations the covariates enter: all (PROCESS default), the mediator equations only, or the "
+                   "Y equation only."),
+        Option("categorical", "map", default={},
+               doc="Multicategorical X or W (models 1 and 4: X; model 1: W): {variable: reference level (code "
+                   "or label)}; indicator coding."),
+        Option("n_boot", "int", default=5000, min=0, max=100000,
+               doc="Bootstrap resamples (0 = no bootstrap)."),
+        Option("seed", "int", nullable=True, min=0, max=2**31 - 1,
+               doc="Random seed (drawn and reported when empty)."),
+        Option("conf", "float", default=95.0, min=50.0, max=99.99, doc="Confidence level, percent."),
+        Option("ci_type", "choice", default="percentile", choices=("percentile", "bc"),
+               doc="Bootstrap CI: percentile (PROCESS v4 default) or bias-corrected."),
+        Option("center", "choice", default="none", choices=("none", "all", "continuous"),
+               doc="Mean-centre the variables that form products: none, all, or continuous ones only."),
+        Option("conditioning", "choice", default="percentiles", choices=("percentiles", "mean_sd"),
+               doc="Values of a continuous moderator: 16th/50th/84th percentiles or mean ± 1 SD."),
+        Option("hc", "choice", default=None, choices=("HC0", "HC1", "HC2", "HC3", "HC4"), nullable=True,
+               doc="Heteroscedasticity-consistent SEs (null = classic OLS)."),
+        Option("jn", "bool", default=True, doc="Johnson–Neyman boundaries and table (continuous moderator)."),
+        Option("standardized", "bool", default=False,
+               doc="Standardized total, direct and indirect effects (models 4 and 6)."),
+    ),
+    tables=TABLES,
+    run=run,
+    charts=_charts,
+    interpret=_interpret,
+    progress=True,
+)
+
