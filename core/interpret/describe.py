@@ -25,6 +25,10 @@ def _num(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _sep(lang: str) -> str:
+    return "；" if lang == "zh" else "; "
+
+
 def _range_text(lo, hi) -> str:
     return f"{fmt_num(lo, 0) if float(lo).is_integer() else fmt_num(lo, 2)}–" \
            f"{fmt_num(hi, 0) if float(hi).is_integer() else fmt_num(hi, 2)}"
@@ -53,7 +57,7 @@ def scale_means(res: Result, ds, lang: str) -> list[Finding]:
         return t("describe.finding.m_sd", lang, label=r["label"], m=fmt_num(r["mean"], 2),
                  sd=fmt_num(r["sd"], 2) if r["sd"] is not None else "—", range=_range_text(r["lo"], r["hi"]))
 
-    detail = "; ".join(ms(r) for r in rows)
+    detail = _sep(lang).join(ms(r) for r in rows)
     if len(rows) == 1:
         r = rows[0]
         mid = (r["lo"] + r["hi"]) / 2
@@ -86,8 +90,8 @@ def sample_composition(res: Result, ds, lang: str) -> list[Finding]:
         first = first or name
     if not parts:
         return []
-    head = t("describe.finding.sample", lang, n=int(res.n_used), groups="; ".join(parts[:3]))
-    return [Finding(head, "; ".join(parts), f"freq_{first}", 0.0, None, "description", "frequencies")]
+    head = t("describe.finding.sample", lang, n=int(res.n_used), groups=_sep(lang).join(parts[:3]))
+    return [Finding(head, _sep(lang).join(parts), f"freq_{first}", 0.0, None, "description", "frequencies")]
 
 
 def findings(res: Result, ds, lang: str) -> list[Finding]:

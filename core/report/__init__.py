@@ -36,11 +36,12 @@ __all__ = ["FORMATS", "Document", "KeyFinding", "Report", "Slide", "TableBlock",
 
 
 def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
-           document: Document | None = None, findings: list | None = None) -> bytes:
+           document: Document | None = None, findings: list | None = None, charts=None) -> bytes:
     """The report in one format ("docx", "xlsx", "html", "pptx" or "py").
 
     ``document`` (from :func:`build`) may be passed to share rendered charts
-    between formats; ``items`` default to the recipe's report, or everything.
+    between formats; ``items`` default to the recipe's report, or everything;
+    ``charts`` optionally provides each analysis' charts (see :func:`build`).
     """
     if fmt == "py":
         from core.report import script_writer
@@ -50,8 +51,9 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         doc = document or build(recipe, dataset, results, lang, items=[], findings=findings)
         if findings is None:
             findings = key_findings(recipe, dataset, results, lang)
-        return pptx_writer.write(doc.title, doc.subtitle, slides(recipe, dataset, results, lang, findings), lang)
-    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings)
+        deck = slides(recipe, dataset, results, lang, findings, charts=charts)
+        return pptx_writer.write(doc.title, doc.subtitle, deck, lang)
+    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts)
     if fmt == "docx":
         from core.report import docx_writer
         return docx_writer.write(doc)

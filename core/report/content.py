@@ -285,8 +285,9 @@ def analysis_title(entry: dict, lang: str) -> str:
 class _Session:
     """Results of one session, with charts and paragraphs computed once."""
 
-    def __init__(self, recipe: dict, dataset, results: dict, lang: str, opts: dict):
+    def __init__(self, recipe: dict, dataset, results: dict, lang: str, opts: dict, charts=None):
         self.recipe, self.dataset, self.results, self.lang, self.opts = recipe, dataset, results, lang, opts
+        self.provider = charts
         self.entries = {a["id"]: a for a in recipe.get("analyses") or []}
         self._shown: dict = {}
         self._charts: dict = {}
@@ -322,7 +323,11 @@ class _Session:
             res = self.results.get(aid)
             if spec is not None and spec.charts and isinstance(res, Result) and self.dataset is not None:
                 try:
-                    out = dict(spec.charts(self.shown(aid)[0], self.dataset, self.lang))
+                    shown, counts = self.shown(aid)
+                    if self.provider is not None and not any(counts.values()):
+                        out = dict(self.provider(aid))   # the page's cached chart specs
+                    else:
+                        out = dict(spec.charts(shown, self.dataset, self.lang))
                 except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
                     log.warning("charts of %s failed: %s: %s", aid, type(exc).__name__, exc)
             self._charts[aid] = out
@@ -375,7 +380,7 @@ def _default_items(sess: _Session) -> list[dict]:
 
 def chart_title(chart, fallback: str) -> str:
     try:
-        title = chart.to_dict().get("title")
+        title = (chart if isinstance(chart, dict) else chart.to_dict()).get("title")
     except Exception:
         title = None
     if isinstance(title, dict):
@@ -393,16 +398,18 @@ def _missing(sess: _Session, aid: str, what: str) -> MissingBlock:
 
 
 def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
-          findings: list | None = None) -> Document:
+          findings: list | None = None, charts=None) -> Document:
     """Resolve report items into blocks.
 
     ``results`` maps analysis id → Result (or UserError for a failed one).
     ``items`` defaults to the recipe's report, or to every table, chart and
     interpretation paragraph when the recipe has none.  ``findings`` (the
-    key-findings list) is computed when a findings item needs it.
+    key-findings list) is computed when a findings item needs it.  ``charts``
+    (optional) maps an analysis id to its ``[(name, chart)]``, e.g. a page's
+    cached Vega-Lite specs; it is not used for results with suppressed cells.
     """
     opts = model.settings(recipe)
-    sess = _Session(recipe, dataset, results, lang, opts)
+    sess = _Session(recipe, dataset, results, lang, opts, charts)
     if items is None:
         items = model.Report(dict(report=list(recipe.get("report") or []))).items or _default_items(sess)
     items = [n for n in (model.normalise(i) for i in items) if n is not None]

@@ -136,13 +136,15 @@ class Slide:
     notes: list[str]              # method footnote lines of the analysis
 
 
-def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: list | None = None) -> list[Slide]:
+def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: list | None = None,
+           charts=None) -> list[Slide]:
     """One slide per key finding, with its chart (drawn from the result as
-    reports show it, small groups suppressed when the report asks for it)."""
-    from core.report.content import _Session
+    reports show it, small groups suppressed when the report asks for it).
+    ``charts``: optional provider, analysis id → [(name, chart)]."""
     from core.report import model
+    from core.report.content import _Session
 
-    sess = _Session(recipe, dataset, results, lang, model.settings(recipe))
+    sess = _Session(recipe, dataset, results, lang, model.settings(recipe), charts)
     findings = key_findings(recipe, dataset, results, lang) if findings is None else findings
     out = []
     for kf in findings:

@@ -1,0 +1,294 @@
+"""Report page: the pinned items (reorder, remove, section titles, free text),
+the key-findings summary, settings, downloads (Word, Excel, HTML,
+PowerPoint, Python script) and presentation mode.
+
+Stable keys for browser tests: ``present`` (presentation-mode toggle, bound to
+the URL: ``/report?present=true`` opens presentation mode directly),
+``present_prev`` / ``present_next`` (buttons, also ← / → keys),
+``present_exit``, ``present_detail`` (the technical-detail expander's label is
+``report.present.detail``), ``dl_report_<fmt>`` (downloads).
+"""
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from core import registry
+from core import report as reports
+from core.errors import UserError
+from core.report import model
+from core.types import Result
+from pages._ui import render, runner, state
+from pages._ui.render import md_escape
+
+S = st.session_state
+t = state.t
+
+PRESENT_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 2rem; }
+.pe-present h1, [data-testid="stMainBlockContainer"] h1 { font-size: 2.8rem !important; line-height: 1.25; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stExpander"] p { font-size: 1.05rem; }
+</style>
+"""
+
+
+# ---- results of the whole session --------------------------------------------
+def _options(spec, entry: dict) -> dict:
+    return {o.name: entry.get(o.name, o.default) for o in spec.options}
+
+
+def session_results() -> dict:
+    """Every analysis of the recipe, run through the cached runner."""
+    out: dict = {}
+    for entry in state.recipe().get("analyses") or []:
+        try:
+            spec = registry.get(entry.get("type"))
+        except UserError as err:
+            out[entry["id"]] = err
+            continue
+        out[entry["id"]] = runner.run(spec.type, _options(spec, entry))
+    return out
+
+
+def chart_provider(results: dict):
+    """Analysis id → cached Vega-Lite specs of its charts (as the pages draw them)."""
+    entries = {a["id"]: a for a in state.recipe().get("analyses") or []}
+
+    def charts(aid: str):
+        entry = entries[aid]
+        spec = registry.get(entry["type"])
+        res = results.get(aid)
+        if not isinstance(res, Result):
+            return []
+        return runner.charts(spec.type, _options(spec, entry), res)
+    return charts
+
+
+# ---- settings ---------------------------------------------------------------------
+def settings_form() -> dict:
+    recipe = state.recipe()
+    ui = recipe.setdefault("ui", {})
+    cur = model.settings(recipe)
+    with st.expander(t("report.settings_box"), icon=":material/settings:"):
+        title = st.text_input(t("report.settings.title"), value=cur["title"] or t("report.default_title"),
+                              key="report_title")
+        c1, c2, c3 = st.columns(3)
+        labels = {c: t(f"report.stars.{c}") for c in ("apa", "spss")}   # evaluated now, not lazily
+        stars = c1.radio(t("report.settings.stars"), list(labels), index=list(labels).index(cur["stars"]),
+                         key="report_stars", format_func=labels.__getitem__)
+        digits = c2.number_input(t("report.settings.digits"), 0, 6, value=cur["digits"], key="report_digits")
+        small = c3.toggle(t("report.settings.small_cells"), value=cur["small_cells"], key="report_small",
+                          help=t("report.settings.small_cells_help"))
+        k = c3.number_input(t("report.settings.min_cell"), 1, 1000, value=cur["min_cell"], key="report_min_cell",
+                            disabled=not small)
+    ui["report"] = {"title": title if title and title != t("report.default_title") else None, "stars": stars,
+                    "digits": int(digits), "small_cells": bool(small), "min_cell": int(k)}
+    return model.settings(recipe)
+
+
+# ---- downloads ----------------------------------------------------------------------
+def downloads(results: dict, ds) -> None:
+    lang = state.lang()
+    recipe = copy.deepcopy(state.recipe())
+    frozen = dict(results)
+    provider = chart_provider(results)
+    # the deferred callables run outside the script: give them plain data only
+    cached = {aid: list(provider(aid)) for aid, r in frozen.items() if isinstance(r, Result)}
+
+    def maker(fmt: str):
+        def make() -> bytes:
+            return reports.export(fmt, recipe, ds, frozen, lang, charts=lambda aid: cached.get(aid, []))
+        return make
+
+    st.subheader(t("report.downloads"))
+    row = st.container(horizontal=True, gap="small")
+    for fmt, label in (("docx", "report.dl.docx"), ("xlsx", "report.dl.xlsx"), ("html", "report.dl.html"),
+                       ("pptx", "report.dl.pptx"), ("py", "report.dl.py")):
+        mime, ext = reports.FORMATS[fmt]
+        name = "reproduce.py" if fmt == "py" else f"pressure-explorer-report{ext}"
+        row.download_button(t(label), maker(fmt), file_name=name, mime=mime, key=f"dl_report_{fmt}",
+                            icon=":material/download:", on_click="ignore")
+    st.caption(t("report.downloads_help"))
+
+
+# ---- the editor ----------------------------------------------------------------------
+def _move(i: int, d: int) -> None:
+    model.Report(state.recipe()).move(i, d)
+
+
+def _remove(i: int) -> None:
+    model.Report(state.recipe()).remove(i)
+
+
+def _add_section() -> None:
+    title = (S.get("report_new_section") or "").strip()
+    if title:
+        model.Report(state.recipe()).add({"kind": "section", "title": title})
+        S["report_new_section"] = ""
+
+
+def _add_text() -> None:
+    text = (S.get("report_new_text") or "").strip()
+    if text:
+        model.Report(state.recipe()).add({"kind": "text", "text": text})
+        S["report_new_text"] = ""
+
+
+def _add_all(items: list[dict]) -> None:
+    rep = model.Report(state.recipe())
+    for it in items:
+        rep.add(it)
+
+
+def _clear() -> None:
+    model.Report(state.recipe()).clear()
+
+
+def findings_view(findings: list) -> None:
+    st.subheader(t("report.findings_title"))
+    if not findings:
+        st.info(t("report.no_findings"))
+        return
+    st.markdown("\n".join("- " + md_escape(kf.headline) for kf in findings))
+    rep = model.Report(state.recipe())
+    item = {"kind": "findings"}
+    if not rep.has(item):
+        st.button(t("report.pin_findings"), key="pin_findings", icon=":material/push_pin:", type="tertiary",
+                  on_click=lambda: model.Report(state.recipe()).add(item))
+
+
+def _block_view(block, i: int) -> None:
+    from core.report import content
+
+    if isinstance(block, content.SectionBlock):
+        st.subheader(md_escape(block.title))
+    elif isinstance(block, content.TextBlock):
+        st.markdown(md_escape(block.text))
+    elif isinstance(block, content.TableBlock):
+        st.markdown(f"**{md_escape(t('report.table_label', n=block.number))}** {md_escape(block.title)}")
+        spec = registry.get(block.type)
+        try:
+            tspec = spec.table(block.name)
+        except KeyError:
+            tspec = None
+        render.table(block.frame, tspec, block.type, key=f"report_tbl_{i}", digits=block.digits)
+        st.caption(md_escape(t("report.note_label") + " " + block.footnote()))
+    elif isinstance(block, content.ChartBlock):
+        st.markdown(f"**{md_escape(t('report.figure_label', n=block.number))}** {md_escape(block.title)}")
+        chart = block.chart if isinstance(block.chart, dict) else block.chart.to_dict()
+        st.vega_lite_chart(chart, width="stretch", key=f"report_chart_{i}")
+    elif isinstance(block, content.FindingsBlock):
+        st.markdown(f"**{md_escape(t('report.findings_title'))}**")
+        st.markdown("\n".join("- " + md_escape(kf.headline) for kf in block.findings) or t("report.no_findings"))
+    elif isinstance(block, content.MissingBlock):
+        st.warning(md_escape(block.text))
+
+
+def editor(results: dict, ds, findings: list) -> None:
+    recipe = state.recipe()
+    rep = model.Report(recipe)
+    findings_view(findings)
+    st.divider()
+    st.subheader(t("report.items"))
+    raw_items = list(recipe.get("report") or [])
+    if not rep.items:
+        st.info(t("report.empty"))
+        defaults = reports.default_items(recipe, ds, results, state.lang())
+        st.button(t("report.add_all"), key="report_add_all", icon=":material/playlist_add:",
+                  on_click=_add_all, args=(defaults,))
+    else:
+        doc = reports.build(recipe, ds, results, state.lang(), items=raw_items, findings=findings,
+                            charts=chart_provider(results) if not model.settings(recipe)["small_cells"] else None)
+        # blocks and raw items line up one to one (malformed items are shown as removable)
+        good = [i for i, it in enumerate(raw_items) if model.normalise(it) is not None]
+        blocks = dict(zip(good, doc.blocks))
+        n = len(raw_items)
+        for i, it in enumerate(raw_items):
+            with st.container(border=True):
+                head, tools = st.columns([0.8, 0.2], vertical_alignment="top")
+                kind = (it.get("kind") if isinstance(it, dict) else None) or "?"
+                head.caption(t(f"report.kind.{kind}") if kind in model.KINDS else kind)
+                bar = tools.container(horizontal=True, gap="small", horizontal_alignment="right")
+                bar.button(t("report.up"), key=f"report_up_{i}", icon=":material/arrow_upward:", type="tertiary",
+                           on_click=_move, args=(i, -1), disabled=i == 0)
+                bar.button(t("report.down"), key=f"report_down_{i}", icon=":material/arrow_downward:",
+                           type="tertiary", on_click=_move, args=(i, 1), disabled=i == n - 1)
+                bar.button(t("report.remove"), key=f"report_remove_{i}", icon=":material/delete:", type="tertiary",
+                           on_click=_remove, args=(i,))
+                if i in blocks:
+                    _block_view(blocks[i], i)
+        st.button(t("report.clear"), key="report_clear", icon=":material/clear_all:", type="tertiary",
+                  on_click=_clear)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("report.new_section"), key="report_new_section")
+        st.button(t("report.add_section"), key="report_add_section", icon=":material/title:", on_click=_add_section)
+    with c2:
+        st.text_area(t("report.new_text"), key="report_new_text", height=80)
+        st.button(t("report.add_text"), key="report_add_text", icon=":material/notes:", on_click=_add_text)
+
+
+# ---- presentation mode ----------------------------------------------------------------
+def _go(delta: int, n: int) -> None:
+    S["present_index"] = max(0, min(n - 1, S.get("present_index", 0) + delta))
+
+
+def _exit() -> None:
+    S["present"] = False
+
+
+def presentation(results: dict, ds, findings: list) -> None:
+    st.html(PRESENT_CSS)   # static CSS only, no user text
+    recipe = state.recipe()
+    small = model.settings(recipe)["small_cells"]
+    deck = reports.slides(recipe, ds, results, state.lang(), findings,
+                          charts=None if small else chart_provider(results))
+    n = len(deck)
+    nav = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    nav.button(t("report.present.prev"), key="present_prev", icon=":material/arrow_back:", shortcut="Left",
+               on_click=_go, args=(-1, max(n, 1)), disabled=n == 0 or S.get("present_index", 0) <= 0)
+    nav.button(t("report.present.next"), key="present_next", icon=":material/arrow_forward:", shortcut="Right",
+               on_click=_go, args=(1, max(n, 1)), disabled=n == 0 or S.get("present_index", 0) >= n - 1)
+    if n == 0:
+        nav.button(t("report.present.exit"), key="present_exit", icon=":material/close:", type="tertiary",
+                   on_click=_exit)
+        st.info(t("report.no_findings"))
+        return
+    i = max(0, min(n - 1, S.get("present_index", 0)))
+    S["present_index"] = i
+    nav.markdown(md_escape(t("report.present.position", i=i + 1, n=n)))
+    nav.button(t("report.present.exit"), key="present_exit", icon=":material/close:", type="tertiary",
+               on_click=_exit)
+    slide = deck[i]
+    st.caption(md_escape(slide.analysis_title))
+    st.title(md_escape(slide.headline), anchor=False)
+    if slide.chart is not None:
+        chart = slide.chart if isinstance(slide.chart, dict) else slide.chart.to_dict()
+        st.vega_lite_chart(chart, width="stretch", key="present_chart")
+    with st.expander(t("report.present.detail"), expanded=False, key="present_detail"):
+        if slide.detail:
+            st.markdown(md_escape(slide.detail))
+        for line in slide.notes:
+            st.caption(md_escape(line))
+        if small:
+            st.caption(md_escape(t("report.present.small_cells", k=model.settings(recipe)["min_cell"])))
+
+
+# ---- page ----------------------------------------------------------------------------
+st.title(t("report.title"))
+ds = state.dataset()
+if ds is not None:
+    results = session_results()
+    findings = reports.key_findings(state.recipe(), ds, results, state.lang())
+    present = st.toggle(t("report.present.toggle"), key="present", help=t("report.present.help"),
+                        bind="query-params")
+    if present:
+        presentation(results, ds, findings)
+    else:
+        settings_form()
+        editor(results, ds, findings)
+        st.divider()
+        downloads(results, ds)
