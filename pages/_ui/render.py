@@ -17,7 +17,7 @@ from core.errors import UserError
 from core.format import column_title, fmt_p
 from core.i18n import t as _t
 from core.types import AnalysisSpec, Note, Result, TableSpec
-from pages._ui import runner, state
+from pages._ui import pins, runner, state
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -69,13 +69,15 @@ def notes(result: Result) -> None:
 
 
 def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = None,
-           tables: list[str] | None = None, show_charts: bool = True) -> None:
+           tables: list[str] | None = None, show_charts: bool = True, aid: str | None = None) -> None:
     """Everything a result has, in declaration order.  Pass the ``options`` it
-    was run with so its charts are cached too."""
+    was run with so its charts are cached too, and the recipe id ``aid`` of the
+    analysis (needed for pinning when a page has several of one type)."""
     if isinstance(res, UserError):
         error(res)
         return
     lang = state.lang()
+    aid = pins.aid_for(spec, aid)
     for tspec in spec.tables:
         if tables is not None and tspec.name not in tables:
             continue
@@ -84,6 +86,7 @@ def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = N
             continue
         st.subheader(_t(f"{spec.type}.table.{tspec.name}", lang))
         table(df, tspec, spec.type, key=f"tbl_{spec.type}_{tspec.name}")
+        pins.table_tools(spec, res, aid, tspec.name)
     notes(res)
     if show_charts:
         ds = state.dataset()
@@ -91,10 +94,11 @@ def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = N
             [(n, c.to_dict()) for n, c in (spec.charts(res, ds, lang) if spec.charts and ds is not None else [])]
         for name, chart in specs:
             st.vega_lite_chart(chart, width="stretch", key=f"chart_{spec.type}_{name}")
+            pins.chart_tools(spec, aid, name, chart)
     ds = state.dataset()
     if spec.interpret and ds is not None:
-        for para in spec.interpret(res, ds, lang):
-            st.markdown(md_escape(para))
+        for i, para in enumerate(spec.interpret(res, ds, lang)):
+            pins.paragraph(para, aid, i)
 
 
 def registered(type_: str) -> AnalysisSpec:
