@@ -123,7 +123,7 @@ def cfa_text(res: Result, lang: str) -> list[str]:
         out.append(t("measure.interp.htmt_ok" if mx < .85 else "measure.interp.htmt_bad", lang, max=_f(mx)))
     inv = res.tables.get("invariance")
     if inv is not None and len(inv) > 1:
-        held = []
+        held = [t("measure.invariance.configural", lang)]
         for r in inv.iloc[1:].itertuples(index=False):
             if _ok(r.d_cfi) and r.d_cfi >= -0.01:
                 held.append(t(f"measure.invariance.{r.model}", lang))

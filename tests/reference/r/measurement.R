@@ -103,16 +103,18 @@ est_table <- function(f) {
 fit <- lavaan::cfa(hs_model, data = HS)
 rel_cr <- semTools::compRelSEM(fit)
 ave <- semTools::AVE(fit)
-ht <- semTools::htmt(hs_model, data = HS)
+ht <- semTools::htmt(hs_model, data = HS, htmt2 = FALSE)    # Henseler et al. 2015 (arithmetic means)
+ht2 <- semTools::htmt(hs_model, data = HS, htmt2 = TRUE)    # HTMT2 (geometric means; semTools 0.5-6 default)
 one <- lavaan::cfa("g =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9", data = HS)
 out("cfa_hs",
     paste(rv, "lavaan", ver("lavaan"), "semTools", ver("semTools"),
           ": cfa(model, HolzingerSwineford1939) defaults (ML, marker variable, expected information);",
           "fitMeasures(); parameterEstimates(); standardizedSolution() (std.all); compRelSEM(fit); AVE(fit);",
-          "htmt(model, data); one-factor model cfa('g =~ x1 + ... + x9')"),
+          "htmt(model, data, htmt2 = FALSE) and htmt2 = TRUE; one-factor model cfa('g =~ x1 + ... + x9')"),
     "tests/data/holzinger_swineford.csv", list(model = hs_model),
     list(fit = fitm(fit), estimates = est_table(fit), cr_model = as.list(rel_cr), ave_model = as.list(ave),
          htmt = list(factors = colnames(ht), matrix = unname(lapply(seq_len(ncol(ht)), function(j) as.numeric(ht[, j])))),
+         htmt2 = list(factors = colnames(ht2), matrix = unname(lapply(seq_len(ncol(ht2)), function(j) as.numeric(ht2[, j])))),
          one_factor = fitm(one)),
     list(abs = 1e-3))
 

@@ -1,0 +1,548 @@
+"""Confirmatory factor analysis and structural equation models as AMOS users
+report them, estimated by maximum likelihood with lavaan's conventions
+(``core.analyses._sem``).
+
+* "cfa": the measurement model from the defined scales (each scale a factor
+  measured by its items; total scales made of sub-scales are left out) or from
+  a ``factors`` map or lavaan-style ``model`` text.  Fit indices, loadings,
+  convergent and discriminant validity (AVE, CR, Fornell–Larcker, HTMT),
+  optional measurement invariance across a grouping variable, and the
+  comparison with a one-factor model (a common-method-bias check).
+* "sem": latent paths among factors (e.g. ``PS ~ RP`` / ``WW ~ PS + RP``) with
+  unstandardized and standardized coefficients, R² and fit.  A name of a
+  defined scale used in a regression without its own ``=~`` line becomes a
+  latent factor measured by the scale's items (a total scale whose items are
+  exactly those of other scales becomes a second-order factor over them).
+
+Items enter as scored: scale missing codes blanked and reverse keys applied
+for items of a defined scale.  Rows with a missing value on any model
+variable are left out (listwise, lavaan's default ``missing = "listwise"``).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from core.analyses import _sem as sm
+from core.analyses._common import exclusion_notes, listwise_note
+from core.analyses.efa import item_matrix, leaf_scales
+from core.data.model import Dataset
+from core.errors import UserError
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+
+FIT_COLS = ["chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "gfi",
+            "agfi", "nfi", "ifi", "aic", "bic", "npar", "n", "baseline_chi2", "baseline_df", "logl"]
+EST_COLS = ["group", "lhs", "op", "rhs", "label", "estimate", "se", "z", "p", "std_estimate"]
+CMP_COLS = ["model", "chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "srmr", "aic", "bic", "d_chi2", "d_df",
+            "d_p"]
+INV_COLS = ["model", "chi2", "df", "p", "cfi", "tli", "rmsea", "srmr", "aic", "bic", "d_chi2", "d_df", "d_p",
+            "d_cfi", "d_rmsea"]
+
+
+# ---- model from options -----------------------------------------------------------------
+def default_factors(ds: Dataset) -> dict[str, list[str]]:
+    return {n: list(ds.scales[n]["items"]) for n in leaf_scales(ds)}
+
+
+def _factors_text(factors) -> str:
+    if not isinstance(factors, dict) or not factors:
+        raise UserError("cfa.error.no_factors")
+    for f, items in factors.items():
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise UserError("cfa.error.bad_factors", factor=str(f))
+    return sm.model_text(factors)
+
+
+def expand_scales(stmts: list[sm.Stmt], ds: Dataset) -> list[sm.Stmt]:
+    """Scale names used without their own ``=~`` become factors of their items."""
+    defined = {s.lhs for s in stmts if s.op == "=~"}
+    names = []
+    for s in stmts:
+        for n in (s.lhs, s.rhs):
+            if n not in names:
+                names.append(n)
+    item_sets = {n: set(sc["items"]) for n, sc in ds.scales.items()}
+    extra: list[sm.Stmt] = []
+    done = set(defined)
+
+    def add_scale(name):
+        if name in done:
+            return
+        done.add(name)
+        items = ds.scales[name]["items"]
+        subs = [m for m in leaf_scales(ds) if m != name and item_sets[m] < item_sets[name]]
+        covered = set().union(*(item_sets[m] for m in subs)) if subs else set()
+        if len(subs) >= 2 and covered == item_sets[name]:
+            for m in subs:
+                extra.append(sm.Stmt(name, "=~", m))
+            for m in subs:
+                add_scale(m)
+        else:
+            extra.extend(sm.Stmt(name, "=~", it) for it in items)
+
+    for n in names:
+        if n in ds.scales and n not in defined:
+            add_scale(n)
+    return extra + stmts
+
+
+def _prepare(ds: Dataset, stmts: list[sm.Stmt], group: str | None):
+    spec0 = sm.build(stmts, list(ds.frame.columns))
+    obs = spec0.observed
+    for v in obs:
+        ds.require(v)
+    frame = item_matrix(ds, obs)
+    if group:
+        ds.require(group)
+        codes, labels, _ = ds.group_codes(group)
+        frame = frame.assign(__g=codes)
+        frame.loc[frame["__g"] < 0, "__g"] = np.nan
+    x = frame.to_numpy(dtype="float64", na_value=np.nan)
+    ok = ~np.isnan(x).any(axis=1)
+    dropped = int((~ok).sum())
+    x = x[ok]
+    sd = x[:, : len(obs)].std(axis=0) if len(x) else np.zeros(len(obs))
+    const = [v for v, s in zip(obs, sd) if not s > 0]
+    if len(x) and const:
+        raise UserError("cfa.error.constant", items=", ".join(const))
+    return obs, x, dropped, (labels if group else None)
+
+
+def _check_size(spec: sm.Spec, n: int, p: int):
+    npar = sm.n_counted(spec)
+    df = sm.moments(spec) - npar
+    if df < 0:
+        raise UserError("cfa.error.not_identified", npar=npar, moments=sm.moments(spec))
+    if n <= max(npar, p):
+        raise UserError("cfa.error.too_few_rows", n=n, npar=npar)
+
+
+def fit_single(stmts, obs, x, n_groups=1, group_idx=None, meanstructure=False, group_equal=()):
+    spec = sm.build(stmts, obs, n_groups, meanstructure, group_equal)
+    cols = [obs.index(v) for v in spec.observed]
+    if n_groups == 1:
+        groups = [sm.group_data(x[:, cols])]
+    else:
+        groups = [sm.group_data(x[group_idx == g][:, cols]) for g in range(n_groups)]
+    _check_size(spec, min(g.n for g in groups) if n_groups > 1 else groups[0].n, len(spec.observed))
+    fit = sm.fit_model(spec, groups)
+    return fit
+
+
+def _heywood(rows: list[dict], spec: sm.Spec) -> list[str]:
+    bad = []
+    for r in rows:
+        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["estimate"] < 0:
+            bad.append(r["lhs"])
+        elif r["op"] == "=~" and abs(r["std_estimate"]) > 1:
+            bad.append(r["rhs"])
+    return list(dict.fromkeys(bad))
+
+
+def _fit_row(fm: dict) -> dict:
+    return {k: fm.get(k) for k in FIT_COLS}
+
+
+def _est_df(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=EST_COLS + ["free"])[EST_COLS]
+
+
+def _validity(fit: sm.Fit, rows: list[dict], x_obs: np.ndarray, obs: list[str]):
+    """AVE / CR (thesis formulas from std.all loadings, and semTools model-based),
+    Fornell–Larcker, factor correlations, HTMT."""
+    spec = fit.spec
+    load = [r for r in rows if r["op"] == "=~" and r["group"] == 0 and r["rhs"] in spec.observed]
+    factors = [f for f in spec.latent if sum(1 for r in load if r["lhs"] == f) >= 2]
+    # items loading on more than one factor are excluded from AVE/CR of every factor (semTools)
+    count = {}
+    for r in load:
+        count[r["rhs"]] = count.get(r["rhs"], 0) + 1
+    cov = fit.groups[0].cov
+    oi = {v: i for i, v in enumerate(spec.observed)}
+    A, S, C = sm.implied_total_var(fit, 0)
+    vi = fit.idx
+    val_rows = []
+    ave_of = {}
+    for f in factors:
+        fl = [r for r in load if r["lhs"] == f]
+        std = np.array([r["std_estimate"] for r in fl])
+        ave = float(np.mean(std ** 2))
+        cr = float(std.sum() ** 2 / (std.sum() ** 2 + np.sum(1 - std ** 2)))
+        clean = [r for r in fl if count[r["rhs"]] == 1]
+        phi = C[vi[f], vi[f]]
+        if len(clean) == len(fl):
+            lam = np.array([r["estimate"] for r in fl])
+            idx = [oi[r["rhs"]] for r in fl]
+            sub = cov[np.ix_(idx, idx)]
+            cr_m = float(lam.sum() ** 2 * phi / sub.sum())
+            ave_m = float(np.sum(lam ** 2) * phi / np.trace(sub))
+        else:
+            cr_m = ave_m = float("nan")
+        ave_of[f] = ave
+        val_rows.append({"factor": f, "k": len(fl), "ave": ave, "cr": cr, "sqrt_ave": math.sqrt(ave),
+                         "ave_model": ave_m, "cr_model": cr_m})
+    validity = pd.DataFrame(val_rows, columns=["factor", "k", "ave", "cr", "sqrt_ave", "ave_model", "cr_model"])
+    # factor correlations (std.all of latent covariances; implied for non-adjacent factors)
+    corr = {}
+    crows = []
+    for i, a in enumerate(spec.latent):
+        for b in spec.latent[i + 1:]:
+            r = C[vi[a], vi[b]] / math.sqrt(C[vi[a], vi[a]] * C[vi[b], vi[b]]) \
+                if C[vi[a], vi[a]] > 0 and C[vi[b], vi[b]] > 0 else float("nan")
+            corr[(a, b)] = corr[(b, a)] = r
+            par = next((q for q in rows if q["op"] == "~~" and q["group"] == 0 and {q["lhs"], q["rhs"]} == {a, b}),
+                       None)
+            crows.append({"factor_a": a, "factor_b": b, "r": r,
+                          "estimate": par["estimate"] if par else float("nan"),
+                          "se": par["se"] if par else float("nan"), "p": par["p"] if par else float("nan")})
+    fcorr = pd.DataFrame(crows, columns=["factor_a", "factor_b", "r", "estimate", "se", "p"])
+    flrows = []
+    for a in factors:
+        for b in factors:
+            if a == b:
+                flrows.append({"factor_a": a, "factor_b": b, "value": math.sqrt(ave_of[a]), "kind": "sqrt_ave",
+                               "violates": False})
+            else:
+                r = corr[(a, b)]
+                flrows.append({"factor_a": a, "factor_b": b, "value": r, "kind": "correlation",
+                               "violates": bool(abs(r) >= min(math.sqrt(ave_of[a]), math.sqrt(ave_of[b])))})
+    fl = pd.DataFrame(flrows, columns=["factor_a", "factor_b", "value", "kind", "violates"])
+    # HTMT on the sample correlations of the items (first group / whole sample)
+    hrows = []
+    sd = np.sqrt(np.diag(cov))
+    R = np.abs(cov / np.outer(sd, sd))
+    items_of = {f: [oi[r["rhs"]] for r in load if r["lhs"] == f] for f in factors}
+    with np.errstate(divide="ignore"):
+        logR = np.log(R)
+
+    def within(f, arr, geo):
+        ii = items_of[f]
+        sub = arr[np.ix_(ii, ii)][~np.eye(len(ii), dtype=bool)]
+        return float(np.exp(sub.mean())) if geo else float(sub.mean())
+
+    for i, a in enumerate(factors):
+        for b in factors[i + 1:]:
+            het = R[np.ix_(items_of[a], items_of[b])]
+            h1 = float(het.mean() / math.sqrt(within(a, R, False) * within(b, R, False)))
+            h2 = float(np.exp(np.log(het).mean()) / math.sqrt(within(a, logR, True) * within(b, logR, True)))
+            hrows.append({"factor_a": a, "factor_b": b, "htmt": h1, "htmt2": h2})
+    htmt = pd.DataFrame(hrows, columns=["factor_a", "factor_b", "htmt", "htmt2"])
+    return validity, fl, fcorr, htmt
+
+
+def _compare_row(name, fm, prev=None) -> dict:
+    row = {"model": name, **{k: fm[k] for k in ("chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "srmr",
+                                                 "aic", "bic")}}
+    if prev is not None:
+        d = fm["chi2"] - prev["chi2"]
+        ddf = fm["df"] - prev["df"]
+        row.update(d_chi2=d, d_df=ddf, d_p=float(stats.chi2.sf(d, ddf)) if ddf > 0 else float("nan"))
+    return row
+
+
+def run_cfa(ds: Dataset, opts: dict) -> Result:
+    text = (opts.get("model") or "").strip()
+    if text:
+        stmts = sm.parse(text)
+    else:
+        factors = opts.get("factors") or default_factors(ds)
+        if not factors:
+            raise UserError("cfa.error.no_factors")
+        stmts = sm.parse(_factors_text(factors))
+    stmts = expand_scales(stmts, ds)
+    notes: list[Note] = exclusion_notes(ds)
+    obs, x, dropped, _ = _prepare(ds, stmts, None)
+    notes += listwise_note(dropped, "cfa")
+    fit = fit_single(stmts, obs, x)
+    if not fit.converged:
+        raise UserError("cfa.error.not_converged")
+    fm = sm.fit_measures(fit)
+    rows = sm.estimates(fit)
+    bad = _heywood(rows, fit.spec)
+    if bad:
+        notes.append(Note("cfa.note.heywood", {"names": ", ".join(bad)}))
+    est = _est_df(rows)
+    loadings = est[est["op"] == "=~"].rename(columns={"lhs": "factor", "rhs": "item"})[
+        ["factor", "item", "estimate", "se", "z", "p", "std_estimate"]].reset_index(drop=True)
+    validity, fl, fcorr, htmt = _validity(fit, rows, x, obs)
+    tables = {"fit": pd.DataFrame([_fit_row(fm)], columns=FIT_COLS), "loadings": loadings, "validity": validity,
+              "fornell_larcker": fl, "factor_correlations": fcorr, "htmt": htmt, "estimates": est}
+
+    # one-factor comparison (all items of first-order factors on one factor)
+    cmp_rows = [_compare_row("hypothesised", fm)]
+    first_items = [s.rhs for s in stmts if s.op == "=~" and s.rhs not in fit.spec.latent]
+    if opts.get("compare_one_factor", True) and len(fit.spec.latent) > 1 and len(set(first_items)) >= 3:
+        one_stmts = [sm.Stmt("one_factor", "=~", it) for it in dict.fromkeys(first_items)]
+        try:
+            f1 = fit_single(one_stmts, obs, x)
+            if f1.converged:
+                cmp_rows.append(_compare_row("one_factor", sm.fit_measures(f1), fm))
+            else:
+                notes.append(Note("cfa.note.one_factor_failed"))
+        except UserError:
+            notes.append(Note("cfa.note.one_factor_failed"))
+    tables["model_comparison"] = pd.DataFrame(cmp_rows, columns=CMP_COLS)
+
+    group = opts.get("group")
+    inv = pd.DataFrame(columns=INV_COLS)
+    if group:
+        inv, inv_notes = invariance(ds, stmts, group)
+        notes += inv_notes
+    tables["invariance"] = inv
+    notes.append(Note("cfa.note.convention"))
+    return Result("cfa", int(x.shape[0]), tables, notes,
+                  meta={"latent": fit.spec.latent, "observed": fit.spec.observed})
+
+
+def invariance(ds: Dataset, stmts, group: str):
+    notes = []
+    obs, x, dropped, labels = _prepare(ds, stmts, group)
+    if dropped:
+        notes.append(Note("cfa.note.invariance_listwise", {"n": dropped}))
+    gidx = x[:, -1].astype(int)
+    x = x[:, :-1]
+    present = [g for g in range(len(labels)) if (gidx == g).sum() > 0]
+    if len(present) < 2:
+        raise UserError("cfa.error.one_group", group=group)
+    remap = {g: k for k, g in enumerate(present)}
+    gidx = np.array([remap[g] for g in gidx])
+    sizes = {labels[g]: int((gidx == remap[g]).sum()) for g in present}
+    rows, prev = [], None
+    for name, eq in (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts"))):
+        try:
+            f = fit_single(stmts, obs, x, len(present), gidx, True, eq)
+        except UserError as err:
+            if err.key in ("cfa.error.too_few_rows", "cfa.error.singular"):
+                raise UserError("cfa.error.group_too_small", group=group,
+                                sizes=", ".join(f"{k}: {v}" for k, v in sizes.items())) from None
+            raise
+        if not f.converged:
+            notes.append(Note("cfa.note.invariance_failed", {"model": name}))
+            break
+        fm = sm.fit_measures(f)
+        row = {"model": name, **{k: fm[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr", "aic", "bic")}}
+        if prev is not None:
+            d, ddf = fm["chi2"] - prev["chi2"], fm["df"] - prev["df"]
+            row.update(d_chi2=d, d_df=ddf, d_p=float(stats.chi2.sf(d, ddf)) if ddf > 0 else float("nan"),
+                       d_cfi=fm["cfi"] - prev["cfi"], d_rmsea=fm["rmsea"] - prev["rmsea"])
+        rows.append(row)
+        prev = fm
+    notes.append(Note("cfa.note.invariance", {"group": group,
+                                              "sizes": ", ".join(f"{k} (n = {v})" for k, v in sizes.items())}))
+    return pd.DataFrame(rows, columns=INV_COLS), notes
+
+
+def run_sem(ds: Dataset, opts: dict) -> Result:
+    text = (opts.get("model") or "").strip()
+    if not text:
+        raise UserError("sem.error.no_model")
+    stmts = expand_scales(sm.parse(text), ds)
+    if not any(s.op == "~" for s in stmts):
+        raise UserError("sem.error.no_paths")
+    notes: list[Note] = exclusion_notes(ds)
+    obs, x, dropped, _ = _prepare(ds, stmts, None)
+    notes += listwise_note(dropped, "sem")
+    fit = fit_single(stmts, obs, x)
+    if not fit.converged:
+        raise UserError("cfa.error.not_converged")
+    fm = sm.fit_measures(fit)
+    rows = sm.estimates(fit)
+    bad = _heywood(rows, fit.spec)
+    if bad:
+        notes.append(Note("cfa.note.heywood", {"names": ", ".join(bad)}))
+    est = _est_df(rows)
+    paths = est[est["op"] == "~"][["lhs", "op", "rhs", "label", "estimate", "se", "z", "p", "std_estimate"]] \
+        .reset_index(drop=True)
+    loadings = est[est["op"] == "=~"].rename(columns={"lhs": "factor", "rhs": "item"})[
+        ["factor", "item", "estimate", "se", "z", "p", "std_estimate"]].reset_index(drop=True)
+    A, S, C = sm.implied_total_var(fit)
+    endo = list(dict.fromkeys(s.lhs for s in stmts if s.op == "~"))
+    r2 = pd.DataFrame([{"variable": v, "r2": float(1 - S[fit.idx[v], fit.idx[v]] / C[fit.idx[v], fit.idx[v]])}
+                       for v in endo], columns=["variable", "r2"])
+    notes.append(Note("cfa.note.convention"))
+    return Result("sem", int(x.shape[0]), {"fit": pd.DataFrame([_fit_row(fm)], columns=FIT_COLS), "paths": paths,
+                                           "r2": r2, "loadings": loadings, "estimates": est}, notes,
+                  meta={"latent": fit.spec.latent, "observed": fit.spec.observed})
+
+
+def _interpret_cfa(res, ds, lang):
+    from core.interpret.measurement import cfa_text
+
+    return cfa_text(res, lang)
+
+
+def _interpret_sem(res, ds, lang):
+    from core.interpret.measurement import sem_text
+
+    return sem_text(res, lang)
+
+
+# ---- declarations ---------------------------------------------------------------------------------
+_FIT_TABLE = TableSpec("fit", (
+    Column("chi2", "num", "ML χ² as lavaan: N·F_ML with the covariance matrix divided by N (multi-group: Σ N_g·F_g)."),
+    Column("df", "int", "Degrees of freedom."),
+    Column("p", "p", "p value of χ²."),
+    Column("chi2_df", "num", "χ²/df (AMOS CMIN/DF)."),
+    Column("cfi", "num", "Comparative fit index (baseline: independence model)."),
+    Column("tli", "num", "Tucker–Lewis index (NNFI)."),
+    Column("rmsea", "num", "RMSEA = √max(0, (χ²/N)/df − 1/N) (× √G for G groups), as lavaan (N, not N − 1)."),
+    Column("rmsea_ci_low", "num", "Lower end of the 90% CI of RMSEA (lavaan's noncentral χ² inversion)."),
+    Column("rmsea_ci_high", "num", "Upper end of the 90% CI of RMSEA."),
+    Column("srmr", "num", "Standardized root mean square residual (lavaan 'srmr' = Bentler's; means included "
+                          "with a mean structure; n-weighted across groups)."),
+    Column("gfi", "num", "Goodness-of-fit index (lavaan: ML-weighted residuals)."),
+    Column("agfi", "num", "Adjusted GFI = 1 − (moments/df)(1 − GFI)."),
+    Column("nfi", "num", "Normed fit index (Bentler–Bonett)."),
+    Column("ifi", "num", "Incremental fit index (Bollen)."),
+    Column("aic", "num", "AIC = −2 logL + 2·npar on lavaan's (and AMOS') full likelihood scale."),
+    Column("bic", "num", "BIC = −2 logL + npar·ln N."),
+    Column("npar", "int", "Free parameters (exogenous covariates' (co)variances not counted, as lavaan fixed.x)."),
+    Column("n", "int", "Rows used."),
+    Column("baseline_chi2", "num", "χ² of the independence (baseline) model."),
+    Column("baseline_df", "int", "df of the baseline model."),
+    Column("logl", "num", "Log-likelihood of the model."),
+), "Model fit, one row.")
+
+_LOAD_TABLE = TableSpec("loadings", (
+    Column("factor", "text", "Latent factor."),
+    Column("item", "text", "Indicator."),
+    Column("estimate", "num", "Unstandardized loading (the first of each factor fixed to 1: marker variable)."),
+    Column("se", "num", "Standard error (expected information, lavaan's default; empty when fixed)."),
+    Column("z", "num", "estimate / se."),
+    Column("p", "p", "Two-sided p value (normal)."),
+    Column("std_estimate", "num", "Completely standardized loading (lavaan std.all, AMOS standardized)."),
+), "Factor loadings.")
+
+_EST_TABLE = TableSpec("estimates", (
+    Column("group", "int", "Group number (0 for a single group)."),
+    Column("lhs", "text", "Left-hand side."),
+    Column("op", "text", "=~ loading, ~ regression, ~~ (co)variance, ~1 intercept/mean."),
+    Column("rhs", "text", "Right-hand side."),
+    Column("label", "text", "Equality label, if any."),
+    Column("estimate", "num", "Unstandardized estimate."),
+    Column("se", "num", "Standard error."),
+    Column("z", "num", "z value."),
+    Column("p", "p", "p value."),
+    Column("std_estimate", "num", "std.all: variances by total variances, covariances by residual SDs (lavaan cov.std)."),
+), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.")
+
+_CFA_OPTIONS = (
+    Option("factors", "map", default=None, nullable=True,
+           doc="Map factor → list of items (default: one factor per defined scale that is not a total of others)."),
+    Option("model", "text", default="", doc="lavaan-style model text (=~, ~, ~~, modifiers 1*x NA*x a*x); "
+                                            "overrides factors when not empty."),
+    Option("group", "variable", default=None, nullable=True, role="categorical",
+           doc="Grouping variable for measurement invariance (configural, metric, scalar)."),
+    Option("compare_one_factor", "bool", default=True,
+           doc="Also fit a one-factor model of all items (common-method-bias check)."),
+)
+
+SPECS = (
+    AnalysisSpec(
+        type="cfa",
+        group="measurement",
+        doc=("Confirmatory factor analysis by maximum likelihood following lavaan's cfa() defaults (marker "
+             "variable, ML with N in the likelihood, expected-information standard errors, independence baseline) "
+             "with the fit indices AMOS users report. Validity per factor: AVE and CR by the thesis formulas from "
+             "standardized loadings λ (AVE = mean λ², CR = (Σλ)² / ((Σλ)² + Σ(1 − λ²))) and model-based as "
+             "semTools 0.5-6 (cr_model = compRelSEM: (Σλ)²φ / 1′S1 with the observed item covariances; "
+             "ave_model = AVE: Σλ²φ / tr S); Fornell–Larcker; HTMT (Henseler et al. 2015, arithmetic means of "
+             "absolute item correlations = semTools::htmt(htmt2 = FALSE)) and HTMT2 (geometric means, "
+             "semTools' default). Measurement invariance by multi-group CFA with a mean structure: configural; "
+             "metric (loadings equal); scalar (loadings and intercepts equal, latent means free in groups 2…G), "
+             "as lavaan group.equal; Δχ² as lavTestLRT."),
+        options=_CFA_OPTIONS,
+        tables=(
+            _FIT_TABLE, _LOAD_TABLE,
+            TableSpec("validity", (
+                Column("factor", "text", "Factor."),
+                Column("k", "int", "Number of indicators."),
+                Column("ave", "num", "Average variance extracted, thesis formula: mean of squared standardized loadings."),
+                Column("cr", "num", "Composite reliability, thesis formula: (Σλ)² / ((Σλ)² + Σ(1 − λ²))."),
+                Column("sqrt_ave", "num", "√AVE (Fornell–Larcker diagonal)."),
+                Column("ave_model", "num", "Model-based AVE as semTools::AVE: Σλ²φ / sum of observed item variances."),
+                Column("cr_model", "num", "Model-based composite reliability as semTools::compRelSEM (omega with "
+                                          "the observed variance of the item sum)."),
+            ), "Convergent validity per factor."),
+            TableSpec("fornell_larcker", (
+                Column("factor_a", "text", "Row factor."),
+                Column("factor_b", "text", "Column factor."),
+                Column("value", "num", "√AVE on the diagonal, the factor correlation elsewhere."),
+                Column("kind", "text", "sqrt_ave or correlation."),
+                Column("violates", "text", "True when |r| ≥ the smaller √AVE of the two factors."),
+            ), "Fornell–Larcker criterion in long form (pivot for the matrix)."),
+            TableSpec("factor_correlations", (
+                Column("factor_a", "text", "Factor."),
+                Column("factor_b", "text", "Factor."),
+                Column("r", "num", "Model-implied correlation of the factors (std.all)."),
+                Column("estimate", "num", "Covariance estimate (when it is a free parameter)."),
+                Column("se", "num", "Its standard error."),
+                Column("p", "p", "Its p value."),
+            ), "Correlations between factors."),
+            TableSpec("htmt", (
+                Column("factor_a", "text", "Factor."),
+                Column("factor_b", "text", "Factor."),
+                Column("htmt", "num", "Heterotrait–monotrait ratio (Henseler et al. 2015; < .85 supports discriminant validity)."),
+                Column("htmt2", "num", "HTMT2 with geometric means (Roemer et al. 2021; semTools 0.5-6 default)."),
+            ), "HTMT per pair of factors, from the item correlations."),
+            TableSpec("model_comparison", (
+                Column("model", "text", "hypothesised or one_factor."),
+                Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("p", "p", "p of χ²."),
+                Column("chi2_df", "num", "χ²/df."), Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."),
+                Column("rmsea", "num", "RMSEA."), Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."),
+                Column("bic", "num", "BIC."),
+                Column("d_chi2", "num", "χ² difference to the hypothesised model."),
+                Column("d_df", "int", "df difference."),
+                Column("d_p", "p", "p of the χ² difference test."),
+            ), "Hypothesised model against a one-factor model of all items."),
+            TableSpec("invariance", (
+                Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal)."),
+                Column("chi2", "num", "χ² (Σ over groups)."), Column("df", "int", "df."), Column("p", "p", "p."),
+                Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."), Column("rmsea", "num", "RMSEA."),
+                Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."), Column("bic", "num", "BIC."),
+                Column("d_chi2", "num", "Δχ² to the previous model (lavTestLRT)."),
+                Column("d_df", "int", "Δdf."), Column("d_p", "p", "p of Δχ²."),
+                Column("d_cfi", "num", "ΔCFI (invariance holds when ≥ −.01, Cheung & Rensvold 2002)."),
+                Column("d_rmsea", "num", "ΔRMSEA (≤ .015, Chen 2007)."),
+            ), "Measurement invariance across the groups of `group` (empty without it)."),
+            _EST_TABLE,
+        ),
+        run=run_cfa,
+        charts=None,
+        interpret=_interpret_cfa,
+    ),
+    AnalysisSpec(
+        type="sem",
+        group="measurement",
+        doc=("Structural equation model by maximum likelihood (lavaan sem() defaults; same estimator and fit "
+             "indices as cfa). Write the measurement part with =~ or just use defined scale names in "
+             "regressions (e.g. \"PS ~ RP\\nWW ~ PS + RP\"): a scale without its own =~ becomes a factor measured "
+             "by its items, and a total scale whose items are exactly those of its sub-scales a second-order "
+             "factor. Exogenous factors covary; residuals of endogenous variables that predict nothing covary "
+             "(lavaan auto.cov.y)."),
+        options=(
+            Option("model", "text", default="", required=False,
+                   doc="lavaan-style model text with at least one regression (~)."),
+        ),
+        tables=(
+            _FIT_TABLE,
+            TableSpec("paths", (
+                Column("lhs", "text", "Outcome."), Column("op", "text", "~"), Column("rhs", "text", "Predictor."),
+                Column("label", "text", "Label, if any."),
+                Column("estimate", "num", "Unstandardized path coefficient."),
+                Column("se", "num", "Standard error."), Column("z", "num", "z value."), Column("p", "p", "p value."),
+                Column("std_estimate", "num", "Standardized path coefficient (std.all)."),
+            ), "Structural paths."),
+            TableSpec("r2", (
+                Column("variable", "text", "Endogenous variable."),
+                Column("r2", "num", "Explained variance R² = 1 − residual variance / total variance."),
+            ), "R² of endogenous variables."),
+            _LOAD_TABLE, _EST_TABLE,
+        ),
+        run=run_sem,
+        interpret=_interpret_sem,
+    ),
+)
