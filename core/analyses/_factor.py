@@ -352,18 +352,25 @@ def parallel_eigen(n: int, p: int, n_iter: int = 100, seed: int = 20240607) -> n
 
 def one_factor_omega(c: np.ndarray) -> tuple[float, bool]:
     """McDonald's omega total from a one-factor ML model of the covariance
-    matrix ``c``: (Σλ)² / ((Σλ)² + Σθ) with model-implied total variance
-    (= semTools::compRelSEM(cfa(std.lv=TRUE), obs.var = FALSE)).  Returns
-    (omega, heywood) where heywood flags a uniqueness at its lower bound."""
-    r = cov_to_cor(c)
-    psi, _ = ml_uniqueness(r, 1)
-    sc = 1.0 / np.sqrt(psi)
-    w, v = _top(r * sc[:, None] * sc[None, :], 1)
-    lam = v[:, 0] * np.sqrt(max(w[0] - 1, 0)) * np.sqrt(psi)
-    sd = np.sqrt(np.diag(c))
-    lam_raw = lam * sd
-    if lam_raw.sum() < 0:
-        lam_raw = -lam_raw
-    theta = psi * sd ** 2
-    num = lam_raw.sum() ** 2
-    return float(num / (num + theta.sum())), bool(np.any(psi <= 0.0051))
+    matrix ``c``: (Σλ)²φ / ((Σλ)²φ + Σθ) with the model-implied total variance
+    (= semTools::compRelSEM(cfa(...), obs.var = FALSE)).  Fitted with the SEM
+    engine (ML is scale-free, so the divisor of ``c`` does not matter).
+    Returns (omega, heywood) where heywood flags a negative or zero residual
+    variance."""
+    from core.analyses import _sem as sm
+
+    p = c.shape[0]
+    names = [f"i{j}" for j in range(p)]
+    spec = sm.build([sm.Stmt("f", "=~", n) for n in names], names)
+    sign, logdet = np.linalg.slogdet(c)
+    if sign <= 0:
+        raise np.linalg.LinAlgError("singular")
+    fit = sm.fit_model(spec, [sm.GroupData(1000, c, np.zeros(p), float(logdet))])
+    if not fit.converged:
+        raise ValueError("omega model did not converge")
+    A, S, _ = sm.implied_total_var(fit)
+    lam = A[:p, p]
+    phi = S[p, p]
+    theta = np.diag(S)[:p]
+    num = lam.sum() ** 2 * phi
+    return float(num / (num + theta.sum())), bool(np.any(theta <= 1e-8 * np.diag(c)))

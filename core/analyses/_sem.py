@@ -35,6 +35,11 @@ from scipy import optimize, stats
 
 from core.errors import UserError
 
+try:  # installed with scikit-learn; BLAS threads only slow these small matrices down
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    from contextlib import nullcontext as threadpool_limits
+
 _TOKEN = re.compile(r"^[A-Za-z_\u0080-\uffff.][\w.\u0080-\uffff]*$")
 
 
@@ -150,7 +155,8 @@ def build(stmts: list[Stmt], data_columns, n_groups: int = 1, meanstructure: boo
     # observed exogenous covariates: predictors only (fixed.x)
     exo_obs = [n for n in observed if n in x_names and n not in y_names and n not in ind_names
                and not any(s.op == "~~" and s.lhs != s.rhs and n in (s.lhs, s.rhs) for s in stmts)]
-    exo_lat = [f for f in latent if f not in y_names]
+    ind_lat = {s.rhs for s in stmts if s.op == "=~" and s.rhs in latent}   # first-order factors of a higher-order one
+    exo_lat = [f for f in latent if f not in y_names and f not in ind_lat]
     pure_y = [n for n in names_in_order if n in y_names and n not in x_names]
 
     pars: list[Par] = []
@@ -357,39 +363,49 @@ class Fit:
                 np.add.at(grad, sm[:, 0], w * gM[sm[:, 1]])
         return (f, grad) if want_grad else f
 
-    def derivatives(self, theta, g):
-        """dΣ/dθ (k × p × p) and dμ/dθ (k × p) for group g."""
-        sigma, mu, A, S, M, B, G = self.implied(theta, g)
-        K = G @ S @ B.T
-        BM = B @ M
-        k = self.spec.n_free
-        dS = np.zeros((k, self.p, self.p))
-        dm = np.zeros((k, self.p))
-        sa, ss, sm = self._slots[g]
-        for t, i, j in sa:
-            o = np.outer(G[:, i], K[:, j])
-            dS[t] += o + o.T
-            dm[t] += G[:, i] * BM[j]
-        for t, i, j in ss:
-            if i == j:
-                dS[t] += np.outer(G[:, i], G[:, i])
-            else:
-                o = np.outer(G[:, i], G[:, j])
-                dS[t] += o + o.T
-        for t, i, _ in sm:
-            dm[t] += G[:, i]
-        return dS, dm, sigma
+    def _slot_table(self, g):
+        """Per group: parameter index, the two columns of U = [G | K] whose
+        symmetric outer product is the slot's dΣ, and its coefficient."""
+        if not hasattr(self, "_slot_cache"):
+            self._slot_cache = {}
+        if g not in self._slot_cache:
+            sa, ss, sm = self._slots[g]
+            t = np.concatenate([sa[:, 0], ss[:, 0]]).astype(int)
+            a = np.concatenate([sa[:, 1], ss[:, 1]]).astype(int)
+            b = np.concatenate([self.m + sa[:, 2], ss[:, 2]]).astype(int)
+            c = np.concatenate([np.ones(len(sa)), np.where(ss[:, 1] == ss[:, 2], 0.5, 1.0)])
+            E = np.zeros((self.spec.n_free, len(t)))
+            E[t, np.arange(len(t))] = 1.0
+            self._slot_cache[g] = (a, b, c, E)
+        return self._slot_cache[g]
 
     def information(self, theta):
-        """Expected information per observation (Σ_g N_g/N · I_g)."""
+        """Expected information per observation (Σ_g N_g/N · I_g).
+
+        Every dΣ/dθ_k is a sum of symmetric rank-two terms c(ab′ + ba′) with
+        a, b columns of U = [F(I−A)⁻¹ | FΣ_full], so ½tr(Σ⁻¹dΣ_kΣ⁻¹dΣ_l)
+        reduces to products of entries of Q = U′Σ⁻¹U (no p × p work per
+        parameter)."""
         k = self.spec.n_free
         info = np.zeros((k, k))
         for g, gd in enumerate(self.groups):
-            dS, dm, sigma = self.derivatives(theta, g)
+            sigma, mu, A, S, M, B, G = self.implied(theta, g)
             si = np.linalg.inv(sigma)
-            Mk = np.einsum("ab,kbc->kac", si, dS)
-            ig = 0.5 * np.einsum("kab,lba->kl", Mk, Mk)
+            K = G @ S @ B.T
+            U = np.hstack([G, K])
+            Q = U.T @ si @ U
+            a, b, c, E = self._slot_table(g)
+            Qaa, Qbb, Qab = Q[np.ix_(a, a)], Q[np.ix_(b, b)], Q[np.ix_(a, b)]
+            islot = (Qaa * Qbb + Qab * Qab.T) * np.outer(c, c)
+            ig = E @ islot @ E.T
             if self.ms:
+                sa, ss, sm = self._slots[g]
+                BM = B @ M
+                dm = np.zeros((k, self.p))
+                if len(sa):
+                    np.add.at(dm, sa[:, 0], (G[:, sa[:, 1]] * BM[sa[:, 2]]).T)
+                if len(sm):
+                    np.add.at(dm, sm[:, 0], G[:, sm[:, 1]].T)
                 ig += dm @ si @ dm.T
             info += gd.n / self.N * ig
         return info
@@ -486,6 +502,11 @@ def start_values(spec: Spec, groups: list[GroupData]) -> np.ndarray:
 
 # ---- results --------------------------------------------------------------------------------
 def fit_model(spec: Spec, groups: list[GroupData]) -> Fit:
+    with threadpool_limits(1):
+        return _fit_model(spec, groups)
+
+
+def _fit_model(spec: Spec, groups: list[GroupData]) -> Fit:
     fitter = Fit(spec, groups)
     theta0 = start_values(spec, groups)
     if not np.isfinite(fitter.objective(theta0, want_grad=False)):
@@ -607,6 +628,11 @@ def fit_measures(fit: Fit) -> dict:
 
 def estimates(fit: Fit) -> list[dict]:
     """Parameter table rows: group, lhs, op, rhs, label, free, estimate, se, z, p, std_estimate."""
+    with threadpool_limits(1):
+        return _estimates(fit)
+
+
+def _estimates(fit: Fit) -> list[dict]:
     spec = fit.spec
     theta = fit.theta
     try:

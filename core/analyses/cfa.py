@@ -27,7 +27,6 @@ import pandas as pd
 from scipy import stats
 
 from core.analyses import _sem as sm
-from core.analyses._common import exclusion_notes, listwise_note
 from core.analyses.efa import item_matrix, leaf_scales
 from core.data.model import Dataset
 from core.errors import UserError
@@ -111,23 +110,21 @@ def _prepare(ds: Dataset, stmts: list[sm.Stmt], group: str | None):
     return obs, x, dropped, (labels if group else None)
 
 
-def _check_size(spec: sm.Spec, n: int, p: int):
+def _check_size(spec: sm.Spec, sizes: list[int]):
     npar = sm.n_counted(spec)
     df = sm.moments(spec) - npar
     if df < 0:
         raise UserError("cfa.error.not_identified", npar=npar, moments=sm.moments(spec))
-    if n <= max(npar, p):
-        raise UserError("cfa.error.too_few_rows", n=n, npar=npar)
+    if sum(sizes) <= npar or min(sizes) <= len(spec.observed):
+        raise UserError("cfa.error.too_few_rows", n=min(sizes) if len(sizes) > 1 else sizes[0], npar=npar)
 
 
 def fit_single(stmts, obs, x, n_groups=1, group_idx=None, meanstructure=False, group_equal=()):
     spec = sm.build(stmts, obs, n_groups, meanstructure, group_equal)
     cols = [obs.index(v) for v in spec.observed]
-    if n_groups == 1:
-        groups = [sm.group_data(x[:, cols])]
-    else:
-        groups = [sm.group_data(x[group_idx == g][:, cols]) for g in range(n_groups)]
-    _check_size(spec, min(g.n for g in groups) if n_groups > 1 else groups[0].n, len(spec.observed))
+    parts = [x[:, cols]] if n_groups == 1 else [x[group_idx == g][:, cols] for g in range(n_groups)]
+    _check_size(spec, [len(q) for q in parts])
+    groups = [sm.group_data(q) for q in parts]
     fit = sm.fit_model(spec, groups)
     return fit
 
@@ -253,9 +250,8 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
             raise UserError("cfa.error.no_factors")
         stmts = sm.parse(_factors_text(factors))
     stmts = expand_scales(stmts, ds)
-    notes: list[Note] = exclusion_notes(ds)
+    notes: list[Note] = []
     obs, x, dropped, _ = _prepare(ds, stmts, None)
-    notes += listwise_note(dropped, "cfa")
     fit = fit_single(stmts, obs, x)
     if not fit.converged:
         raise UserError("cfa.error.not_converged")
@@ -289,8 +285,11 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
     group = opts.get("group")
     inv = pd.DataFrame(columns=INV_COLS)
     if group:
-        inv, inv_notes = invariance(ds, stmts, group)
-        notes += inv_notes
+        try:
+            inv, inv_notes = invariance(ds, stmts, group)
+            notes += inv_notes
+        except UserError as err:   # the CFA itself stands; say why invariance is missing
+            notes.append(Note(err.key, err.kwargs))
     tables["invariance"] = inv
     notes.append(Note("cfa.note.convention"))
     return Result("cfa", int(x.shape[0]), tables, notes,
@@ -342,9 +341,8 @@ def run_sem(ds: Dataset, opts: dict) -> Result:
     stmts = expand_scales(sm.parse(text), ds)
     if not any(s.op == "~" for s in stmts):
         raise UserError("sem.error.no_paths")
-    notes: list[Note] = exclusion_notes(ds)
+    notes: list[Note] = []
     obs, x, dropped, _ = _prepare(ds, stmts, None)
-    notes += listwise_note(dropped, "sem")
     fit = fit_single(stmts, obs, x)
     if not fit.converged:
         raise UserError("cfa.error.not_converged")

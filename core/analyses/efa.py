@@ -13,10 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.analyses._common import exclusion_notes, listwise_note
 from core.analyses import _factor as fx
 from core.data.model import Dataset
-from core.data.prepare import scored_items
 from core.errors import UserError
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
 
@@ -32,24 +30,27 @@ def leaf_scales(ds: Dataset) -> list[str]:
 
 
 def item_matrix(ds: Dataset, items: list[str]) -> pd.DataFrame:
-    """Items as analysed: reverse keys and scale missing codes of the scale
-    each item belongs to applied (first scale that lists it)."""
-    cols = {}
+    """Items as analysed: the scale's own missing codes blanked and reverse keys
+    applied (min + max − x) for items of a defined scale (the first scale that
+    lists the item), exactly as ``core.data.prepare.scored_items``."""
     owner = {}
-    for name, sc in ds.scales.items():
+    for sc in ds.scales.values():
         for it in sc["items"]:
             owner.setdefault(it, sc)
     for it in items:
         ds.require(it)
         if not ds.is_numeric(it):
             raise UserError("error.not_numeric", name=it)
-        if it in owner:
-            sc = owner[it]
-            cols[it] = scored_items(ds.frame, {**sc, "items": [it],
-                                               "reverse": [it] if it in (sc.get("reverse") or []) else []})[it]
-        else:
-            cols[it] = ds.frame[it].astype("float64")
-    return pd.DataFrame(cols, index=ds.frame.index)
+    x = ds.frame[items].to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    for j, it in enumerate(items):
+        sc = owner.get(it)
+        if sc is None:
+            continue
+        if sc.get("missing"):
+            x[np.isin(x[:, j], np.asarray(sc["missing"], dtype=float)), j] = np.nan
+        if it in (sc.get("reverse") or []):
+            x[:, j] = float(sc["min"]) + float(sc["max"]) - x[:, j]
+    return pd.DataFrame(x, index=ds.frame.index, columns=items)
 
 
 def default_items(ds: Dataset) -> list[str]:
@@ -81,10 +82,9 @@ def run(ds: Dataset, opts: dict) -> Result:
         raise UserError("efa.error.few_items", k=len(items))
     method, rotation = opts.get("method") or "pc", opts.get("rotation") or "none"
     nf_opt = parse_n_factors(opts.get("n_factors"))
-    notes: list[Note] = exclusion_notes(ds)
+    notes: list[Note] = []
     x = item_matrix(ds, items).to_numpy(dtype="float64", na_value=np.nan)
     ok = ~np.isnan(x).any(axis=1)
-    notes += listwise_note(int((~ok).sum()), "efa")
     x = x[ok]
     n, p = x.shape
     if n < p + 2:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.analyses._common import exclusion_notes
 from core.analyses._factor import cov_to_cor, one_factor_omega
 from core.data.model import Dataset
 from core.data.prepare import scored_items
@@ -64,7 +63,7 @@ def run(ds: Dataset, opts: dict) -> Result:
     names = list(opts.get("scales") or []) or list(ds.scales)
     if not names:
         raise UserError("reliability.error.no_scales")
-    notes: list[Note] = exclusion_notes(ds)
+    notes: list[Note] = []
     arows, irows = [], []
     n_used = 0
     for name in names:
