@@ -189,7 +189,9 @@ def fit(cr: Cross, k: int | None = None, robust: str | None = None, keep_resid: 
     hc3_undefined = False
     if robust == "HC3":
         if k:
-            work = xc @ sinv
+            # one column-major work buffer: Xc (Xc'Xc)^-1, then Xc·|e|/(1-h)
+            work = np.empty(xc.shape, order="F")
+            np.matmul(xc, sinv, out=work)
             np.multiply(work, xc, out=work)
             h = work.sum(axis=1)
             h += 1.0 / n
@@ -199,13 +201,13 @@ def fit(cr: Cross, k: int | None = None, robust: str | None = None, keep_resid: 
         one_minus = 1.0 - h
         hc3_undefined = bool(np.any(one_minus <= 1e-12))
         with np.errstate(divide="ignore", invalid="ignore"):
-            w = (e / one_minus) ** 2
+            root_w = np.abs(e) / one_minus          # √ of the HC3 weights e²/(1-h)²
         m = np.empty((k + 1, k + 1))
-        m[0, 0] = w.sum()
+        m[0, 0] = float(root_w @ root_w)
         if k:
-            m[0, 1:] = m[1:, 0] = w @ xc
-            np.multiply(xc, w[:, None], out=work)
-            m[1:, 1:] = work.T @ xc
+            np.multiply(xc, root_w[:, None], out=work)
+            m[0, 1:] = m[1:, 0] = root_w @ work
+            m[1:, 1:] = work.T @ work               # symmetric rank-k update
             del work
         bread = np.zeros((k + 1, k + 1))
         bread[0, 0] = 1.0 / n

@@ -343,8 +343,8 @@ def _build(ds, outcome, variables, standardized):
                 if i == v.ref:
                     continue
                 terms.append((f"{v.name}[{v.labels[i]}]", v.name, v.labels[i], v.block))
-                columns.append((idx == i).astype("float64"))
-    X = np.empty((n, len(columns)))
+                columns.append(idx == i)
+    X = np.empty((n, len(columns)), order="F")   # column-major: each column one contiguous block
     for j, col in enumerate(columns):
         X[:, j] = col
     del columns
@@ -363,13 +363,14 @@ def _standardize(y, X, terms, variables):
 
 
 def _check_constant(y, X, terms, outcome):
+    """Raise for a constant outcome or predictor; returns the columns' (min, max)."""
     if y.size and np.ptp(y) == 0:
         raise UserError("regression.error.constant_outcome", name=outcome)
-    if X.shape[1] and X.shape[0]:
-        spread = np.ptp(X, axis=0)
-        const = [terms[j][0] for j in np.flatnonzero(spread == 0)]
-        if const:
-            raise UserError("regression.error.constant_predictor", names=", ".join(const))
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    const = [terms[j][0] for j in np.flatnonzero(hi == lo)]
+    if const:
+        raise UserError("regression.error.constant_predictor", names=", ".join(const))
+    return lo, hi
 
 
 def run(ds: Dataset, opts: dict) -> Result:
@@ -386,7 +387,7 @@ def run(ds: Dataset, opts: dict) -> Result:
     n_params = X.shape[1] + 1
     if n < n_params + 2:
         raise UserError("error.too_few_rows", n=n, need=n_params + 2)
-    _check_constant(y, X, terms, outcome)
+    x_min, x_max = _check_constant(y, X, terms, outcome)
 
     raw_cr = ols.cross(X, y)
     try:
@@ -436,7 +437,7 @@ def run(ds: Dataset, opts: dict) -> Result:
 
     # what-if model: the final step in original units
     final_raw = fits[-1] if not standardized else ols.fit(raw_cr, None, robust=robust)
-    model = _whatif(outcome, variables, terms, final_raw, raw_cr, X, y, robust)
+    model = _whatif(outcome, variables, terms, final_raw, raw_cr, x_min, x_max, robust)
     range_notes = _range_notes(model, scenarios)
     scen = scenario_table(model, scenarios)
     lev = levers(model)
@@ -456,15 +457,15 @@ def run(ds: Dataset, opts: dict) -> Result:
                                     "levers": lev}, notes, meta)
 
 
-def _whatif(outcome, variables, terms, fit, cr, X, y, robust) -> WhatIf:
+def _whatif(outcome, variables, terms, fit, cr, x_min, x_max, robust) -> WhatIf:
     col_of = {tm[0]: j for j, tm in enumerate(terms)}
+    x_sd = cr.x_sd
     preds = []
     for v in variables:
         if v.kind == "numeric":
             j = col_of[v.name]
-            col = X[:, j]
             preds.append({"name": v.name, "kind": "numeric", "column": j, "mean": float(cr.xbar[j]),
-                          "sd": float(col.std(ddof=1)), "min": float(col.min()), "max": float(col.max())})
+                          "sd": float(x_sd[j]), "min": float(x_min[j]), "max": float(x_max[j])})
         else:
             present = getattr(v, "present", list(range(len(v.codes))))
             levels = [v.labels[i] for i in present]
@@ -476,7 +477,7 @@ def _whatif(outcome, variables, terms, fit, cr, X, y, robust) -> WhatIf:
     return WhatIf(outcome=outcome, terms=[tm[0] for tm in terms], coef=[float(c) for c in fit.coef],
                   cov=[[float(c) for c in row] for row in fit.cov], sigma2=float(fit.sigma2),
                   df_resid=int(fit.df_resid), n=int(fit.n), col_means=[float(m) for m in cr.xbar],
-                  predictors=preds, outcome_mean=float(cr.ybar), outcome_sd=float(y.std(ddof=1)), robust=robust)
+                  predictors=preds, outcome_mean=float(cr.ybar), outcome_sd=cr.y_sd, robust=robust)
 
 
 def _check_scenarios(value) -> list:

@@ -152,33 +152,44 @@ def qq_plot(fr: pd.DataFrame, lang: str) -> alt.Chart:
 
 def scenario_bars(scen: pd.DataFrame, outcome_label: str, lang: str, show_pi: bool = True) -> alt.Chart:
     """Scenarios side by side: predicted outcome with 95% CI error bars (and
-    the wider prediction interval as a thin rule)."""
-    data = scen.copy()
-    order = list(data["scenario"])
-    x = alt.X("scenario:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
-    lo = float(np.nanmin(data[["pi_low" if show_pi else "ci_low"]].to_numpy())) if len(data) else 0.0
-    hi = float(np.nanmax(data[["pi_high" if show_pi else "ci_high"]].to_numpy())) if len(data) else 1.0
-    pad = (hi - lo) * 0.05 if hi > lo else 1.0
-    yscale = alt.Scale(domain=[lo - pad, hi + pad], zero=False)
+    the wider prediction interval as a dashed rule).  The data sit at the
+    top level of the spec, so :func:`with_data` can swap them without
+    rebuilding the chart (the what-if simulator redraws it on every slider
+    move)."""
+    data = scen[list(scen.columns)].copy()
+    x = alt.X("scenario:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    yscale = alt.Scale(zero=False)
     tip = [alt.Tooltip("scenario:N", title=t("regression.col.scenario", lang)),
            alt.Tooltip("prediction:Q", format=".3f", title=t("regression.col.prediction", lang)),
            alt.Tooltip("ci_low:Q", format=".3f", title=t("regression.col.ci_low", lang)),
            alt.Tooltip("ci_high:Q", format=".3f", title=t("regression.col.ci_high", lang)),
            alt.Tooltip("pi_low:Q", format=".3f", title=t("regression.col.pi_low", lang)),
            alt.Tooltip("pi_high:Q", format=".3f", title=t("regression.col.pi_high", lang))]
-    bars = alt.Chart(data).mark_bar(color=BAR, opacity=0.85, size=46).encode(
+    bars = alt.Chart().mark_bar(color=BAR, opacity=0.85, size=46).encode(
         x=x, y=alt.Y("prediction:Q", title=outcome_label, scale=yscale), tooltip=tip)
-    ci = alt.Chart(data).mark_errorbar(ticks=True, color="black", thickness=2).encode(
+    ci = alt.Chart().mark_errorbar(ticks=True, color="black", thickness=2).encode(
         x=x, y=alt.Y("ci_low:Q", scale=yscale, title=outcome_label), y2="ci_high:Q")
     layers = [bars, ci]
     if show_pi:
-        layers.append(alt.Chart(data).mark_rule(color=NONSIG, strokeDash=[3, 3]).encode(
+        layers.append(alt.Chart().mark_rule(color=NONSIG, strokeDash=[3, 3]).encode(
             x=x, y=alt.Y("pi_low:Q", scale=yscale, title=outcome_label), y2="pi_high:Q"))
-    labels = alt.Chart(data).mark_text(dy=-8, fontSize=12).encode(
-        x=x, y=alt.Y("prediction:Q", scale=yscale), text=alt.Text("prediction:Q", format=".2f"))
-    layers.append(labels)
-    return themed(alt.layer(*layers).properties(title=t("regression.chart.scenarios", lang), width="container",
-                                                height=300))
+    layers.append(alt.Chart().mark_text(dy=-8, fontSize=12).encode(
+        x=x, y=alt.Y("prediction:Q", scale=yscale), text=alt.Text("prediction:Q", format=".2f")))
+    return themed(alt.layer(*layers, data=data).properties(title=t("regression.chart.scenarios", lang),
+                                                           width="container", height=300))
+
+
+def with_data(spec: dict, frame: pd.DataFrame) -> dict:
+    """A copy of a chart spec (``chart.to_dict()`` of a chart whose data sit
+    at the top level) with ``frame`` as its data — no Altair work, so a
+    slider move costs microseconds, not the ~50–100 ms of building and
+    validating a chart."""
+    out = dict(spec)
+    records = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
+               for row in frame.to_dict("records")]
+    out["datasets"] = {"whatif": records}
+    out["data"] = {"name": "whatif"}
+    return out
 
 
 def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str, lang: str) -> alt.Chart:

@@ -55,6 +55,10 @@ def _paren(label: str, stat: str, p, lang: str) -> str:
     return f"{label} ({stat}, {p_apa(p)})"
 
 
+def _direction(r: float, lang: str) -> str:
+    return t("correlation.interp.together", lang) if r > 0 else t("correlation.interp.opposite", lang)
+
+
 def _size(r: float, lang: str) -> str:
     a = abs(r)
     key = "large" if a >= 0.5 else "medium" if a >= 0.3 else "small" if a >= 0.1 else "negligible"
@@ -76,7 +80,7 @@ def correlation(res: Result, ds, lang: str) -> list[str]:
     top = m.reindex(m["r"].abs().sort_values(ascending=False).index).iloc[0]
     paras.append(t("correlation.interp.strongest", lang, a=lab(top.var_a), b=lab(top.var_b), r=_b(top.r),
                    p=p_apa(top.p), n=int(top.n), size=_size(top.r, lang),
-                   direction=t("correlation.interp." + ("together" if top.r > 0 else "opposite"), lang)))
+                   direction=_direction(top.r, lang)))
     weak = m[m["p"] >= ALPHA]
     if len(weak):
         pairs = [_paren(f"{lab(r.var_a)}–{lab(r.var_b)}", f"r = {_b(r.r)}", r.p, lang) for r in weak.itertuples()][:6]
@@ -94,7 +98,7 @@ def correlation_findings(res: Result, ds, lang: str) -> list[Finding]:
         significant = bool(r.p < ALPHA)
         key = "correlation.finding.sig" if significant else "correlation.finding.nonsig"
         head = t(key, lang, a=lab(r.var_a), b=lab(r.var_b), r=_b(r.r), p=p_apa(r.p), size=_size(r.r, lang),
-                 direction=t("correlation.interp." + ("together" if r.r > 0 else "opposite"), lang))
+                 direction=_direction(r.r, lang))
         detail = f"r({int(r.n) - 2}) = {_b(r.r, 3)}, {p_apa(r.p)}, n = {int(r.n)}"
         out.append(Finding(head, detail, "heatmap", abs(float(r.r)), significant, "association", "matrix"))
     return out

@@ -1,0 +1,430 @@
+"""Correlation and regression page: the thesis-style correlation table and
+heat map; hierarchical regression in blocks with categorical predictors,
+HC3 and standardised options; diagnostics; a what-if simulator (an
+st.fragment: moving a slider re-runs only the simulator, and predictions come
+from the stored fit — nothing is refitted); a levers ranking.
+
+All numbers come from core (recipe types "correlation" and "regression");
+this page collects choices into the recipe and renders.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+
+from core import registry
+from core.analyses import correlation as corr
+from core.analyses import regression as reg
+from core.charts import regression as rch
+from core.errors import UserError
+from core.format import fmt_num
+from pages._ui import forms, pins, render, runner, state
+
+t = state.t
+S = st.session_state
+CSPEC = registry.get("correlation")
+RSPEC = registry.get("regression")
+CAID, RAID = "correlation", "regression"
+MAX_SCENARIOS = 4
+
+st.title(t("regression.page.title"))
+ds = state.dataset()
+
+
+# ---- defaults from the recipe's roles ----------------------------------------------------
+def _items(name: str) -> set:
+    return set(ds.scales.get(name, {}).get("items", []))
+
+
+def defaults() -> tuple[str | None, list[list[str]], dict]:
+    """Outcome, blocks and categorical predictors to start from: the study's
+    outcome on its stressors (or x/m/w scales), demographics as block 1."""
+    roles = state.recipe().get("roles") or {}
+    scales = list(ds.scales)
+    numeric = [c for c in ds.variables if ds.is_numeric(c)]
+    outcome = roles.get("outcome") or roles.get("y")
+    if not (isinstance(outcome, str) and ds.has(outcome) and ds.is_numeric(outcome)):
+        outcome = scales[-1] if scales else (numeric[-1] if numeric else None)
+    if outcome is None:
+        return None, [], {}
+    preds = [v for v in roles.get("stressors") or [] if isinstance(v, str) and ds.has(v) and v != outcome]
+    if not preds:
+        preds = [roles.get(k) for k in ("x", "m", "w") if isinstance(roles.get(k), str) and ds.has(roles.get(k))]
+        preds = [v for v in preds if v != outcome]
+    if not preds:
+        used = set(_items(outcome))
+        for s in scales:
+            if s != outcome and not (_items(s) & used):
+                preds.append(s)
+                used |= _items(s)
+    demo = [d for d in roles.get("demographics") or [] if isinstance(d, str) and ds.has(d) and d != outcome
+            and d not in preds]
+    blocks = [b for b in (demo, preds) if b]
+    categorical = {}
+    for d in demo:
+        meta = ds.meta.get(d)
+        if (meta is not None and meta.measure == "nominal") or not ds.is_numeric(d):
+            codes, _ = ds.levels(d)
+            if codes:
+                categorical[d] = reg._json_code(codes[0])
+    return outcome, blocks, categorical
+
+
+def predictor_candidates(outcome: str | None) -> list[str]:
+    out = []
+    for role in ("scale", "categorical", "numeric"):
+        out += [v for v in forms.candidates(ds, role) if v not in out]
+    return [v for v in out if v != outcome]
+
+
+# ---- correlation ---------------------------------------------------------------------------
+def correlation_section(start_vars: list[str]) -> None:
+    st.header(t("regression.page.correlation"))
+    lang = state.lang()
+    entry = state.entry(CAID, "correlation")
+    if "variables" not in entry:
+        entry["variables"] = [v for v in start_vars if ds.has(v)]
+    cols = st.columns([3, 1, 1])
+    forms.widget(CSPEC, CSPEC.option("variables"), ds, entry, f"opt.{CAID}", cols[0])
+    forms.widget(CSPEC, CSPEC.option("method"), ds, entry, f"opt.{CAID}", cols[1])
+    forms.widget(CSPEC, CSPEC.option("missing"), ds, entry, f"opt.{CAID}", cols[2])
+    opts = {o.name: entry.get(o.name, o.default) for o in CSPEC.options}
+    if len(opts["variables"] or []) < 2:
+        st.info(t("correlation.error.too_few_variables"))
+        return
+    res = runner.run("correlation", opts)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    aid = pins.aid_for(CSPEC, CAID)
+    labels = {v: ds.label(v) for v in res.meta["variables"]}
+    st.subheader(t("regression.page.tri_title"))
+    st.dataframe(corr.lower_triangle(res, labels, lang), hide_index=True, width="stretch", key="cor_tri")
+    st.caption(render.md_escape(corr.lower_triangle_note(res, lang)))
+    for name, chart in runner.charts("correlation", opts, res):
+        st.vega_lite_chart(chart, width="content", key=f"chart_correlation_{name}")
+        pins.chart_tools(CSPEC, aid, name, chart)
+    with st.expander(t("regression.page.long_table")):
+        for table in ("matrix", "descriptives"):
+            render.table(res.tables[table], CSPEC.table(table), "correlation", key=f"tbl_correlation_{table}")
+            pins.table_tools(CSPEC, res, aid, table)
+    render.notes(res)
+    for i, para in enumerate(corr.interpret(res, ds, lang)):
+        pins.paragraph(para, aid, i)
+
+
+# ---- regression: choices -------------------------------------------------------------------
+def model_form(entry: dict) -> dict:
+    prefix = f"opt.{RAID}"
+    forms.widget(RSPEC, RSPEC.option("outcome"), ds, entry, prefix)
+    outcome = entry.get("outcome")
+    cands = predictor_candidates(outcome)
+    blocks = [list(b) for b in entry.get("blocks") or []]
+    nkey = f"{prefix}.n_blocks"
+    if nkey not in S:
+        S[nkey] = max(1, len(blocks))
+    n = int(st.number_input(t("regression.page.n_blocks"), min_value=1, max_value=5, step=1, key=nkey,
+                            help=t("regression.page.blocks_help")))
+    chosen = []
+    cols = st.columns(min(n, 3))
+    for i in range(n):
+        key = f"{prefix}.block{i}"
+        if key not in S:
+            S[key] = [v for v in (blocks[i] if i < len(blocks) else []) if v in cands]
+        chosen.append(list(cols[i % len(cols)].multiselect(t("regression.page.block", i=i + 1), cands, key=key,
+                                                           format_func=forms.var_label(ds))))
+    entry["blocks"] = [b for b in chosen if b]
+    predictors = [v for b in entry["blocks"] for v in b]
+
+    # categorical predictors and their reference levels (stored as codes)
+    cat = dict(entry.get("categorical") or {})
+    ckey = f"{prefix}.categorical"
+    forced = [v for v in predictors if not ds.is_numeric(v)]
+    if ckey not in S:
+        S[ckey] = [v for v in predictors if v in cat or v in forced]
+    S[ckey] = [v for v in S[ckey] if v in predictors]
+    picked = st.multiselect(t("regression.page.categorical"), predictors, key=ckey, format_func=forms.var_label(ds))
+    new_cat = {}
+    if picked:
+        rcols = st.columns(min(len(picked), 4))
+        for i, v in enumerate(picked):
+            codes, labels = ds.levels(v)
+            codes = [reg._json_code(c) for c in codes]
+            if not codes:
+                continue
+            rkey = f"{prefix}.ref.{v}"
+            if rkey not in S or S[rkey] not in codes:
+                want = cat.get(v)
+                try:
+                    S[rkey] = reg._json_code(ds.resolve_level(v, want)) if want is not None else codes[0]
+                except UserError:
+                    S[rkey] = codes[0]
+                if S[rkey] not in codes:
+                    S[rkey] = codes[0]
+            lab = dict(zip(codes, labels))
+            new_cat[v] = rcols[i % len(rcols)].selectbox(t("regression.page.reference", name=ds.label(v)), codes,
+                                                        key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
+    entry["categorical"] = new_cat
+
+    c1, c2 = st.columns(2)
+    rk, sk = f"{prefix}.robust", f"{prefix}.standardized"
+    if rk not in S:
+        S[rk] = entry.get("robust") == "HC3"
+    if sk not in S:
+        S[sk] = bool(entry.get("standardized"))
+    entry["robust"] = "HC3" if c1.toggle(t("regression.page.robust"), key=rk) else None
+    entry["standardized"] = bool(c2.toggle(t("regression.page.standardized"), key=sk))
+    entry.setdefault("scenarios", [])
+    return {o.name: entry.get(o.name, o.default) for o in RSPEC.options}
+
+
+# ---- regression: results -------------------------------------------------------------------
+def results(res, opts: dict) -> None:
+    lang = state.lang()
+    aid = pins.aid_for(RSPEC, RAID)
+    for table in ("steps", "coefficients"):
+        st.subheader(t(f"regression.table.{table}"))
+        render.table(res.tables[table], RSPEC.table(table), "regression", key=f"tbl_regression_{table}")
+        pins.table_tools(RSPEC, res, aid, table)
+    render.notes(res)
+    st.subheader(t("regression.page.interpretation"))
+    for i, para in enumerate(reg.interpret(res, ds, lang)):
+        pins.paragraph(para, aid, i)
+    st.subheader(t("regression.page.plots"))
+    charts = dict(runner.charts("regression", opts, res))
+    if "forest" in charts:
+        st.vega_lite_chart(charts["forest"], width="stretch", key="chart_regression_forest")
+        pins.chart_tools(RSPEC, aid, "forest", charts["forest"])
+    left, right = st.columns(2)
+    for col, name in ((left, "resid_fitted"), (right, "qq")):
+        if name in charts:
+            with col:
+                st.vega_lite_chart(charts[name], width="stretch", key=f"chart_regression_{name}")
+                pins.chart_tools(RSPEC, aid, name, charts[name])
+
+
+def _signature(model: dict) -> str:
+    text = json.dumps([model["outcome"], model["terms"], model["coef"], model["n"], model["robust"]],
+                      default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _model(sig: str, model: dict) -> reg.WhatIf:
+    cache = S.setdefault("_whatif_models", {})
+    if sig not in cache:
+        if len(cache) > 8:
+            cache.clear()
+        cache[sig] = reg.as_model(model)
+    return cache[sig]
+
+
+def _step(lo: float, hi: float) -> float:
+    span = hi - lo
+    for step in (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 50.0, 100.0):
+        if span / step <= 200:
+            return step
+    return span / 100.0
+
+
+def _reset(model: reg.WhatIf, sig: str) -> None:
+    for p in model.predictors:
+        S[f"wi.{sig}.{p['name']}"] = float(p["mean"]) if p["kind"] == "numeric" else None
+
+
+def _control(p: dict, sig: str, container):
+    key = f"wi.{sig}.{p['name']}"
+    label = ds.label(p["name"])
+    if p["kind"] == "numeric":
+        lo, hi = float(p["min"]), float(p["max"])
+        if key not in S:
+            S[key] = float(p["mean"])
+        v = container.slider(label, min_value=lo, max_value=hi, step=_step(lo, hi), key=key, format="%.2f")
+        return None if abs(v - p["mean"]) < 1e-12 else float(v)
+    options = [None] + list(range(len(p["levels"])))
+    if key not in S:
+        S[key] = None
+    shown = [t("regression.page.mix")] + list(p["levels"])
+    i = container.selectbox(label, options, key=key, format_func=lambda i: shown[0] if i is None else shown[i + 1])
+    return None if i is None else p["codes"][i]
+
+
+def _valid(model: reg.WhatIf, scenarios: list) -> list:
+    """Saved scenarios restricted to the model's predictors (blocks may have changed)."""
+    known = {p["name"] for p in model.predictors}
+    out = []
+    for s in scenarios or []:
+        values = {k: v for k, v in (s.get("values") or {}).items() if k in known}
+        out.append({"name": s["name"], "values": values})
+    return out
+
+
+def _current(model: reg.WhatIf, sig: str) -> dict:
+    """The simulator's settings (from the widgets' session state): only what
+    differs from the baseline."""
+    values = {}
+    for p in model.predictors:
+        v = S.get(f"wi.{sig}.{p['name']}")
+        if v is None:
+            continue
+        if p["kind"] == "numeric":
+            if abs(float(v) - p["mean"]) > 1e-12:
+                values[p["name"]] = float(v)
+        else:
+            values[p["name"]] = p["codes"][v]
+    return values
+
+
+def _value_text(model: reg.WhatIf, name: str, v) -> str:
+    p = model.predictor(name)
+    if p["kind"] == "numeric":
+        return fmt_num(v, 2)
+    for code, lab in zip(p["codes"], p["levels"]):
+        if code == v or str(code) == str(v) or lab == str(v):
+            return lab
+    return str(v)
+
+
+def _save(sig: str, model_dict: dict) -> None:
+    model = _model(sig, model_dict)
+    entry = state.entry(RAID, "regression")
+    saved = _valid(model, entry.get("scenarios"))
+    if len(saved) >= MAX_SCENARIOS:
+        return
+    name = (S.get(f"wi.{sig}.name") or "").strip() or t("regression.page.default_scenario", i=len(saved) + 1)
+    if name == "baseline" or any(x["name"] == name for x in saved):
+        S[f"wi.{sig}.exists"] = True
+        return
+    entry["scenarios"] = saved + [{"name": name, "values": _current(model, sig)}]
+    S[f"wi.{sig}.name"] = ""
+
+
+def _delete(sig: str, model_dict: dict, i: int) -> None:
+    model = _model(sig, model_dict)
+    entry = state.entry(RAID, "regression")
+    entry["scenarios"] = [x for j, x in enumerate(_valid(model, entry.get("scenarios"))) if j != i]
+
+
+@st.fragment
+def whatif(model_dict: dict, sig: str, focus: list[str]) -> None:
+    """One slider per predictor; prediction + CI + PI; saved scenarios side by
+    side.  Runs alone on every slider move: a dot product, a quadratic form
+    and a chart whose data are swapped into a cached spec (no refit, no
+    Altair rebuild)."""
+    lang = state.lang()
+    model = _model(sig, model_dict)
+    entry = state.entry(RAID, "regression")
+    y_label = ds.label(model.outcome)
+    st.caption(render.md_escape(t("regression.page.whatif_help", outcome=y_label)))
+    main = [p for p in model.predictors if p["name"] in focus] or list(model.predictors)
+    other = [p for p in model.predictors if p not in main]
+    values = {}
+    cols = st.columns(2)
+    for i, p in enumerate(main):
+        values[p["name"]] = _control(p, sig, cols[i % 2])
+    if other:
+        with st.expander(t("regression.page.controls")):
+            ocols = st.columns(2)
+            for i, p in enumerate(other):
+                values[p["name"]] = _control(p, sig, ocols[i % 2])
+    values = {k: v for k, v in values.items() if v is not None}
+    st.button(t("regression.page.reset"), on_click=_reset, args=(model, sig), key=f"wi.{sig}.reset",
+              icon=":material/restart_alt:", type="tertiary")
+
+    pred = reg.predict(model, values)
+    base = reg.predict(model, {})
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
+              delta=f"{fmt_num(pred['prediction'] - base['prediction'], 2)} {t('regression.page.versus_baseline')}",
+              delta_color="off")
+    m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 2)} – {fmt_num(pred['ci_high'], 2)}")
+    m3.metric(t("regression.page.pi"), f"{fmt_num(pred['pi_low'], 2)} – {fmt_num(pred['pi_high'], 2)}")
+
+    saved = _valid(model, entry.get("scenarios"))
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.text_input(t("regression.page.scenario_name"), key=f"wi.{sig}.name",
+                  placeholder=t("regression.page.default_scenario", i=len(saved) + 1))
+    c2.button(t("regression.page.save_scenario"), disabled=len(saved) >= MAX_SCENARIOS, key=f"wi.{sig}.save",
+              icon=":material/bookmark_add:", on_click=_save, args=(sig, model_dict))
+    if S.pop(f"wi.{sig}.exists", False):
+        st.warning(t("regression.page.scenario_exists"))
+    if len(saved) >= MAX_SCENARIOS:
+        st.caption(t("regression.page.scenario_limit"))
+    for i, s in enumerate(saved):
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        desc = ", ".join(f"{ds.label(k)} = {_value_text(model, k, v)}" for k, v in s["values"].items())
+        row.markdown(f"**{render.md_escape(s['name'])}** — {render.md_escape(desc or t('regression.page.mix'))}")
+        row.button(t("regression.page.delete"), key=f"wi.{sig}.del.{i}", icon=":material/delete:", type="tertiary",
+                   on_click=_delete, args=(sig, model_dict, i))
+
+    current = t("regression.page.current")
+    while any(s["name"] == current for s in saved):
+        current += "*"
+    scen = reg.scenario_table(model, saved + [{"name": current, "values": values}])
+    templates = S.setdefault("_whatif_charts", {})
+    tkey = (sig, lang)
+    if tkey not in templates:
+        if len(templates) > 8:
+            templates.clear()
+        templates[tkey] = rch.scenario_bars(scen, y_label, lang).to_dict()
+    st.vega_lite_chart(rch.with_data(templates[tkey], scen), width="stretch", key=f"wi_chart_{sig}")
+    render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}")
+
+
+def levers_section(res, model_dict: dict, sig: str, focus: list[str]) -> None:
+    lang = state.lang()
+    model = _model(sig, model_dict)
+    y_label = ds.label(model.outcome)
+    st.subheader(t("regression.page.levers"))
+    st.caption(render.md_escape(t("regression.page.levers_help", outcome=y_label)))
+    numeric = [p["name"] for p in model.predictors if p["kind"] == "numeric"]
+    if not numeric:
+        return
+    mkey = f"lev.{sig}.modifiable"
+    if mkey not in S:
+        S[mkey] = [v for v in focus if v in numeric] or numeric
+    c1, c2 = st.columns([3, 1])
+    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds))
+    names = {"1 SD": t("regression.change.sd"), "1 point": t("regression.change.point")}
+    change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
+                      format_func=names.get)
+    lev = res.tables["levers"]
+    lev = lev[lev["predictor"].isin(chosen)]
+    if lev.empty:
+        return
+    labels = {v: ds.label(v) for v in numeric}
+    st.altair_chart(rch.lever_bars(lev, labels, change, y_label, lang), width="stretch", key=f"lev_chart_{sig}")
+    show = lev[lev["change"] == change].copy()
+    show["change"] = show["change"].map(names.get)
+    render.table(show, RSPEC.table("levers"), "regression", key=f"lev_table_{sig}")
+
+
+# ---- the page -----------------------------------------------------------------------------
+if ds is not None:
+    outcome0, blocks0, cat0 = defaults()
+    entry = state.entry(RAID, "regression")
+    if "outcome" not in entry:
+        entry.update(outcome=outcome0, blocks=blocks0, categorical=cat0, robust=None, standardized=False,
+                     scenarios=[])
+    start_vars = list((entry.get("blocks") or [[]])[-1]) + ([entry["outcome"]] if entry.get("outcome") else [])
+    correlation_section([v for v in start_vars if ds.has(v) and ds.is_numeric(v)])
+
+    st.header(t("regression.page.regression"))
+    opts = model_form(entry)
+    if not opts.get("outcome") or not opts.get("blocks"):
+        st.info(t("regression.page.need_model"))
+    else:
+        run_opts = dict(opts, scenarios=[])   # scenarios are drawn by the simulator, not refitted
+        res = runner.run("regression", run_opts)
+        if isinstance(res, UserError):
+            render.error(res)
+        else:
+            results(res, run_opts)
+            model_dict = res.meta["whatif"]
+            sig = _signature(model_dict)
+            focus = list(opts["blocks"][-1])
+            st.header(t("regression.page.whatif"))
+            whatif(model_dict, sig, focus)
+            levers_section(res, model_dict, sig, focus)
