@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.analyses import _factor as fx
+from core.analyses._sem import threadpool_limits
 from core.data.model import Dataset
 from core.errors import UserError
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
@@ -77,6 +78,11 @@ def parse_n_factors(value) -> int | str:
 
 
 def run(ds: Dataset, opts: dict) -> Result:
+    with threadpool_limits(1):   # BLAS threads only slow these small matrices down
+        return _run(ds, opts)
+
+
+def _run(ds: Dataset, opts: dict) -> Result:
     items = list(dict.fromkeys(opts.get("items") or [])) or default_items(ds)
     if len(items) < 3:
         raise UserError("efa.error.few_items", k=len(items))

@@ -16,7 +16,6 @@ import pandas as pd
 
 from core.analyses._factor import cov_to_cor, one_factor_omega
 from core.data.model import Dataset
-from core.data.prepare import scored_items
 from core.errors import UserError
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
 
@@ -25,11 +24,16 @@ ITEM_COLS = ["scale", "item", "mean", "sd", "r_drop", "alpha_if_deleted", "flag"
 
 
 def scale_stats(x: np.ndarray) -> dict:
-    """All statistics of one scale from complete rows ``x`` (n × k)."""
+    """All statistics of one scale from complete rows ``x`` (n × k).  The
+    covariance matrix is formed once (cross-products of the data shifted by its
+    first row, which keeps the one-pass formula exact for survey answers); every
+    other statistic is a closed form of it."""
     n, k = x.shape
-    mean = x.mean(axis=0)
-    xc = x - mean
-    c = xc.T @ xc / (n - 1)
+    shift = x[0]
+    xs = x - shift
+    s1 = xs.sum(axis=0)
+    mean = shift + s1 / n
+    c = (xs.T @ xs - np.outer(s1, s1) / n) / (n - 1)
     total = c.sum()
     tr = np.trace(c)
     row = c.sum(axis=1)
@@ -47,6 +51,19 @@ def scale_stats(x: np.ndarray) -> dict:
             a_del = np.full(k, np.nan)
     return {"n": n, "k": k, "mean": mean, "sd": np.sqrt(var), "cov": c, "alpha": float(alpha),
             "alpha_std": float(alpha_std), "rbar": float(rbar), "r_drop": r_drop, "alpha_if_deleted": a_del}
+
+
+def _scored(ds: Dataset, sc: dict) -> np.ndarray:
+    """The scale's items as a float array, its missing codes blanked and reverse
+    keys applied (min + max − x): core.data.prepare.scored_items without pandas."""
+    items = list(sc["items"])
+    x = ds.frame[items].to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if sc.get("missing"):
+        x[np.isin(x, np.asarray(sc["missing"], dtype=float))] = np.nan
+    rev = [items.index(r) for r in sc.get("reverse") or []]
+    if rev:
+        x[:, rev] = float(sc["min"]) + float(sc["max"]) - x[:, rev]
+    return x
 
 
 def item_flag(r_drop: float, a_del: float, alpha: float) -> str:
@@ -79,9 +96,10 @@ def run(ds: Dataset, opts: dict) -> Result:
         bad = [it for it in items if not pd.api.types.is_numeric_dtype(block[it])]
         if bad:
             raise UserError("error.scale_item_not_numeric", scale=name, item=bad[0])
-        x = scored_items(ds.frame, sc).to_numpy(dtype="float64", na_value=np.nan)
+        x = _scored(ds, sc)
         ok = ~np.isnan(x).any(axis=1)
-        x = x[ok]
+        if not ok.all():
+            x = x[ok]
         n = int(x.shape[0])
         if (~ok).any():
             notes.append(Note("reliability.note.listwise", {"scale": name, "n": int((~ok).sum())}))
