@@ -178,8 +178,7 @@ def _block_view(block, i: int) -> None:
         st.caption(md_escape(t("report.note_label") + " " + block.footnote()))
     elif isinstance(block, content.ChartBlock):
         st.markdown(f"**{md_escape(t('report.figure_label', n=block.number))}** {md_escape(block.title)}")
-        chart = block.chart if isinstance(block.chart, dict) else block.chart.to_dict()
-        st.vega_lite_chart(chart, width="stretch", key=f"report_chart_{i}")
+        st.vega_lite_chart(block.chart, width="stretch", key=f"report_chart_{i}")
     elif isinstance(block, content.FindingsBlock):
         st.markdown(f"**{md_escape(t('report.findings_title'))}**")
         st.markdown("\n".join("- " + md_escape(kf.headline) for kf in block.findings) or t("report.no_findings"))

@@ -454,7 +454,7 @@ def test_small_groups_are_suppressed_in_exports(fake):
     assert [c.value for c in wb.worksheets[1][11]][:4] == ["tiny", None, None, None]
     # the chart is drawn from the suppressed table
     built = reports.build(recipe, ds, results, "en")
-    chart = built.charts[0].chart.to_dict()
+    chart = built.charts[0].chart
     values = next(iter(chart["datasets"].values()))
     assert all(v["group"] != "tiny" for v in values)
     # off: everything shown

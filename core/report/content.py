@@ -88,21 +88,11 @@ class ChartBlock:
     type: str
     name: str
     title: str
-    chart: object                  # the Altair chart (pages draw it as is)
+    chart: dict                    # the Vega-Lite spec (pages draw it with st.vega_lite_chart)
     number: int = 0                # "Figure n"
     kind: str = "chart"
     _png: bytes | None = field(default=None, repr=False)
     _svg: str | None = field(default=None, repr=False)
-
-    def png(self, scale: float = 2.0) -> bytes:
-        from core.report import images
-
-        if self._png is None or scale != 2.0:
-            data = images.to_png(self.chart, scale=scale)
-            if scale != 2.0:
-                return data
-            self._png = data
-        return self._png
 
     def svg(self) -> str:
         from core.report import images
@@ -110,6 +100,16 @@ class ChartBlock:
         if self._svg is None:
             self._svg = images.to_svg(self.chart)
         return self._svg
+
+    def png(self, scale: float = 2.0) -> bytes:
+        """PNG rasterised from the (cached) SVG, so each chart is laid out once."""
+        from core.report import images
+
+        if scale != 2.0:
+            return images.svg_to_png(self.svg(), scale)
+        if self._png is None:
+            self._png = images.svg_to_png(self.svg(), scale)
+        return self._png
 
 
 @dataclass
@@ -328,6 +328,8 @@ class _Session:
                         out = dict(self.provider(aid))   # the page's cached chart specs
                     else:
                         out = dict(spec.charts(shown, self.dataset, self.lang))
+                    # Vega-Lite dicts from here on (serialised once, without re-validation)
+                    out = {k: c if isinstance(c, dict) else c.to_dict(validate=False) for k, c in out.items()}
                 except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
                     log.warning("charts of %s failed: %s: %s", aid, type(exc).__name__, exc)
             self._charts[aid] = out

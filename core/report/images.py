@@ -74,15 +74,22 @@ def vega_lite(chart, width: int = DEFAULT_WIDTH) -> dict:
     return spec
 
 
-def to_png(chart, scale: float = 2.0, width: int = DEFAULT_WIDTH) -> bytes:
-    """A PNG at ``scale`` × the chart's CSS pixel size (2 = print quality)."""
-    ensure_fonts()
-    return vlc.vegalite_to_png(vega_lite(chart, width), scale=scale)
-
-
 def to_svg(chart, width: int = DEFAULT_WIDTH) -> str:
+    """SVG of a chart (Vega-Lite → Vega → SVG; compiling first is faster than
+    vl-convert's one-step conversion)."""
     ensure_fonts()
-    return vlc.vegalite_to_svg(vega_lite(chart, width))
+    return vlc.vega_to_svg(vlc.vegalite_to_vega(vega_lite(chart, width)))
+
+
+def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
+    ensure_fonts()
+    return vlc.svg_to_png(svg, scale=scale)
+
+
+def to_png(chart, scale: float = 2.0, width: int = DEFAULT_WIDTH) -> bytes:
+    """A PNG at ``scale`` × the chart's CSS pixel size (2 = print quality),
+    rasterised from the SVG."""
+    return svg_to_png(to_svg(chart, width), scale)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
