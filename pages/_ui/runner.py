@@ -19,6 +19,27 @@ from pages._ui import state
 
 log = logging.getLogger("pressure_explorer")
 
+try:  # progress updates from inside a cached run must not be recorded for cache replay
+    from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function as _in_cached
+except ImportError:  # pragma: no cover - other streamlit versions
+    _in_cached = None
+
+
+def _unrecorded(update):
+    """Wrap a progress-bar update so st.cache_data does not record it: the bar
+    lives outside the cached function, so replaying it on a cache hit fails
+    (CacheReplayClosureError)."""
+    if _in_cached is None:
+        return None
+
+    def call(fraction: float) -> None:
+        token = _in_cached.set(False)
+        try:
+            update(fraction)
+        finally:
+            _in_cached.reset(token)
+    return call
+
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
@@ -37,7 +58,8 @@ def run(type_: str, options: dict) -> Result | UserError:
     spec = registry.get(type_)
     bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
     try:
-        return _run(state.data_key(), type_, _fit_json(spec, options), ds, options, bar.progress if bar else None)
+        return _run(state.data_key(), type_, _fit_json(spec, options), ds, options,
+                    _unrecorded(bar.progress) if bar else None)
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly
