@@ -1,0 +1,223 @@
+"""Mediation and moderation (PROCESS): pick a model by number or by
+describing the design, choose variables and options, see the conceptual
+diagram, the results, plots, the path diagram and a plain-language reading.
+All numbers come from core (recipe type "process"); this page only collects
+choices (stored in the recipe entry) and renders."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import registry
+from core.charts import process as pch
+from core.errors import UserError
+from core.process_engine.templates import MODEL_NUMBERS, match_design, template
+from pages._ui import forms, pins, render, runner, state
+
+t = state.t
+S = st.session_state
+spec = registry.get("process")
+AID = "process"
+
+st.title(t("process.title"))
+st.caption(t("process.page.intro"))
+ds = state.dataset()
+
+
+def _defaults(entry: dict) -> None:
+    """First visit: roles from the sample's codebook (x RP, m PS, w EMC, y WW),
+    else the first scales; a fresh seed that is then kept and shown."""
+    roles = state.recipe().get("roles") or {}
+    scales = list(ds.scales) or [c for c in ds.variables if ds.is_numeric(c)]
+    pick = [s for s in scales if s not in (roles.get("x_dimensions") or [])] or scales
+
+    def role(key, k):
+        v = roles.get(key)
+        if isinstance(v, str) and ds.has(v):
+            return v
+        return pick[min(k, len(pick) - 1)] if pick else None
+
+    entry.setdefault("model", 4)
+    entry.setdefault("x", role("x", 0))
+    entry.setdefault("m", [role("m", 1)] if role("m", 1) else [])
+    entry.setdefault("w", role("w", 2))
+    entry.setdefault("y", role("y", len(pick) - 1))
+    entry.setdefault("seed", int(np.random.default_rng().integers(1, 100_000)))
+
+
+def _role_default(role: str):
+    roles = state.recipe().get("roles") or {}
+    v = roles.get(role)
+    if isinstance(v, str) and ds.has(v):
+        return v
+    cands = forms.candidates(ds, "numeric")
+    return cands[min(3 if role == "z" else 2, len(cands) - 1)] if cands else None
+
+
+def model_picker(entry: dict) -> int:
+    how = st.radio(t("process.page.pick_how"), ["number", "design"], horizontal=True, key="process_pick_how",
+                   format_func=lambda c: t(f"process.page.pick_{c}"))
+    if how == "number":
+        current = int(entry.get("model") or 4)
+        S.setdefault("process_model", current if current in MODEL_NUMBERS else 4)
+        num = st.selectbox(t("process.opt.model"), list(MODEL_NUMBERS), key="process_model",
+                           format_func=lambda n: t(f"process.model.{n}"))
+        entry["model"] = int(num)
+        return int(num)
+    c1, c2 = st.columns(2)
+    med = c1.radio(t("process.page.mediators"), ["none", "parallel", "serial"], key="process_design_med",
+                   format_func=lambda c: t(f"process.page.med_{c}"))
+    mods: dict = {}
+    if med == "none":
+        kind = c2.radio(t("process.page.moderation"), ["w", "wz", "w*z"], key="process_design_mod",
+                        format_func=lambda c: t(f"process.page.mod_{c.replace('*', 'x')}"))
+        mods["c"] = {"w": "W", "wz": ["W", "Z"], "w*z": "W*Z"}[kind]
+    else:
+        for path in ("a", "b", "c"):
+            if c2.checkbox(t(f"process.page.w_on_{path}"), key=f"process_design_{path}"):
+                mods[path] = "W"
+    num = match_design(med, mods)
+    if num is None:
+        st.warning(t("process.page.no_template"))
+        return int(entry.get("model") or 4)
+    st.success(t("process.page.matches", model=num))
+    entry["model"] = num
+    S["process_model"] = num
+    return num
+
+
+def variables(entry: dict, num: int) -> None:
+    tpl = template(num)
+    prefix = f"opt.{entry['id']}"
+    c1, c2, c3 = st.columns(3)
+    forms.widget(spec, spec.option("x"), ds, entry, prefix, c1)
+    forms.widget(spec, spec.option("y"), ds, entry, prefix, c1)
+    # a role the model does not use is cleared from the recipe entry (so the recipe stays valid) but kept
+    # in the session, and comes back when a model that uses it is chosen again
+    if tpl.mediators != "none":
+        if not entry.get("m") and S.get("process_last_m"):
+            entry["m"] = S["process_last_m"]
+        forms.widget(spec, spec.option("m"), ds, entry, prefix, c2)
+        S["process_last_m"] = entry.get("m")
+        c2.caption(t("process.page.m_hint", min=tpl.min_m, max=tpl.max_m) +
+                   (" " + t("process.page.serial_order") if tpl.mediators == "serial" else ""))
+    else:
+        entry["m"] = []
+    for role in ("w", "z"):
+        if role.upper() in tpl.moderators:
+            if not entry.get(role):
+                entry[role] = S.get(f"process_last_{role}") or _role_default(role)
+            forms.widget(spec, spec.option(role), ds, entry, prefix, c2)
+            S[f"process_last_{role}"] = entry.get(role)
+        else:
+            entry[role] = None
+    forms.widget(spec, spec.option("covariates"), ds, entry, prefix, c3)
+    if entry.get("covariates"):
+        forms.widget(spec, spec.option("covariates_in"), ds, entry, prefix, c3)
+    # multicategorical X / W with a reference level
+    cats = {}
+    for role in tpl.categorical:
+        var = entry.get(role.lower())
+        if not var or not ds.has(var):
+            continue
+        codes, labels = ds.levels(var)
+        if not (2 <= len(codes) <= 10):
+            continue
+        key = f"process_cat_{role}"
+        on = c3.checkbox(t("process.page.multicategorical", name=var), key=key,
+                         value=var in (entry.get("categorical") or {}))
+        if on:
+            old = (entry.get("categorical") or {}).get(var)
+            idx = next((i for i, c in enumerate(codes) if str(c) == str(old) or labels[i] == old), 0)
+            ref = c3.selectbox(t("process.page.reference", name=var), list(range(len(codes))), index=idx,
+                               key=f"{key}_ref_{var}", format_func=lambda i: labels[i])
+            code = codes[ref]
+            cats[var] = code.item() if hasattr(code, "item") else code
+    entry["categorical"] = cats
+
+
+def options(entry: dict) -> None:
+    prefix = f"opt.{entry['id']}"
+    with st.expander(t("process.page.options"), expanded=False):
+        c1, c2, c3 = st.columns(3)
+        for name in ("n_boot", "seed", "conf"):
+            forms.widget(spec, spec.option(name), ds, entry, prefix, c1)
+        for name in ("ci_type", "conditioning", "center"):
+            forms.widget(spec, spec.option(name), ds, entry, prefix, c2)
+        hc_opts = [None, "HC0", "HC1", "HC2", "HC3", "HC4"]
+        S.setdefault(f"{prefix}.hc", entry.get("hc") if entry.get("hc") in hc_opts else None)
+        entry["hc"] = c3.selectbox(t("process.opt.hc"), hc_opts, key=f"{prefix}.hc",
+                                   format_func=lambda c: t(f"process.choice.hc.{c or 'none'}"))
+        for name in ("jn", "standardized"):
+            forms.widget(spec, spec.option(name), ds, entry, prefix, c3)
+
+
+def _table(res, name: str) -> None:
+    df = res.tables.get(name)
+    if df is None or df.empty:
+        return
+    st.markdown("**" + render.md_escape(t(f"process.table.{name}")) + "**")
+    render.table(df, spec.table(name), spec.type, key=f"tbl_process_{name}")
+    pins.table_tools(spec, res, pins.aid_for(spec, AID), name)
+
+
+def results(res, opts: dict) -> None:
+    lang = state.lang()
+    aid = pins.aid_for(spec, AID)
+    st.info(t("process.page.seed_line", seed=res.meta.get("seed"), n_boot=res.meta.get("n_boot"),
+              n=res.n_used))
+    paras = spec.interpret(res, ds, lang) if spec.interpret else []
+    if paras:
+        st.subheader(t("process.page.reading"))
+        for i, p in enumerate(paras):
+            pins.paragraph(p, aid, i)
+    tabs = st.tabs([t("process.page.tab_effects"), t("process.page.tab_models"), t("process.page.tab_moderation"),
+                    t("process.page.tab_plots"), t("process.page.tab_diagram")])
+    with tabs[0]:
+        for name in ("verdicts", "effects", "index_moderated_mediation", "contrasts", "sobel", "standardized"):
+            _table(res, name)
+        if res.tables["effects"].empty:
+            st.caption(t("process.page.no_mediation"))
+    with tabs[1]:
+        for name in ("models", "coefficients"):
+            _table(res, name)
+        st.caption(t("process.page.constant_note"))
+    with tabs[2]:
+        for name in ("interaction_tests", "conditional_effects", "johnson_neyman", "jn_table"):
+            _table(res, name)
+        if res.tables["interaction_tests"].empty:
+            st.caption(t("process.page.no_moderation"))
+    with tabs[3]:
+        charts = runner.charts("process", opts, res)
+        if not charts:
+            st.caption(t("process.page.no_plots"))
+        for name, chart in charts:
+            st.vega_lite_chart(chart, width="stretch", key=f"chart_process_{name}")
+            pins.chart_tools(spec, aid, name, chart)
+    with tabs[4]:
+        st.graphviz_chart(pch.path_diagram_dot(res, ds, lang), width="stretch")
+        st.caption(t("process.page.path_note"))
+    render.notes(res)
+
+
+if ds is not None:
+    entry = state.entry(AID, "process")
+    _defaults(entry)
+    st.subheader(t("process.page.step_model"))
+    num = model_picker(entry)
+    st.subheader(t("process.page.step_variables"))
+    variables(entry, num)
+    options(entry)
+    tpl = template(num)
+    names = {"X": entry.get("x"), "Y": entry.get("y"), "W": entry.get("w"), "Z": entry.get("z")}
+    for i, m in enumerate(entry.get("m") or []):
+        names[f"M{i + 1}"] = m
+    n_m = len(entry.get("m") or []) or None
+    with st.expander(t("process.page.conceptual", model=num), expanded=True):
+        st.graphviz_chart(pch.conceptual_dot(num, n_m, {k: v for k, v in names.items() if v}, state.lang()))
+    opts = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    res = runner.run("process", opts)
+    if isinstance(res, UserError):
+        render.error(res)
+    else:
+        results(res, opts)
