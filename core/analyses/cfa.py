@@ -136,6 +136,8 @@ def _heywood(rows: list[dict], spec: sm.Spec) -> list[str]:
             bad.append(r["lhs"])
         elif r["op"] == "=~" and abs(r["std_estimate"]) > 1:
             bad.append(r["rhs"])
+        elif r["op"] == "~~" and r["lhs"] != r["rhs"] and r["lhs"] in spec.latent and abs(r["std_estimate"]) > 1:
+            bad.append(f"{r['lhs']} ~~ {r['rhs']}")
     return list(dict.fromkeys(bad))
 
 
