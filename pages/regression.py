@@ -221,6 +221,17 @@ def _model(sig: str, model: dict) -> reg.WhatIf:
     return cache[sig]
 
 
+def _spec(key: tuple, build) -> dict:
+    """A Vega-Lite spec built once per key and kept in the session (building
+    and validating an Altair chart costs 50–100 ms; reruns reuse it)."""
+    cache = S.setdefault("_regression_specs", {})
+    if key not in cache:
+        if len(cache) > 32:
+            cache.clear()
+        cache[key] = build()
+    return cache[key]
+
+
 def _step(lo: float, hi: float) -> float:
     span = hi - lo
     for step in (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 50.0, 100.0):
@@ -363,13 +374,8 @@ def whatif(model_dict: dict, sig: str, focus: list[str]) -> None:
     while any(s["name"] == current for s in saved):
         current += "*"
     scen = reg.scenario_table(model, saved + [{"name": current, "values": values}])
-    templates = S.setdefault("_whatif_charts", {})
-    tkey = (sig, lang)
-    if tkey not in templates:
-        if len(templates) > 8:
-            templates.clear()
-        templates[tkey] = rch.scenario_bars(scen, y_label, lang).to_dict()
-    st.vega_lite_chart(rch.with_data(templates[tkey], scen), width="stretch", key=f"wi_chart_{sig}")
+    template = _spec((sig, "scenarios", lang), lambda: rch.scenario_bars(scen, y_label, lang).to_dict())
+    st.vega_lite_chart(rch.with_data(template, scen), width="stretch", key=f"wi_chart_{sig}")
     render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}")
 
 
@@ -395,7 +401,9 @@ def levers_section(res, model_dict: dict, sig: str, focus: list[str]) -> None:
     if lev.empty:
         return
     labels = {v: ds.label(v) for v in numeric}
-    st.altair_chart(rch.lever_bars(lev, labels, change, y_label, lang), width="stretch", key=f"lev_chart_{sig}")
+    spec = _spec((sig, "levers", tuple(chosen), change, lang),
+                 lambda: rch.lever_bars(lev, labels, change, y_label, lang).to_dict())
+    st.vega_lite_chart(spec, width="stretch", key=f"lev_chart_{sig}")
     show = lev[lev["change"] == change].copy()
     show["change"] = show["change"].map(names.get)
     render.table(show, RSPEC.table("levers"), "regression", key=f"lev_table_{sig}")

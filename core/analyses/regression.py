@@ -323,15 +323,20 @@ def _build(ds, outcome, variables, standardized):
     for v in variables:
         ok &= np.isfinite(v.values) if v.kind == "numeric" else v.idx >= 0
     n = int(ok.sum())
-    y = y_all[ok]
+    every = n == ok.size          # no row dropped: skip the row-selection copies
+
+    def rows(a):
+        return a if every else a[ok]
+
+    y = rows(y_all)
     terms = []       # (term, variable, level label or None, block)
     columns = []
     for v in variables:
         if v.kind == "numeric":
             terms.append((v.name, v.name, None, v.block))
-            columns.append(v.values[ok])
+            columns.append(rows(v.values))
         else:
-            idx = v.idx[ok]
+            idx = rows(v.idx)
             present = np.unique(idx)
             if v.ref not in present:
                 if n:
