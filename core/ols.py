@@ -212,8 +212,9 @@ def fit(cr: Cross, k: int | None = None, robust: str | None = None, keep_resid: 
         bread = np.zeros((k + 1, k + 1))
         bread[0, 0] = 1.0 / n
         bread[1:, 1:] = sinv
-        v_theta_r = bread @ m @ bread
-        cov = t_map @ v_theta_r @ t_map.T
+        with np.errstate(invalid="ignore"):
+            v_theta_r = bread @ m @ bread
+            cov = t_map @ v_theta_r @ t_map.T
         cov = (cov + cov.T) / 2.0
     else:
         cov = cov_classical

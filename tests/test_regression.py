@@ -381,3 +381,22 @@ def test_interpretation_is_honest_about_non_significant_predictors(mt):
     assert last.loc["qsec", "p"] > 0.05 and last.loc["drat", "p"] > 0.05
     assert "Not reliably related" in text and "qsec" in text and "drat" in text
     assert "None of the predictors in the last block" in text
+
+
+def test_hc3_with_leverage_one_is_blank_as_in_r_and_json_safe():
+    """A level with a single row has leverage 1: sandwich::vcovHC(type = "HC3")
+    returns an all-NaN matrix (checked with R 4.2.2 / sandwich 3.0-2); so do we,
+    with a note, and the results still serialise."""
+    from core.data.model import RawData
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"y": rng.normal(size=20), "x": rng.normal(size=20), "g": ["a"] * 10 + ["b"] * 9 + ["c"]})
+    ds = build_dataset(RawData(frame=frame, meta={}), recipes.empty())
+    res = registry.run("regression", ds, {"outcome": "y", "blocks": [["x"], ["g"]], "categorical": {"g": None},
+                                          "robust": "HC3"})
+    coefs = res.tables["coefficients"]
+    assert coefs[coefs["step"] == 2]["se"].isna().all() and coefs[coefs["step"] == 1]["se"].notna().all()
+    assert [t for t in coefs["term"] if t.startswith("g[")] == ["g[b]", "g[c]"]   # null reference = first level
+    assert "regression.note.hc3_undefined" in [n.key for n in res.notes]
+    json.dumps(recipes.result_to_json(res), allow_nan=False)
+    assert math.isnan(reg.predict(res, {"x": 1.0})["ci_low"])

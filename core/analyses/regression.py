@@ -87,8 +87,12 @@ class WhatIf:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict:
+        """JSON-safe (non-finite numbers, e.g. an undefined HC3 covariance, as None)."""
         d = asdict(self)
         d.pop("_cache", None)
+        d["coef"] = [_finite(v) for v in d["coef"]]
+        d["cov"] = [[_finite(v) for v in row] for row in d["cov"]]
+        d["sigma2"] = _finite(d["sigma2"])
         return d
 
     @classmethod
@@ -99,8 +103,8 @@ class WhatIf:
     def _arrays(self):
         c = self._cache
         if not c:
-            c["b"] = np.asarray(self.coef, dtype=float)
-            c["v"] = np.asarray(self.cov, dtype=float)
+            c["b"] = np.array([np.nan if v is None else v for v in self.coef], dtype=float)
+            c["v"] = np.array([[np.nan if v is None else v for v in row] for row in self.cov], dtype=float)
             c["m"] = np.asarray(self.col_means, dtype=float)
             c["q"] = float(stats.t.ppf(0.5 + self.level / 2.0, self.df_resid))
             c["by_name"] = {p["name"]: p for p in self.predictors}
@@ -108,6 +112,10 @@ class WhatIf:
 
     def predictor(self, name: str) -> dict:
         return self._arrays()["by_name"][name]
+
+
+def _finite(v):
+    return float(v) if v is not None and math.isfinite(v) else None
 
 
 def as_model(model) -> WhatIf:
@@ -164,8 +172,9 @@ def predict(model, values: dict | None = None) -> dict:
     x = design_row(model, values)
     pred = float(x @ c["b"])
     var_fit = float(x @ c["v"] @ x)
-    se_fit = math.sqrt(max(var_fit, 0.0))
-    se_pred = math.sqrt(max(var_fit, 0.0) + model.sigma2)
+    sigma2 = math.nan if model.sigma2 is None else model.sigma2
+    se_fit = math.sqrt(var_fit) if var_fit >= 0 else (0.0 if var_fit > -1e-12 else math.nan)
+    se_pred = math.sqrt(se_fit * se_fit + sigma2)
     q = c["q"]
     return {"prediction": pred, "se_fit": se_fit, "ci_low": pred - q * se_fit, "ci_high": pred + q * se_fit,
             "pi_low": pred - q * se_pred, "pi_high": pred + q * se_pred}
@@ -200,11 +209,11 @@ def levers(model) -> pd.DataFrame:
         if pred["kind"] != "numeric":
             continue
         j = 1 + pred["column"]
-        b, se = float(c["b"][j]), math.sqrt(max(float(c["v"][j, j]), 0.0))
+        b, vjj = float(c["b"][j]), float(c["v"][j, j])
+        se = math.sqrt(vjj) if vjj >= 0 else math.nan
         for change, d in (("1 point", 1.0), ("1 SD", float(pred["sd"]))):
-            lo, hi = (b - q * se) * d, (b + q * se) * d
-            rows.append({"predictor": pred["name"], "change": change, "delta": b * d, "ci_low": min(lo, hi),
-                         "ci_high": max(lo, hi), "_rank": abs(b) * float(pred["sd"])})
+            rows.append({"predictor": pred["name"], "change": change, "delta": b * d, "ci_low": (b - q * se) * d,
+                         "ci_high": (b + q * se) * d, "_rank": abs(b) * float(pred["sd"])})   # d > 0
     df = pd.DataFrame(rows, columns=list(LEVER_COLS) + ["_rank"])
     if len(df):
         df = df.sort_values("_rank", ascending=False, kind="stable")
