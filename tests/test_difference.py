@@ -242,3 +242,40 @@ def test_cli_difference_recipe(tmp_path):
     assert (chi["row_var"], chi["col_var"]) == ("am", "cyl")
     assert_close(chi["chi2"], ref["chi2"], 1e-6)
     assert_close(chi["cramers_v"], ref["cramers_v"], 1e-6)
+
+
+@pytest.mark.parametrize("name,groups,outcomes", [
+    ("difference_mtcars", ["am", "cyl"], ["mpg", "hp", "wt"]),
+    ("difference_plantgrowth", ["group"], ["weight"]),
+])
+def test_row_path_for_continuous_outcomes(monkeypatch, cars, plant, name, groups, outcomes):
+    """Outcomes with many distinct values take the sorted-rows path: same numbers."""
+    import core.analyses.difference as diff
+
+    monkeypatch.setattr(diff, "DISCRETE_MAX", 0)
+    ref = load_reference(name)
+    ds = cars if "mtcars" in name else plant
+    res = run(ds, groups=groups, outcomes=outcomes)
+    assert compare(res, {k: v for k, v in ref["expected"].items() if k != "factorial"}, tol=ref["tol"]["abs"]) > 80
+
+
+def test_row_path_with_missing_split_values(monkeypatch, survey):
+    """A split with missing values among valid outcome rows (ranks and ties on
+    the subset): the sorted-rows path equals the count-table path (checked
+    against R above)."""
+    import core.analyses.difference as diff
+
+    frame = survey.frame.copy()
+    frame.loc[frame.index[::7], "age"] = np.nan
+    frame.loc[frame.index[::11], "education"] = np.nan
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    opts = dict(groups=["age", "education", "gender"], outcomes=["WP", "OC"])
+    table = run(ds, **opts)
+    monkeypatch.setattr(diff, "DISCRETE_MAX", 0)
+    rows = run(ds, **opts)
+    assert table.n_used == rows.n_used
+    for name in ("tests", "all_tests", "group_stats", "effects", "posthoc", "levels"):
+        a, b = table.tables[name], rows.tables[name]
+        assert a.shape == b.shape and a.shape[0] > 0
+        num = a.select_dtypes("number").columns
+        assert np.allclose(a[num].to_numpy(float), b[num].to_numpy(float), atol=1e-9, equal_nan=True), name

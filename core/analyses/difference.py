@@ -121,10 +121,40 @@ def suggest_merges(ds: Dataset, name: str, min_n: int = 5) -> list[list[str]]:
     return [[labels[i] for i in blk] for blk in blocks if len(blk) > 1]
 
 
-# ---- per-outcome preparation (one sort serves every split) -------------------------
+# ---- per-outcome preparation ----------------------------------------------------------
+DISCRETE_MAX = 4096   # outcomes with at most this many distinct values use count tables
+
+
 class _Outcome:
+    """One outcome, prepared once for every split.
+
+    Discrete outcomes (Likert items and scores: few distinct values) keep the
+    index of each row's value among the sorted distinct values (``inv``); a
+    split × outcome cell is then one ``bincount`` of group × value, and every
+    statistic — sums, centred sums of squares, medians, mid-ranks, ties — comes
+    from that small table.  Continuous outcomes are sorted once (``rows`` in
+    increasing y); medians and ranks of every split come from that order.
+    """
+
     def __init__(self, y: np.ndarray):
-        fin = np.flatnonzero(np.isfinite(y))
+        self.y = y
+        self.inv_n = None
+        fin_mask = np.isfinite(y)
+        probe = y[fin_mask][:20_000]
+        self.discrete = np.unique(probe).size <= DISCRETE_MAX // 2
+        if self.discrete:
+            codes, uniq = pd.factorize(y, use_na_sentinel=True)
+            self.discrete = uniq.size <= DISCRETE_MAX
+        if self.discrete:
+            uniq = np.asarray(uniq, dtype=float)
+            order = np.argsort(uniq)
+            rank = np.empty(uniq.size, dtype=np.int64)
+            rank[order] = np.arange(uniq.size)
+            self.vals = uniq[order]
+            self.nb = uniq.size
+            self.inv = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            return
+        fin = np.flatnonzero(fin_mask)
         order = np.argsort(y[fin], kind="stable")
         self.rows = fin[order]                # row positions, by increasing y
         self.ys = y[self.rows]
@@ -133,62 +163,98 @@ class _Outcome:
             new[0] = True
             np.not_equal(self.ys[1:], self.ys[:-1], out=new[1:])
         self.block = np.cumsum(new) - 1       # tie block of each sorted value
-        self.vals = self.ys[new]              # distinct values
+        self.vals = self.ys[new]
         self.nb = self.vals.size
+        m_b = np.bincount(self.block, minlength=self.nb).astype(float)
+        self.rank_all = (np.cumsum(m_b) - (m_b - 1) / 2)[self.block]   # mid-ranks among all finite values
+        self.ties_all = float(np.sum(m_b ** 3 - m_b))
+
+    def finite(self) -> np.ndarray:
+        return self.y[np.isfinite(self.y)]
+
+    def counts(self, codes: np.ndarray, k: int, ck: np.ndarray):
+        """Rows per group (and the state the summaries need); ``codes`` has
+        −1 for missing, ``ck`` is the same with k for missing."""
+        if self.discrete:
+            if self.inv_n is None:
+                self.inv_n = np.where(self.inv >= 0, self.inv, self.nb).astype(np.int64)
+            # missing group → row k, missing value → column nb: no masks needed
+            C = np.bincount(ck * (self.nb + 1) + self.inv_n, minlength=(k + 1) * (self.nb + 1))
+            C = C.reshape(k + 1, self.nb + 1)[:k, :self.nb]
+            return C.sum(1), C
+        gs = codes[self.rows]
+        cnt = np.bincount(gs + 1, minlength=k + 1)[1:]
+        return cnt, gs
+
+    def summaries(self, state, keep: np.ndarray, k_all: int) -> dict:
+        """Grouped sufficient statistics of the kept groups."""
+        if self.discrete:
+            return _table_summaries(state[keep].astype(float), self.vals)
+        gs = state
+        if keep.size < k_all:
+            lut = np.full(k_all + 1, -1, dtype=np.int64)
+            lut[keep] = np.arange(keep.size)
+            gs = lut[gs]
+        return _row_summaries(self, gs, keep.size)
 
 
-def _summaries(out: _Outcome, gs: np.ndarray, k: int) -> dict:
-    """Grouped sufficient statistics for one split × outcome.  ``gs`` are the
-    group indices of the outcome's sorted finite rows (−1 = not used)."""
+def _table_summaries(C: np.ndarray, v: np.ndarray) -> dict:
+    """Everything from the k × distinct-values count table."""
+    keepv = C.sum(0) > 0
+    C, v = C[:, keepv], v[keepv]
+    n = C.sum(1)
+    mean = (C @ v) / n
+    dev = v[None, :] - mean[:, None]
+    ss = (C * dev * dev).sum(1)
+    z = np.abs(dev)
+    zm = (C * z).sum(1) / n
+    zss = (C * (z - zm[:, None]) ** 2).sum(1)
+    cum = C.cumsum(1)
+    lo = ((n - 1) // 2)[:, None]
+    hi = (n // 2)[:, None]
+    med = 0.5 * (v[(cum <= lo).sum(1)] + v[(cum <= hi).sum(1)])
+    z2 = np.abs(v[None, :] - med[:, None])
+    z2m = (C * z2).sum(1) / n
+    z2ss = (C * (z2 - z2m[:, None]) ** 2).sum(1)
+    m_b = C.sum(0)
+    rank_b = np.cumsum(m_b) - (m_b - 1) / 2
+    return dict(n=n, mean=mean, ss=ss, zm=zm, zss=zss, z2m=z2m, z2ss=z2ss, med=med, rsum=C @ rank_b,
+                ties=float(np.sum(m_b ** 3 - m_b)))
+
+
+def _row_summaries(out: _Outcome, gs: np.ndarray, k: int) -> dict:
+    """Grouped statistics from the outcome's sorted rows; ``gs`` = group of
+    each sorted row (−1 = not used)."""
     valid = gs >= 0
-    if not valid.all():
-        ys, g, blk = out.ys[valid], gs[valid], out.block[valid]
+    allv = bool(valid.all())
+    if allv:
+        ys, g = out.ys, gs
     else:
-        ys, g, blk = out.ys, gs, out.block
-    nb = out.nb
-    if nb and nb <= 4096 and k * nb <= 400_000:
-        # few distinct values (Likert scores): a k × values count table holds everything
-        C = np.bincount(g * nb + blk, minlength=k * nb).reshape(k, nb).astype(float)
-        v = out.vals
-        n = C.sum(1)
-        mean = (C @ v) / n
-        dev = v[None, :] - mean[:, None]
-        ss = (C * dev * dev).sum(1)
-        z = np.abs(dev)
-        zm = (C * z).sum(1) / n
-        zss = (C * (z - zm[:, None]) ** 2).sum(1)
-        cum = C.cumsum(1)
-        lo = ((n - 1) // 2)[:, None]
-        hi = (n // 2)[:, None]
-        med = 0.5 * (v[(cum <= lo).sum(1)] + v[(cum <= hi).sum(1)])
-        z2 = np.abs(v[None, :] - med[:, None])
-        z2m = (C * z2).sum(1) / n
-        z2ss = (C * (z2 - z2m[:, None]) ** 2).sum(1)
-        m_b = C.sum(0)
-        rank_b = np.cumsum(m_b) - (m_b - 1) / 2
-        rsum = C @ rank_b
+        ys, g = out.ys[valid], gs[valid]
+    n = np.bincount(g, minlength=k).astype(float)
+    mean = np.bincount(g, weights=ys, minlength=k) / n
+    d = ys - mean[g]
+    ss = np.bincount(g, weights=d * d, minlength=k)
+    zm = np.bincount(g, weights=np.abs(d), minlength=k) / n
+    # Σ(z − z̄)² = Σz² − n z̄² with Σz² = Σd² (= ss): saves passes over the rows
+    zss = np.maximum(ss - n * zm * zm, 0.0)
+    small = g.astype(np.int16 if k < 32000 else np.int64)
+    perm = np.argsort(small, kind="stable")      # by group, then by y (ys is sorted); radix sort
+    st = (np.cumsum(n) - n).astype(np.int64)
+    ni = n.astype(np.int64)
+    med = 0.5 * (ys[perm[st + (ni - 1) // 2]] + ys[perm[st + ni // 2]])
+    z2m = np.bincount(g, weights=np.abs(ys - med[g]), minlength=k) / n
+    # Σ(y − med)² = ss + n (mean − med)²
+    z2ss = np.maximum(ss + n * (mean - med) ** 2 - n * z2m * z2m, 0.0)
+    if allv:
+        rsum = np.bincount(g, weights=out.rank_all, minlength=k)
+        ties = out.ties_all
     else:
-        n = np.bincount(g, minlength=k).astype(float)
-        mean = np.bincount(g, weights=ys, minlength=k) / n
-        d = ys - mean[g]
-        ss = np.bincount(g, weights=d * d, minlength=k)
-        z = np.abs(d)
-        zm = np.bincount(g, weights=z, minlength=k) / n
-        e = z - zm[g]
-        zss = np.bincount(g, weights=e * e, minlength=k)
-        perm = np.argsort(g, kind="stable")      # by group, then by y (ys is sorted)
-        start = np.cumsum(n) - n
-        ni = n.astype(np.int64)
-        st = start.astype(np.int64)
-        med = 0.5 * (ys[perm[st + (ni - 1) // 2]] + ys[perm[st + ni // 2]])
-        z2 = np.abs(ys - med[g])
-        z2m = np.bincount(g, weights=z2, minlength=k) / n
-        e = z2 - z2m[g]
-        z2ss = np.bincount(g, weights=e * e, minlength=k)
-        m_b = np.bincount(blk, minlength=nb).astype(float)
+        blk = out.block[valid]
+        m_b = np.bincount(blk, minlength=out.nb).astype(float)
         rank_b = np.cumsum(m_b) - (m_b - 1) / 2
         rsum = np.bincount(g, weights=rank_b[blk], minlength=k)
-    ties = float(np.sum(m_b ** 3 - m_b))
+        ties = float(np.sum(m_b ** 3 - m_b))
     return dict(n=n, mean=mean, ss=ss, zm=zm, zss=zss, z2m=z2m, z2ss=z2ss, med=med, rsum=rsum, ties=ties)
 
 
@@ -322,13 +388,17 @@ def run(ds: Dataset, opts: dict) -> Result:
 
     rows = {name: [] for name in COLS}
     pending = []   # post-hoc work, evaluated together
-    used = np.zeros(len(ds.frame), dtype=bool)
+    tested_splits: set[str] = set()
+    tested_outcomes: set[str] = set()
     dropped: dict[tuple, list] = {}
     flagged: dict[tuple, int] = {}
 
     for g in groups:
         codes, labels = splits[g]
         k_all = len(labels)
+        small_int = np.int16 if k_all < 32000 else np.int64
+        codes = codes.astype(small_int)              # narrow codes: cheaper gathers
+        ck = np.where(codes >= 0, codes, k_all).astype(np.int64)
         for o in outcomes:
             base = {"group": g, "outcome": o}
 
@@ -345,24 +415,20 @@ def run(ds: Dataset, opts: dict) -> Result:
             if k_all > MAX_GROUPS:
                 fail("too_many_groups", k=k_all)
                 continue
-            gs = codes[out.rows]
-            cnt = np.bincount(gs[gs >= 0], minlength=k_all)
+            cnt, state = out.counts(codes, k_all, ck)
             keep = np.flatnonzero(cnt >= 2)
             for j in np.flatnonzero(cnt < 2):
                 dropped.setdefault((g, labels[j], int(cnt[j])), []).append(o)
             if keep.size < 2:
                 fail("no_data" if cnt.sum() == 0 else "one_group", k=int(keep.size), n=int(cnt[keep].sum()))
                 continue
-            if keep.size < k_all:
-                lut = np.full(k_all + 1, -1, dtype=np.int64)
-                lut[keep] = np.arange(keep.size)
-                gs = lut[gs]
             levs = [labels[j] for j in keep]
             k = len(levs)
-            s = _summaries(out, gs, k)
+            s = out.summaries(state, keep, k_all)
+            tested_splits.add(g)
+            tested_outcomes.add(o)
             n, mean, var = s["n"], s["mean"], s["ss"] / (s["n"] - 1)
             N = int(n.sum())
-            used[out.rows[gs >= 0]] = True
             se = np.sqrt(var / n)
             tq = stdtrit(n - 1, 0.975)
             for j, lev in enumerate(levs):
@@ -413,7 +479,18 @@ def run(ds: Dataset, opts: dict) -> Result:
     notes.insert(1, Note(f"difference.note.rule_{mode}"))
     if posthoc:
         notes.append(Note("difference.note.posthoc"))
-    return Result("difference", int(used.sum()), tables, notes,
+    # rows used: valid on at least one tested split and at least one tested outcome
+    # (every split is crossed with every outcome, so that is the union of the cells)
+    n_used = 0
+    if tested_splits:
+        any_split = np.zeros(len(ds.frame), dtype=bool)
+        for g in tested_splits:
+            any_split |= splits[g][0] >= 0
+        any_outcome = np.zeros(len(ds.frame), dtype=bool)
+        for o in tested_outcomes:
+            any_outcome |= np.isfinite(prepared[o].y)
+        n_used = int((any_split & any_outcome).sum())
+    return Result("difference", n_used, tables, notes,
                   meta={"test": mode, "stars": opts.get("stars") or "apa", "by": by or None})
 
 
@@ -504,7 +581,7 @@ def _levels(ds: Dataset, outcomes: list[str], prepared: dict, notes: list[Note])
             notes.append(Note("difference.note.no_scale_range", {"outcome": o}))
             continue
         lo, hi = rng
-        x = prepared[o].ys
+        x = prepared[o].finite()
         n = x.size
         if n < 2:
             continue
@@ -538,10 +615,9 @@ def _factorial_all(ds, groups, by, outcomes, prepared, merge, notes):
         for o in outcomes:
             if o not in prepared:
                 continue
-            out = prepared[o]
-            a, b = ga[out.rows], gb[out.rows]
-            ok = (a >= 0) & (b >= 0)
-            y, a, b = out.ys[ok], a[ok], b[ok]
+            y = prepared[o].y
+            ok = (ga >= 0) & (gb >= 0) & np.isfinite(y)
+            y, a, b = y[ok], ga[ok], gb[ok]
             ka, kb = len(la), len(lb)
             cell = a * kb + b
             cnt = np.bincount(cell, minlength=ka * kb).astype(float)
