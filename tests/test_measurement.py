@@ -95,6 +95,7 @@ def test_forgotten_reverse_key_is_flagged():
     res = registry.run("reliability", ds, {})
     flags = res.tables["items"].set_index("item")["flag"]
     assert flags["C4"] == "reverse" and flags["C5"] == "reverse"
+    assert not {flags["C1"], flags["C2"], flags["C3"]} & {"reverse"}
     assert any(n.key == "reliability.note.reverse_suspect" and n.kwargs["item"] == "C4" for n in res.notes)
     # and with the keys applied nothing is reversed any more
     ds2 = _frame_dataset(raw, [{"name": "C", "items": BIG5["C"], "reverse": ["C4", "C5"], "min": 1, "max": 6}])
@@ -516,3 +517,34 @@ def test_cli_recipe_runs_every_measurement_analysis(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "core", "run", str(bad)], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "A1" in proc.stderr
+
+
+def test_page_one_click_reverse_key_and_exclusion():
+    """The measurement page: a forgotten reverse key is offered for exactly the
+    reversed items, and excluding flagged respondents writes the recipe."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from core.data import samples
+
+    st.cache_data.clear()
+    raw, recipe, _ = samples.load("role_pressure")
+    for sc in recipe["scales"]:
+        if sc["name"] == "PS":
+            sc["reverse"] = []
+    at = AppTest.from_file(str(ROOT / "pages" / "measurement.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+    at.run()
+    assert not at.exception
+    offered = sorted(b.label.split()[1] for b in at.button if b.label.startswith("Reverse-key"))
+    assert offered == ["PS1", "PS3", "PS5"]
+    next(b for b in at.button if b.label.startswith("Reverse-key PS1")).click()
+    at.run()
+    assert next(sc for sc in at.session_state["recipe"]["scales"] if sc["name"] == "PS")["reverse"] == ["PS1"]
+    exclude = next(b for b in at.button if b.label.startswith("Exclude"))
+    exclude.click()
+    at.run()
+    assert not at.exception
+    excl = at.session_state["recipe"]["exclusions"]
+    assert len(excl) == 1 and excl[0]["rows"] and excl[0]["reason"]
+    assert any("excluded" in c.value for c in at.caption)

@@ -49,8 +49,14 @@ def scale_stats(x: np.ndarray) -> dict:
             a_del = (k - 1) / (k - 2) * (1 - (tr - var) / rest_var)
         else:
             a_del = np.full(k, np.nan)
+    # direction of each item on the first principal component, oriented to the majority
+    # (psych::check.keys): items pointing the other way are likely un-reversed
+    with np.errstate(invalid="ignore"):
+        w, v = np.linalg.eigh(r) if np.all(np.isfinite(r)) else (None, None)
+    pc1 = np.full(k, np.nan) if v is None else v[:, -1] * (1 if v[:, -1].sum() >= 0 else -1)
     return {"n": n, "k": k, "mean": mean, "sd": np.sqrt(var), "cov": c, "alpha": float(alpha),
-            "alpha_std": float(alpha_std), "rbar": float(rbar), "r_drop": r_drop, "alpha_if_deleted": a_del}
+            "alpha_std": float(alpha_std), "rbar": float(rbar), "r_drop": r_drop, "alpha_if_deleted": a_del,
+            "pc1": pc1}
 
 
 def _scored(ds: Dataset, sc: dict) -> np.ndarray:
@@ -66,12 +72,15 @@ def _scored(ds: Dataset, sc: dict) -> np.ndarray:
     return x
 
 
-def item_flag(r_drop: float, a_del: float, alpha: float) -> str:
-    """``reverse`` when the item correlates negatively with the rest (likely a
-    forgotten reverse key), ``lowers_alpha`` when deleting it raises alpha."""
-    if np.isfinite(r_drop) and r_drop < 0:
+def item_flag(r_drop: float, a_del: float, alpha: float, pc1: float = float("nan")) -> str:
+    """``reverse`` when the item points against the scale — a negative loading on
+    the first principal component oriented to the majority of items (as
+    psych::check.keys) together with a negative corrected item-total r: likely
+    a forgotten reverse key; ``lowers_alpha`` when deleting it raises alpha or
+    its corrected item-total r is negative; else empty."""
+    if np.isfinite(r_drop) and r_drop < 0 and (not np.isfinite(pc1) or pc1 < 0):
         return "reverse"
-    if np.isfinite(a_del) and a_del > alpha:
+    if (np.isfinite(a_del) and a_del > alpha) or (np.isfinite(r_drop) and r_drop < 0):
         return "lowers_alpha"
     return ""
 
@@ -128,7 +137,7 @@ def run(ds: Dataset, opts: dict) -> Result:
                       "omega": omega, "mean_inter_item_r": s["rbar"]})
         flagged = []
         for j, it in enumerate(items):
-            flag = item_flag(float(s["r_drop"][j]), float(s["alpha_if_deleted"][j]), s["alpha"])
+            flag = item_flag(float(s["r_drop"][j]), float(s["alpha_if_deleted"][j]), s["alpha"], float(s["pc1"][j]))
             if flag:
                 flagged.append((it, flag))
             irows.append({"scale": name, "item": it, "mean": float(s["mean"][j]), "sd": float(s["sd"][j]),
@@ -181,8 +190,10 @@ SPEC = AnalysisSpec(
             Column("sd", "num", "Item standard deviation (n − 1)."),
             Column("r_drop", "num", "Corrected item-total correlation: the item with the sum of the other items."),
             Column("alpha_if_deleted", "num", "Cronbach's alpha of the scale without this item."),
-            Column("flag", "text", "'reverse' when r_drop < 0 (likely a forgotten reverse key), 'lowers_alpha' "
-                                   "when alpha_if_deleted exceeds alpha, else empty."),
+            Column("flag", "text", "'reverse' when r_drop < 0 and the item loads negatively on the first principal "
+                                   "component oriented to the majority of items (psych::check.keys) — likely a "
+                                   "forgotten reverse key; 'lowers_alpha' when alpha_if_deleted exceeds alpha or "
+                                   "r_drop < 0; else empty."),
         ), "One row per scale × item."),
     ),
     run=run,

@@ -1,0 +1,237 @@
+"""Measurement page: reliability (with one-click reverse keying), data
+screening (with one-click exclusion into the recipe), EFA (scree, sorted
+loadings, Harman), CFA (editable lavaan-style model, validity, invariance) and
+a structural model with its path diagram.
+
+All numbers come from core (recipe types "reliability", "screening", "efa",
+"cfa", "sem"); this page collects choices into the recipe and renders.
+"""
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import streamlit as st
+
+from core import i18n, registry
+from core.analyses import efa as efa_mod
+from core.analyses.cfa import default_factors
+from core.analyses.screening import exclusion_entry
+from core.analyses._sem import model_text
+from core.charts import measurement as mch
+from core.errors import UserError
+from core.format import fmt_p
+from pages._ui import forms, render, runner, state
+
+t = state.t
+S = st.session_state
+SECTIONS = ("reliability", "screening", "efa", "cfa", "sem")
+
+st.title(t("measure.page.title"))
+ds = state.dataset()
+
+
+def _scale_of(name: str) -> dict | None:
+    for sc in state.recipe()["scales"]:
+        if sc["name"] == name:
+            return sc
+    return None
+
+
+# ---- reliability ----------------------------------------------------------------------------
+def reliability() -> None:
+    spec = registry.get("reliability")
+    entry = state.entry("reliability", "reliability")
+    options = forms.form(spec, ds, entry)
+    res = runner.run("reliability", options)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    shown = copy.copy(res)
+    items = res.tables["items"].copy()
+    items["flag"] = [t(f"reliability.flag.{f}") if f else "" for f in items["flag"]]
+    shown.tables = {**res.tables, "items": items}
+    render.result(spec, shown, options, aid="reliability")
+    suspects = res.tables["items"]
+    suspects = suspects[suspects["flag"] == "reverse"]
+    for r in suspects.itertuples(index=False):
+        sc = _scale_of(r.scale)
+        if sc is None or r.item in (sc.get("reverse") or []):
+            continue
+        if st.button(t("measure.page.reverse_button", item=r.item, scale=r.scale), key=f"rev.{r.scale}.{r.item}",
+                     icon=":material/swap_vert:"):
+            sc["reverse"] = list(sc.get("reverse") or []) + [r.item]
+            st.rerun()
+
+
+# ---- screening ------------------------------------------------------------------------------
+def screening() -> None:
+    spec = registry.get("screening")
+    entry = state.entry("screening", "screening")
+    with st.expander(t("measure.page.screening_options"), expanded=False):
+        options = forms.form(spec, ds, entry)
+    res = runner.run("screening", options)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    render.result(spec, res, options, tables=["summary"], aid="screening")
+    recipe = state.recipe()
+    for check, table in (("straight_lining", "straight_lining"), ("missing", "missing"),
+                         ("mahalanobis", "mahalanobis")):
+        df = res.tables[table]
+        if df.empty:
+            continue
+        st.subheader(t(f"screening.table.{table}"))
+        render.table(df, spec.table(table), "screening", key=f"scr.tbl.{table}")
+        if st.button(t("measure.page.exclude_button", n=len(df), reason=t(f"screening.reason.{check}")),
+                     key=f"scr.excl.{check}", icon=":material/person_remove:"):
+            recipe.setdefault("exclusions", []).append(exclusion_entry(df["row"], check, state.lang()))
+            st.rerun()
+    exclusions = recipe.get("exclusions") or []
+    if exclusions:
+        st.subheader(t("measure.page.exclusions"))
+        st.dataframe(pd.DataFrame([{t("measure.page.reason"): e.get("reason", ""),
+                                    t("measure.page.rows"): len(e.get("rows", []))} for e in exclusions]),
+                     hide_index=True, width="stretch")
+        if st.button(t("measure.page.restore_button"), key="scr.restore", icon=":material/undo:"):
+            recipe["exclusions"] = []
+            st.rerun()
+
+
+# ---- EFA ---------------------------------------------------------------------------------------
+def efa() -> None:
+    spec = registry.get("efa")
+    entry = state.entry("efa", "efa")
+    lang = state.lang()
+    c1, c2, c3 = st.columns(3)
+    forms.form(spec, ds, entry, only=["items"])
+    nf = entry.get("n_factors", "eigen")
+    mode = nf if nf in ("eigen", "parallel") else "fixed"
+    modes = ("eigen", "parallel", "fixed")
+    mode = c1.selectbox(t("efa.opt.n_factors"), modes, index=modes.index(mode), key=f"efa.nf_mode.{lang}",
+                        format_func=lambda c, lang=lang: i18n.t(f"efa.choice.n_factors.{c}", lang))
+    if mode == "fixed":
+        k = c1.number_input(t("measure.page.n_factors_fixed"), min_value=1, max_value=30,
+                            value=int(nf) if isinstance(nf, int) else 2, step=1, key="efa.nf_value")
+        entry["n_factors"] = int(k)
+    else:
+        entry["n_factors"] = mode
+    forms.form(spec, ds, entry, only=["method"], container=c2)
+    forms.form(spec, ds, entry, only=["rotation"], container=c3)
+    with st.expander(t("measure.page.display_options")):
+        forms.form(spec, ds, entry, only=["cutoff", "sort", "n_iter", "seed"])
+    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    res = runner.run("efa", options)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    kmo = res.tables["kmo"]["msa"].iloc[0]
+    b = res.tables["bartlett"].iloc[0]
+    h = res.tables["harman"]["first_factor_proportion"].iloc[0]
+    m1, m2, m3 = st.columns(3)
+    m1.metric("KMO", f"{kmo:.3f}")
+    pv = fmt_p(b["p"])
+    m2.metric(t("measure.page.bartlett"), f"χ²({int(b['df'])}) = {b['chi2']:.1f}",
+              help=f"p {pv}" if pv.startswith("<") else f"p = {pv}")
+    m3.metric(t("measure.page.harman"), f"{100 * h:.1f}%")
+    st.subheader(t("efa.table.loadings"))
+    wide = efa_mod.loading_matrix(res.tables["loadings"], float(options.get("cutoff") or 0),
+                                  bool(options.get("sort", True)))
+    cfg = {c: st.column_config.NumberColumn(c, format="%.3f") for c in wide.columns if c != "item"}
+    cfg["item"] = st.column_config.TextColumn(t("efa.col.item"))
+    cfg["communality"] = st.column_config.NumberColumn(t("efa.col.communality"), format="%.3f")
+    st.dataframe(wide, hide_index=True, column_config=cfg, width="stretch", key="efa.wide")
+    st.caption(render.md_escape(t("measure.page.cutoff_note", cutoff=f"{float(options.get('cutoff') or 0):.2f}")))
+    render.result(spec, res, options, tables=["variance", "harman", "factor_correlations", "bartlett", "kmo"],
+                  aid="efa")
+
+
+# ---- CFA ---------------------------------------------------------------------------------------
+def _model_box(entry: dict, default: str, key: str, label: str) -> str:
+    lang = state.lang()
+    text = entry.get("model") or default
+    value = st.text_area(label, value=text, height=160, key=f"{key}.{lang}.{hash(default) & 0xffff}",
+                         help=t("measure.page.model_help"))
+    entry["model"] = "" if value.strip() == default.strip() and key == "cfa.model" else value
+    return value
+
+
+def cfa() -> None:
+    spec = registry.get("cfa")
+    entry = state.entry("cfa", "cfa")
+    factors = default_factors(ds)
+    default = model_text(factors) if factors else ""
+    _model_box(entry, default, "cfa.model", t("cfa.opt.model"))
+    c1, c2 = st.columns(2)
+    forms.form(spec, ds, entry, only=["group"], container=c1)
+    forms.form(spec, ds, entry, only=["compare_one_factor"], container=c2)
+    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    if not (options.get("model") or "").strip() and not factors:
+        st.info(t("cfa.error.no_factors"))
+        return
+    res = runner.run("cfa", options)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    render.result(spec, res, options, aid="cfa",
+                  tables=["fit", "loadings", "validity", "htmt", "factor_correlations", "model_comparison",
+                          "invariance"])
+    fl = res.tables["fornell_larcker"]
+    if not fl.empty:
+        st.subheader(t("cfa.table.fornell_larcker"))
+        mat = fl.pivot(index="factor_a", columns="factor_b", values="value")
+        order = list(dict.fromkeys(fl["factor_a"]))
+        mat = mat.loc[order, order].reset_index().rename(columns={"factor_a": t("cfa.col.factor")})
+        mat.columns.name = None
+        st.dataframe(mat, hide_index=True, width="stretch", key="cfa.fl",
+                     column_config={c: st.column_config.NumberColumn(c, format="%.3f") for c in order})
+        st.caption(render.md_escape(t("measure.page.fl_note")))
+    with st.expander(t("cfa.table.estimates")):
+        render.table(res.tables["estimates"], spec.table("estimates"), "cfa", key="cfa.est")
+
+
+# ---- SEM ---------------------------------------------------------------------------------------
+def default_sem() -> str:
+    roles = state.recipe().get("roles") or {}
+    x, m, y = (roles.get(k) for k in ("x", "m", "y"))
+    if all(isinstance(v, str) and v in ds.scales for v in (x, m, y)):
+        return f"{m} ~ {x}\n{y} ~ {m} + {x}"
+    leaves = efa_mod.leaf_scales(ds)
+    stress = [s for s in roles.get("stressors") or [] if s in ds.scales]
+    out = roles.get("outcome")
+    if stress and isinstance(out, str) and out in ds.scales:
+        return f"{out} ~ " + " + ".join(stress)
+    if len(leaves) >= 3:
+        return f"{leaves[1]} ~ {leaves[0]}\n{leaves[2]} ~ {leaves[1]}"
+    return ""
+
+
+def sem() -> None:
+    spec = registry.get("sem")
+    entry = state.entry("sem", "sem")
+    default = default_sem()
+    if not entry.get("model"):
+        entry["model"] = default
+    _model_box(entry, entry["model"], "sem.model", t("sem.opt.model"))
+    st.caption(render.md_escape(t("measure.page.sem_help")))
+    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    if not (options.get("model") or "").strip():
+        st.info(t("sem.error.no_model"))
+        return
+    res = runner.run("sem", options)
+    if isinstance(res, UserError):
+        render.error(res)
+        return
+    show_items = st.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
+                           key="sem.items")
+    dot = mch.path_dot(res.tables["estimates"], res.meta.get("latent", []), res.meta.get("observed", []),
+                       state.lang(), show_items=show_items, r2=res.tables["r2"])
+    st.graphviz_chart(dot, width="stretch")
+    render.result(spec, res, options, aid="sem", tables=["fit", "paths", "r2", "loadings"])
+
+
+if ds is not None:
+    tabs = st.tabs([t(f"measure.section.{c}") for c in SECTIONS])
+    for tab, draw in zip(tabs, (reliability, screening, efa, cfa, sem)):
+        with tab:
+            draw()
