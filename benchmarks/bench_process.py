@@ -1,0 +1,140 @@
+"""Benchmark of the process analysis (recipe type "process").
+
+    python benchmarks/bench_process.py [--repeat 5] [--skip-large]
+
+Times, in one run on the same data:
+
+- our full analysis (``registry.run("process", …)``: design, OLS, every table,
+  5,000-resample bootstrap) for PROCESS models 4, 7 and 58 on the
+  role_pressure sample (409 rows; 392/386 complete), and the bootstrap alone;
+- ``pingouin.mediation_analysis`` (model 4 only; 5,000 resamples — it has no
+  percentile option and always reports bias-corrected CIs);
+- ``pyprocessmacro.Process`` (models 4, 7 and 58 with ``boot=5000``,
+  ``percent=True`` (percentile CIs, PROCESS v4's default) and
+  ``spotlight="percentiles"`` (16th/50th/84th), i.e. options set alike);
+- our model 4 with 5,000 resamples on 100,000 synthetic rows (time and peak
+  resident memory).
+
+pyprocessmacro is needed for this benchmark only (``pip install
+pyprocessmacro``); it is not a test dependency.  Prints a markdown table
+(median of ``--repeat`` runs after one warm-up) for docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core import registry  # noqa: E402
+from core.data import samples  # noqa: E402
+from core.data.model import Dataset  # noqa: E402
+from core.data.prepare import build_dataset  # noqa: E402
+from core.process_engine import design as dsn  # noqa: E402
+from core.process_engine import effects as fx  # noqa: E402
+from core.process_engine.boot import Bootstrap  # noqa: E402
+
+N_BOOT = 5000
+MODELS = {4: {"x": "RP", "m": ["PS"], "y": "WW"},
+          7: {"x": "RP", "m": ["PS"], "w": "EMC", "y": "WW"},
+          58: {"x": "RP", "m": ["PS"], "w": "EMC", "y": "WW"}}
+
+
+def median_time(fn, repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def ours(ds, model: int):
+    return lambda: registry.run("process", ds, {"model": model, **MODELS[model], "n_boot": N_BOOT, "seed": 1})
+
+
+def ours_boot_only(ds, model: int):
+    m, _ = dsn.build(ds, {"model": model, **MODELS[model]})
+    if m.tpl.moderated:
+        vecs, _, _ = dsn.moderator_values(m.roles["W"], "percentiles")
+        stats = [fx.product_stat(m, p, 0, {"W": v}) for p in fx.paths(m) for v in vecs]
+    else:
+        stats = [fx.product_stat(m, p, 0, {}) for p in fx.paths(m)]
+    bs = Bootstrap(m.matrix(), [(e.outcome_role, e.cols, e.y) for e in m.equations])
+    return lambda: bs.run(lambda c, s: fx.evaluate(stats, c, s), N_BOOT, 1)
+
+
+def pingouin_run(df):
+    import pingouin as pg
+
+    return lambda: pg.mediation_analysis(data=df, x="RP", m="PS", y="WW", n_boot=N_BOOT, seed=1)
+
+
+def ppm_run(df, model: int):
+    from pyprocessmacro import Process
+
+    kw = {k: v for k, v in MODELS[model].items()}
+    extra = {"spotlight": "percentiles"} if "w" in kw else {}
+
+    def go():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Process(data=df, model=model, boot=N_BOOT, seed=1, percent=True, suppr_init=True, **kw, **extra)
+    return go
+
+
+def large_dataset(n: int = 100_000) -> Dataset:
+    rng = np.random.default_rng(2026)
+    x = rng.normal(size=n)
+    m = 0.4 * x + rng.normal(size=n)
+    y = 0.3 * m + 0.2 * x + rng.normal(size=n)
+    frame = pd.DataFrame({"X": x, "M": m, "Y": y}, index=pd.RangeIndex(1, n + 1))
+    return Dataset(frame=frame, meta={})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--skip-large", action="store_true")
+    args = ap.parse_args()
+    raw, recipe, _ = samples.load("role_pressure")
+    ds = build_dataset(raw, recipe, "en")
+    df = ds.frame[["RP", "PS", "EMC", "WW"]]
+    rows = []
+    for model in (4, 7, 58):
+        need = ["RP", "PS", "WW"] + (["EMC"] if model != 4 else [])
+        d = df[need].dropna().reset_index(drop=True)
+        t_ours = median_time(ours(ds, model), args.repeat)
+        t_boot = median_time(ours_boot_only(ds, model), args.repeat)
+        t_ppm = median_time(ppm_run(d, model), max(1, args.repeat // 2))
+        t_pg = median_time(pingouin_run(d), max(1, args.repeat // 2)) if model == 4 else float("nan")
+        rows.append((f"model {model}, {len(d)} rows", t_ours, t_boot, t_pg, t_ppm))
+    print(f"| analysis ({N_BOOT} resamples) | ours: full analysis | ours: bootstrap only | pingouin | "
+          f"pyprocessmacro | × pingouin | × pyprocessmacro |")
+    print("|---|---|---|---|---|---|---|")
+    for name, a, b, pg_, ppm in rows:
+        xp = f"{pg_ / a:.0f}×" if pg_ == pg_ else "—"
+        pgs = f"{pg_:.3f} s" if pg_ == pg_ else "—"
+        print(f"| {name} | {a:.3f} s | {b:.3f} s | {pgs} | {ppm:.3f} s | {xp} | {ppm / a:.1f}× |")
+    if not args.skip_large:
+        big = large_dataset()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        registry.run("process", big, {"model": 4, "x": "X", "m": ["M"], "y": "Y", "n_boot": N_BOOT, "seed": 1})
+        dt = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"\nmodel 4, 100,000 rows, {N_BOOT} resamples: {dt:.2f} s; peak RSS {peak / 1024:.0f} MB "
+              f"(+{max(0, peak - before) / 1024:.0f} MB during the run)")
+
+
+if __name__ == "__main__":
+    main()
