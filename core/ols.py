@@ -20,8 +20,8 @@ regression is a *prefix* of the columns, so it reuses a slice of them:
   (``car::vif`` for 1-df terms; SPSS's VIF for every dummy);
 * Durbin–Watson ``Σ(e_i - e_{i-1})² / Σ e_i²`` in row order.
 
-Memory: besides the caller's ``X`` there are two n × k float64 buffers
-(the centred design and one work buffer).
+Memory: besides the caller's ``X`` (which may be centred in place) there is
+one n × k float64 work buffer.
 """
 from __future__ import annotations
 
@@ -108,14 +108,15 @@ class Fit:
         return float(stats.t.ppf(0.975, self.df_resid))
 
 
-def cross(X: np.ndarray, y: np.ndarray) -> Cross:
-    """Centre the design and form its cross-products once."""
+def cross(X: np.ndarray, y: np.ndarray, overwrite: bool = False) -> Cross:
+    """Centre the design and form its cross-products once.  ``overwrite``:
+    centre ``X`` in place (it becomes the centred design; saves a copy)."""
     X = np.asarray(X, dtype="float64")
     y = np.asarray(y, dtype="float64")
     n = y.shape[0]
     xbar = X.mean(axis=0) if X.shape[1] else np.zeros(0)
     ybar = float(y.mean())
-    xc = np.subtract(X, xbar)
+    xc = np.subtract(X, xbar, out=X if overwrite else None)
     yc = y - ybar
     sxx = xc.T @ xc
     sxx = (sxx + sxx.T) / 2.0
