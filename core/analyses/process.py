@@ -359,7 +359,7 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         notes.append(Note(key, {"names": ", ".join(model.covariates)}))
     meta = {"seed": seed, "model": model.number, "n_boot": n_boot, "conf": conf, "replaced": replaced,
             "roles": {r: ro.var for r, ro in model.roles.items()}, "covariates": model.covariates,
-            "kinds": {r: ro.kind for r, ro in model.roles.items()}}
+            "kinds": {r: ro.kind for r, ro in model.roles.items()}, "sd": dict(model.sd)}
     return Result("process", model.n, tables, notes, meta)
 
 
@@ -413,6 +413,12 @@ def _interpret(result, ds, lang):
     from core.interpret import process as ip
 
     return ip.paragraphs(result, ds, lang)
+
+
+def _findings(result, ds, lang):
+    from core.interpret import process as ip
+
+    return ip.findings(result, ds, lang)
 
 
 # ---- declaration ---------------------------------------------------------------------
@@ -579,6 +585,7 @@ SPEC = AnalysisSpec(
     run=run,
     charts=_charts,
     interpret=_interpret,
+    findings=_findings,
     progress=True,
 )
 

@@ -177,3 +177,47 @@ def _same(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return str(a) == str(b)
     return abs(_f(a) - _f(b)) < 1e-12
+
+
+def findings(result, ds, lang: str) -> list:
+    """Key findings: one per indirect effect that is not conditional (or per
+    index of moderated mediation) and one per tested interaction; headlines
+    are the plain-language sentences, strength a standardized size
+    (|indirect| · SD(X)/SD(Y), or ΔR²)."""
+    from core.types import Finding
+
+    T = result.tables
+    conf = float(result.meta.get("conf", 95.0))
+    sd = result.meta.get("sd") or {}
+    scale = (_f(sd.get("X")) / _f(sd.get("Y"))) if sd else math.nan
+    out = []
+    sentences = paragraphs(result, ds, lang)
+    eff = T.get("effects", pd.DataFrame())
+    for r in eff[eff["kind"] == "indirect"].to_dict("records") if len(eff) else []:
+        if r["moderator"] or not math.isfinite(_f(r["ci_low"])) or str(r["path"]).endswith("TOTAL"):
+            continue
+        sig = _sig_ci(r["ci_low"], r["ci_high"])
+        head = t("process.finding.indirect", lang, path=r["path"], b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
+        out.append(Finding(headline=head, detail=sentences[0] if sentences else "",
+                           strength=abs(_f(r["effect"]) * scale) if math.isfinite(scale) else abs(_f(r["effect"])),
+                           significant=sig, kind="mediation", table="effects"))
+    imm = T.get("index_moderated_mediation", pd.DataFrame())
+    for r in imm.to_dict("records"):
+        if not math.isfinite(_f(r["ci_low"])):
+            continue
+        head = t("process.finding.index", lang, path=r["path"], w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
+                 ci=_ci(r, conf, lang))
+        out.append(Finding(headline=head, strength=abs(_f(r["index"]) * scale) if math.isfinite(scale) else 0.0,
+                           significant=_sig_ci(r["ci_low"], r["ci_high"]), kind="mediation",
+                           table="index_moderated_mediation"))
+    tests = T.get("interaction_tests", pd.DataFrame())
+    for r in tests.to_dict("records"):
+        if r["term"] in ("BOTH", "ALL"):
+            continue
+        parts = str(r["term"]).split("*")
+        head = t("process.finding.interaction", lang, term=r["term"], y=_label(ds, r["equation"]),
+                 dr2=fmt_num(r["r2_change"], 3), p=_p(r["p"]))
+        out.append(Finding(headline=head, strength=abs(_f(r["r2_change"])),
+                           significant=_f(r["p"]) < 1 - conf / 100, kind="moderation", table="interaction_tests",
+                           chart=f"slopes_{r['equation']}_{parts[0]}_{parts[-1]}" if len(parts) == 2 else None))
+    return out
