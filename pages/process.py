@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import registry
+from core import i18n, registry
 from core.charts import process as pch
 from core.errors import UserError
 from core.process_engine.templates import MODEL_NUMBERS, match_design, template
@@ -45,6 +45,13 @@ def _defaults(entry: dict) -> None:
     entry.setdefault("seed", int(np.random.default_rng().integers(1, 100_000)))
 
 
+def _fmt(prefix: str, replace: tuple = ("", "")):
+    """format_func for code widgets, bound to the current language (AppTest and
+    reruns call it outside the script run)."""
+    lang = state.lang()
+    return lambda c: i18n.t(f"{prefix}{str(c).replace(*replace) if replace[0] else c}", lang)
+
+
 def _role_default(role: str):
     roles = state.recipe().get("roles") or {}
     v = roles.get(role)
@@ -56,21 +63,21 @@ def _role_default(role: str):
 
 def model_picker(entry: dict) -> int:
     how = st.radio(t("process.page.pick_how"), ["number", "design"], horizontal=True, key="process_pick_how",
-                   format_func=lambda c: t(f"process.page.pick_{c}"))
+                   format_func=_fmt("process.page.pick_"))
     if how == "number":
         current = int(entry.get("model") or 4)
         S.setdefault("process_model", current if current in MODEL_NUMBERS else 4)
         num = st.selectbox(t("process.opt.model"), list(MODEL_NUMBERS), key="process_model",
-                           format_func=lambda n: t(f"process.model.{n}"))
+                           format_func=_fmt("process.model."))
         entry["model"] = int(num)
         return int(num)
     c1, c2 = st.columns(2)
     med = c1.radio(t("process.page.mediators"), ["none", "parallel", "serial"], key="process_design_med",
-                   format_func=lambda c: t(f"process.page.med_{c}"))
+                   format_func=_fmt("process.page.med_"))
     mods: dict = {}
     if med == "none":
         kind = c2.radio(t("process.page.moderation"), ["w", "wz", "w*z"], key="process_design_mod",
-                        format_func=lambda c: t(f"process.page.mod_{c.replace('*', 'x')}"))
+                        format_func=_fmt("process.page.mod_", ("*", "x")))
         mods["c"] = {"w": "W", "wz": ["W", "Z"], "w*z": "W*Z"}[kind]
     else:
         for path in ("a", "b", "c"):
@@ -136,6 +143,11 @@ def variables(entry: dict, num: int) -> None:
     entry["categorical"] = cats
 
 
+def _hc_label():
+    lang = state.lang()
+    return lambda c: i18n.t(f"process.choice.hc.{c or 'none'}", lang)
+
+
 def options(entry: dict) -> None:
     prefix = f"opt.{entry['id']}"
     with st.expander(t("process.page.options"), expanded=False):
@@ -147,7 +159,7 @@ def options(entry: dict) -> None:
         hc_opts = [None, "HC0", "HC1", "HC2", "HC3", "HC4"]
         S.setdefault(f"{prefix}.hc", entry.get("hc") if entry.get("hc") in hc_opts else None)
         entry["hc"] = c3.selectbox(t("process.opt.hc"), hc_opts, key=f"{prefix}.hc",
-                                   format_func=lambda c: t(f"process.choice.hc.{c or 'none'}"))
+                                   format_func=_hc_label())
         for name in ("jn", "standardized"):
             forms.widget(spec, spec.option(name), ds, entry, prefix, c3)
 
