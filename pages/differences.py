@@ -127,6 +127,7 @@ def detail(res, opts: dict, star_txt: str) -> None:
     other = at[~at.test.isin(["levene_mean", "levene_median", "student_t", "welch_t"])]
     _table(other.drop(columns=["group", "outcome"]), "all_tests", key="tbl_detail_other")
     st.caption(render.md_escape(t(f"difference.rule.{row.rule}") + " · " + star_txt))
+    st.markdown("**" + render.md_escape(t("difference.table.effects")) + "**")
     _table(pick("effects").drop(columns=["group", "outcome"]), "effects", key="tbl_detail_eff")
     ph = pick("posthoc")
     if not ph.empty and row.k >= 3:

@@ -406,7 +406,10 @@ def run(ds: Dataset, opts: dict) -> Result:
                 rows["tests"].append({**base, "k": k, "n": n, "test": None, "statistic": None, "df1": None,
                                       "df2": None, "p": None, "effect_size_name": None, "effect_size": None,
                                       "rule": None, "note": code})
-                notes.append(Note(f"difference.note.cell_{code}", {"group": g, "outcome": o}))
+                kw = {"group": g} if code == "too_many_groups" else {"group": g, "outcome": o}
+                note = Note(f"difference.note.cell_{code}", kw)
+                if note not in notes:
+                    notes.append(note)
 
             if o not in prepared:
                 fail("not_numeric")

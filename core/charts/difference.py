@@ -41,8 +41,9 @@ def heatmap(result: Result, ds: Dataset, lang: str, scheme: str = "apa") -> alt.
     x_order = list(dict.fromkeys(data.variable))
     base = alt.Chart(data).encode(
         x=alt.X("variable:N", sort=x_order, title=t("difference.chart.outcome", lang),
-                axis=alt.Axis(labelAngle=-30, orient="top")),
-        y=alt.Y("split:N", sort=y_order, title=t("difference.chart.split", lang)))
+                axis=alt.Axis(labelAngle=-35, orient="top", labelOverlap=False, labelLimit=180)),
+        y=alt.Y("split:N", sort=y_order, title=t("difference.chart.split", lang),
+                axis=alt.Axis(labelOverlap=False)))
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("eta2:Q", title=t("difference.chart.eta2", lang),
                         scale=alt.Scale(scheme="oranges", domain=[0, max(0.06, float(np.nanmax(
@@ -57,7 +58,7 @@ def heatmap(result: Result, ds: Dataset, lang: str, scheme: str = "apa") -> alt.
     return themed((rect + text).properties(
         title=alt.TitleParams(t("difference.chart.heatmap", lang),
                               subtitle=t(f"format.stars.{scheme}", lang)),
-        width="container", height=max(120, 34 * len(y_order))))
+        width="container", height=alt.Step(30)))
 
 
 def means(group_stats: pd.DataFrame, split_label: str, outcome_label: str, lang: str) -> alt.Chart:
