@@ -317,8 +317,6 @@ def build(ds: Dataset, opts: dict) -> tuple[Model, list]:
 
     sd = {"X": float(np.std(roles["X"].values[:, 0], ddof=1)) if roles["X"].kind != "categorical" else np.nan,
           "Y": float(np.std(roles["Y"].values[:, 0], ddof=1))}
-    if dropped:
-        notes.append(("process.note.listwise", {"n": dropped}))
     return Model(number, tpl, roles, mroles, covs, columns, equations, n, rows, dropped, centred, sd), notes
 
 
