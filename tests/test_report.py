@@ -314,6 +314,19 @@ def test_injection_in_xlsx_and_csv(fake):
     assert one.cell(4, 1).value == "'=HYPERLINK(\"x\")" and one.cell(4, 3).value == -1.5
 
 
+def test_control_characters_from_data_files_do_not_break_exports(describe_session):
+    recipe, ds, results = describe_session
+    recipe = {**recipe, "ui": {"report": {"title": "Wave\x01 2"}},
+              "report": [{"kind": "section", "title": "bad\x00\x0b title"}, {"kind": "text", "text": "x\x1fy"},
+                         {"kind": "table", "analysis": "desc", "table": "describe"}]}
+    doc = open_docx(io.BytesIO(reports.export("docx", recipe, ds, results, "en")))
+    assert "bad title" in [p.text for p in doc.paragraphs] and "xy" in [p.text for p in doc.paragraphs]
+    wb = load_workbook(io.BytesIO(reports.export("xlsx", recipe, ds, results, "en")))
+    assert wb.worksheets[0].cell(1, 1).value == "Wave 2"
+    prs = Presentation(io.BytesIO(reports.export("pptx", recipe, ds, results, "en")))
+    assert list(prs.slides)[0].shapes.title.text == "Wave 2"
+
+
 # ---------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 
 from core import registry
 from core.errors import UserError
-from core.format import column_title, fmt_int, fmt_num, fmt_p, stars
+from core.format import STAR_SCHEMES, column_title, fmt_int, fmt_num, fmt_p, stars
 from core.i18n import t
 from core.report import model
 from core.types import AnalysisSpec, Result, TableSpec
@@ -489,9 +489,12 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     if counts.get(name):
         notes.append(t("report.note.suppressed", lang, k=opts["min_cell"], rows=counts[name]))
     has_p = any(c.kind == "p" for c in cols)
-    star_note = t(f"format.stars.{opts['stars']}", lang) if has_p else None
+    # an analysis that lets the user choose its star scheme keeps that choice
+    scheme = sess.entries[aid].get("stars")
+    scheme = scheme if scheme in STAR_SCHEMES else opts["stars"]
+    star_note = t(f"format.stars.{scheme}", lang) if has_p else None
     title = sess.prefix(aid) + t(f"{spec.type}.table.{name}", lang)
-    return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, opts["stars"], opts["digits"],
+    return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
                       lang=lang)
 
 

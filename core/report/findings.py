@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from core import registry
 from core.errors import UserError
+from core.i18n import t
 from core.report.content import analysis_title, method_notes
 from core.types import Finding, Result
 
@@ -25,6 +26,10 @@ log = logging.getLogger("pressure_explorer.report")
 
 KIND_ORDER = ("description", "measurement", "difference", "association", "predictor", "mediation",
               "moderation")
+# the kind of fallback findings (first sentences of interpretation) by page group
+GROUP_KIND = {"describe": "description", "measurement": "measurement", "differences": "difference",
+              "regression": "association", "process": "mediation"}
+PER_ANALYSIS = 6   # at most this many findings of one analysis in the summary (strongest first)
 
 
 @dataclass
@@ -71,7 +76,8 @@ def _strength(f: Finding) -> float:
 def _sort_key(kf: KeyFinding, position: int):
     kind = kf.finding.kind
     rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-    sig = 0 if kf.finding.significant else 1 if kf.finding.significant is None else 2
+    sig = 3 if kf.source == "summary" else 0 if kf.finding.significant else 1 if kf.finding.significant is None \
+        else 2
     return (rank, sig, -_strength(kf.finding), position)
 
 
@@ -99,16 +105,32 @@ def analysis_findings(spec, aid: str, res: Result, dataset, lang: str) -> list[K
         except Exception:
             chart = None
     out = []
+    kind = GROUP_KIND.get(spec.group, "")
     for p in paras:
         s = first_sentence(p)
         if s:
-            out.append(KeyFinding(aid, spec.type, Finding(headline=s, detail=p if p != s else "", chart=chart),
-                                  source="interpret"))
+            out.append(KeyFinding(aid, spec.type, Finding(headline=s, detail=p if p != s else "", chart=chart,
+                                                          kind=kind), source="interpret"))
     return out
 
 
-def key_findings(recipe: dict, dataset, results: dict, lang: str = "en") -> list[KeyFinding]:
-    """The key findings of every analysis of the session, in summary order."""
+def _cap(found: list[KeyFinding], limit: int, title: str, lang: str) -> list[KeyFinding]:
+    """The ``limit`` most important findings of one analysis (in their own
+    order), plus one line saying how many more are in its tables."""
+    if limit <= 0 or len(found) <= limit:
+        return found
+    order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i)[1:])
+    keep = sorted(order[:limit])
+    rest = len(found) - limit
+    last = found[keep[-1]]
+    more = Finding(t("report.more_in_tables", lang, n=rest, title=title), kind=last.finding.kind)
+    return [found[i] for i in keep] + [KeyFinding(last.analysis, last.type, more, source="summary")]
+
+
+def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
+                 per_analysis: int = PER_ANALYSIS) -> list[KeyFinding]:
+    """The key findings of every analysis of the session, in summary order
+    (at most ``per_analysis`` of one analysis, then a pointer to its tables)."""
     found: list[KeyFinding] = []
     for entry in recipe.get("analyses") or []:
         res = results.get(entry["id"])
@@ -118,7 +140,8 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en") -> list
             spec = registry.get(entry["type"])
         except UserError:
             continue
-        found += analysis_findings(spec, entry["id"], res, dataset, lang)
+        own = analysis_findings(spec, entry["id"], res, dataset, lang)
+        found += _cap(own, per_analysis, analysis_title(entry, lang), lang)
     order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i))
     return [found[i] for i in order]
 
@@ -148,6 +171,8 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
     findings = key_findings(recipe, dataset, results, lang) if findings is None else findings
     out = []
     for kf in findings:
+        if kf.source == "summary":   # "… n more results in the tables" is for the written summary only
+            continue
         entry = sess.entries.get(kf.analysis) or {"type": kf.type}
         chart = sess.charts(kf.analysis).get(kf.chart) if kf.chart else None
         res = results.get(kf.analysis)

@@ -10,6 +10,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from core.i18n import t
+from core.report.safety import xml_text
 
 EA_FONT = {"zh": "Microsoft YaHei", "en": "Calibri"}
 W, H = Inches(13.333), Inches(7.5)     # 16:9
@@ -35,7 +36,7 @@ def _text_box(slide, left, top, width, height, text: str, lang: str, size: float
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
-    lines = text.split("\n")
+    lines = xml_text(text).replace("\r", "").split("\n")
     tf.text = lines[0]
     for line in lines[1:]:
         tf.add_paragraph().text = line
@@ -47,11 +48,25 @@ def _text_box(slide, left, top, width, height, text: str, lang: str, size: float
     return box
 
 
+def _png(chart, rendered: dict) -> bytes | None:
+    import json
+
+    from core.report import images
+
+    key = json.dumps(chart, sort_keys=True, default=str) if isinstance(chart, dict) else id(chart)
+    if key not in rendered:
+        try:
+            rendered[key] = images.to_png(chart, scale=2)
+        except Exception:  # a chart that cannot be drawn leaves the slide without it
+            rendered[key] = None
+    return rendered[key]
+
+
 def write(title: str, subtitle: list[str], slides: list, lang: str) -> bytes:
     """``slides``: :class:`core.report.findings.Slide` list."""
     from pptx.dml.color import RGBColor
 
-    from core.report import images
+    from core.report import images  # noqa: F401  (fonts registered on first use)
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = W, H
@@ -59,15 +74,16 @@ def write(title: str, subtitle: list[str], slides: list, lang: str) -> bytes:
     title_layout = prs.slide_layouts[0]
 
     s = prs.slides.add_slide(title_layout)
-    s.shapes.title.text = title
+    s.shapes.title.text = xml_text(title)
     _style_runs(s.shapes.title.text_frame, lang, 40, True)
     s.shapes.title.left, s.shapes.title.width = Inches(0.8), W - Inches(1.6)
     sub = s.placeholders[1]
-    sub.text = "\n".join(subtitle)
+    sub.text = xml_text("\n".join(subtitle))
     sub.left, sub.width = Inches(0.8), W - Inches(1.6)
     _style_runs(sub.text_frame, lang, 20)
 
     grey = RGBColor(0x55, 0x55, 0x55)
+    rendered: dict = {}   # one PNG per distinct chart (several findings may share one)
     if slides:
         s = prs.slides.add_slide(blank)
         _text_box(s, Inches(0.6), Inches(0.4), W - Inches(1.2), Inches(1.0), t("report.findings_title", lang),
@@ -88,22 +104,22 @@ def write(title: str, subtitle: list[str], slides: list, lang: str) -> bytes:
                   color=grey)
         top = Inches(2.0)
         detail_h = Inches(0.9)
+        png = _png(sl.chart, rendered) if sl.chart is not None else None
         if sl.chart is not None:
-            try:
-                png = images.to_png(sl.chart, scale=2)
-            except Exception:
-                png = None
             if png:
                 w_px, h_px = images.png_size(png)
                 max_w, max_h = W - Inches(1.2), H - top - detail_h - Inches(0.2)
                 ratio = min(max_w / w_px, max_h / h_px)
                 pw, ph = int(w_px * ratio), int(h_px * ratio)
                 s.shapes.add_picture(io.BytesIO(png), Emu(int((W - pw) / 2)), top, Emu(pw), Emu(ph))
-        if sl.detail:
+        if sl.detail and png:
             _text_box(s, Inches(0.6), H - detail_h - Inches(0.1), W - Inches(1.2), detail_h, sl.detail, lang, 12,
                       color=grey)
+        elif sl.detail:   # no chart: the detail in readable type where the chart would be
+            _text_box(s, Inches(0.8), top + Inches(0.4), W - Inches(1.6), H - top - Inches(1.0), sl.detail, lang,
+                      20, color=grey)
         notes = "\n".join([sl.detail] + list(sl.notes)) if sl.detail else "\n".join(sl.notes)
-        s.notes_slide.notes_text_frame.text = notes
+        s.notes_slide.notes_text_frame.text = xml_text(notes)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

@@ -12,11 +12,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text) -> str:
+    """Text without the characters XML (docx, pptx, xlsx) cannot hold, such as
+    control characters from data files."""
+    return _NOT_XML.sub("", str(text))
 
 
 def neutralise(value):
