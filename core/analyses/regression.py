@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from core import ols
+from core.analyses import _ols as ols
 
 try:
     from threadpoolctl import threadpool_limits
