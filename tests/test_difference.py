@@ -279,3 +279,77 @@ def test_row_path_with_missing_split_values(monkeypatch, survey):
         assert a.shape == b.shape and a.shape[0] > 0
         num = a.select_dtypes("number").columns
         assert np.allclose(a[num].to_numpy(float), b[num].to_numpy(float), atol=1e-9, equal_nan=True), name
+
+
+def test_where_third_party_tools_differ(plant, tooth):
+    """The issue's known traps, checked against the libraries themselves."""
+    import warnings
+
+    import pingouin as pg
+    from statsmodels.stats.oneway import anova_oneway
+
+    res = run(plant, groups=["group"], outcomes=["weight"])
+    frame = plant.frame
+    # pingouin.pairwise_tukey: diff = mean(A) − mean(B) for A earlier: the opposite sign of TukeyHSD (ours)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pt = pg.pairwise_tukey(frame, dv="weight", between="group")
+    ours = res.tables["posthoc"].query("method == 'tukey'").set_index(["level_b", "level_a"])["diff"]
+    for r in pt.itertuples():
+        assert_close(ours[(r.A, r.B)], -r.diff, 1e-12)
+    # statsmodels' Brown–Forsythe: same F*, but Mehrotra's df1 (not k − 1), so another p
+    sm = anova_oneway(frame["weight"], frame["group"], use_var="bf")
+    bf = res.tables["all_tests"].set_index("test").loc["brown_forsythe"]
+    assert_close(bf["statistic"], sm.statistic, 1e-9)
+    assert bf["df1"] == 2 and abs(sm.df_num - 2) > 0.01
+    # pingouin's Levene defaults to the median centre; ours has both, SPSS's is the mean
+    lev = pg.homoscedasticity(frame, dv="weight", group="group")
+    assert_close(res.tables["all_tests"].set_index("test").loc["levene_median", "statistic"], lev["W"].iloc[0], 1e-9)
+    # the sign of t and d: first level minus second (pingouin reports |d|)
+    t2 = run(tooth, groups=["supp"], outcomes=["len"]).tables
+    d = t2["effects"].set_index("measure")["value"]
+    assert d["cohen_d"] > 0 and d["hedges_g"] > 0 and d["hedges_g"] < d["cohen_d"]
+
+
+def test_reading_and_thesis_table(survey):
+    from core.interpret import difference as dint
+
+    res = run(survey, groups=["gender", "age"], outcomes=["WP", "OC"], stars="spss")
+    en = dint.paragraphs(res, survey, "en")
+    zh = dint.paragraphs(res, survey, "zh")
+    assert len(en) == len(zh) >= 4
+    age = res.tables["tests"].set_index(["group", "outcome"]).loc[("age", "WP")]
+    assert age["p"] < .05
+    wp = next(p for p in en if p.startswith(survey.label("WP")))
+    assert f"F(3, {int(age['df2'])}) = {age['statistic']:.2f}" in wp and "η² = ." in wp
+    assert "does not differ significantly by" in wp   # gender: honest about the non-significant split
+    assert any("medium level" in p for p in en) and any("中等水平" in p for p in zh)
+    blocks = dint.thesis_tables(res, survey, "en", scheme="spss")
+    assert [b["group"] for b in blocks] == ["gender", "age"]
+    tab = blocks[1]["table"]
+    assert list(tab.columns)[-3:] == ["F", "p", "Post-hoc"]
+    gs = res.tables["group_stats"].query("group == 'age' and outcome == 'WP'")
+    assert tab.iloc[0, 1] == f"{gs['mean'].iloc[0]:.2f} ± {gs['sd'].iloc[0]:.2f}"
+    assert tab["p"].iloc[0].endswith("**") and "***" not in tab["p"].iloc[0]   # SPSS scheme: two levels
+    assert "* p < .05, ** p < .01" in blocks[1]["note"]
+    assert ">" in tab["Post-hoc"].iloc[0]
+
+
+def test_charts_are_labelled(survey):
+    from core.charts import difference as dch
+
+    for lang in ("en", "zh"):
+        survey = dataset("difference_civil_servants.csv", "difference_civil_servants.codebook.json", lang)
+        res = run(survey, groups=["gender", "age"], outcomes=["WP"], by="gender")
+        charts = dict(registry.get("difference").charts(res, survey, lang))
+        hm = json.dumps(charts["heatmap"].to_dict(), ensure_ascii=False)
+        assert survey.label("age") in hm and (("年龄" in hm) == (lang == "zh"))
+        assert ("效应量" in hm) == (lang == "zh")
+        assert any(k.startswith("interaction_age_gender_WP") for k in charts)
+        gs = res.tables["group_stats"].query("group == 'age' and outcome == 'WP'")
+        for chart in (dch.means(gs, survey.label("age"), survey.label("WP"), lang),
+                      dch.box(survey, "age", "WP", lang), dch.violin(survey, "age", "WP", lang)):
+            spec = json.dumps(chart.to_dict(), ensure_ascii=False)
+            assert survey.level_label("age", 2) in spec
+    ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
+    assert len(registry.get("crosstab").charts(ct, survey, "zh")) == 1
