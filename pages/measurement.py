@@ -20,7 +20,7 @@ from core.analyses.screening import exclusion_entry
 from core.analyses._sem import model_text
 from core.charts import measurement as mch
 from core.errors import UserError
-from core.format import fmt_p
+from core.format import fmt_num, fmt_p
 from pages._ui import forms, render, runner, state
 
 t = state.t
@@ -137,7 +137,10 @@ def efa() -> None:
     st.subheader(t("efa.table.loadings"))
     wide = efa_mod.loading_matrix(res.tables["loadings"], float(options.get("cutoff") or 0),
                                   bool(options.get("sort", True)))
-    cfg = {c: st.column_config.NumberColumn(c, format="%.3f") for c in wide.columns if c != "item"}
+    factors = [c for c in wide.columns if c not in ("item", "communality")]
+    for c in factors:   # hidden loadings show as blanks, not "None"
+        wide[c] = [fmt_num(v, 3) if pd.notna(v) else "" for v in wide[c]]
+    cfg = {c: st.column_config.TextColumn(c) for c in factors}
     cfg["item"] = st.column_config.TextColumn(t("efa.col.item"))
     cfg["communality"] = st.column_config.NumberColumn(t("efa.col.communality"), format="%.3f")
     st.dataframe(wide, hide_index=True, column_config=cfg, width="stretch", key="efa.wide")
@@ -222,10 +225,14 @@ def sem() -> None:
     if isinstance(res, UserError):
         render.error(res)
         return
-    show_items = st.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
+    est = res.tables["estimates"]
+    n_cov = int(((est["op"] == "~~") & (est["lhs"] != est["rhs"]) & est["lhs"].isin(res.meta.get("latent", []))).sum())
+    c1, c2 = st.columns(2)
+    show_items = c1.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
                            key="sem.items")
-    dot = mch.path_dot(res.tables["estimates"], res.meta.get("latent", []), res.meta.get("observed", []),
-                       state.lang(), show_items=show_items, r2=res.tables["r2"])
+    show_cov = c2.toggle(t("measure.page.show_cov"), value=n_cov <= 3, key="sem.cov")
+    dot = mch.path_dot(est, res.meta.get("latent", []), res.meta.get("observed", []),
+                       state.lang(), show_items=show_items, r2=res.tables["r2"], show_cov=show_cov)
     st.graphviz_chart(dot, width="stretch")
     render.result(spec, res, options, aid="sem", tables=["fit", "paths", "r2", "loadings"])
 

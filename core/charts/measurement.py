@@ -71,14 +71,16 @@ def _r2(v) -> str:
 
 
 def path_dot(estimates: pd.DataFrame, latents: list[str], observed: list[str], lang: str,
-             show_items: bool = True, r2: pd.DataFrame | None = None) -> str:
+             show_items: bool = True, r2: pd.DataFrame | None = None, show_cov: bool = True) -> str:
     """Graphviz DOT of a CFA/SEM with standardized estimates on the arrows.
 
     ``estimates`` has columns lhs, op, rhs, std_estimate (and p); latents are
     ellipses, observed variables boxes; regressions are solid arrows, factor
     loadings arrows from the factor to its items, covariances between
-    different variables dashed two-headed arrows.  R² of endogenous variables
-    is printed under their names.
+    different latent variables dashed two-headed arrows (``show_cov``).  Loadings
+    of a higher-order factor on its first-order factors are always drawn; item
+    boxes only with ``show_items``.  R² of endogenous variables is printed under
+    their names.
     """
     r2map = {} if r2 is None or r2.empty else dict(zip(r2["variable"], r2["r2"]))
     lines = ["digraph model {", "  rankdir=LR;", '  graph [fontname="Noto Sans CJK SC", nodesep=0.25, ranksep=0.9];',
@@ -101,11 +103,11 @@ def path_dot(estimates: pd.DataFrame, latents: list[str], observed: list[str], l
                 star = "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
             except (TypeError, ValueError):
                 pass
-        if r.op == "=~" and show_items:
+        if r.op == "=~" and (show_items or r.rhs in latents):
             lines.append(f"  {_q(r.lhs)} -> {_q(r.rhs)} [label={_q(lab)}];")
         elif r.op == "~" and r.lhs in used and r.rhs in used:
             lines.append(f"  {_q(r.rhs)} -> {_q(r.lhs)} [label={_q(lab + star)}, penwidth=1.6];")
-        elif r.op == "~~" and r.lhs != r.rhs and r.lhs in latents and r.rhs in latents:
+        elif show_cov and r.op == "~~" and r.lhs != r.rhs and r.lhs in latents and r.rhs in latents:
             lines.append(f"  {_q(r.lhs)} -> {_q(r.rhs)} [dir=both, style=dashed, constraint=false, "
                          f"label={_q(lab + star)}];")
     lines.append("}")
