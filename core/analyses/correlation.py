@@ -65,7 +65,7 @@ def run(ds: Dataset, opts: dict) -> Result:
         data = {v: cols[v][complete] for v in variables}
         if method == "spearman":
             data = {v: _rank(x) for v, x in data.items()}
-        notes.append(Note("correlation.note.listwise", {"n": n_used, "total": total, "dropped": total - n_used}))
+        notes.append(Note("correlation.note.listwise", {"n": n_used}))
     else:
         n_used = int(np.isfinite(np.column_stack([cols[v] for v in variables])).any(axis=1).sum())
         notes.append(Note("correlation.note.pairwise"))

@@ -410,7 +410,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
     notes: list[Note] = []
     variables = _variables(ds, blocks, cat, notes)
     ok, y, X, terms = _build(ds, outcome, variables, standardized)
-    n, total = y.size, len(ds.frame)
+    n = y.size
     n_params = X.shape[1] + 1
     if n < n_params + 2:
         raise UserError("error.too_few_rows", n=n, need=n_params + 2)
@@ -467,7 +467,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
     scen = scenario_table(model, scenarios)
     lev = levers(model)
 
-    notes.insert(0, Note("regression.note.listwise", {"n": n, "total": total, "dropped": total - n}))
+    notes.insert(0, Note("regression.note.listwise", {"n": n}))
     notes.append(Note("regression.note.convention"))
     if robust:
         notes.append(Note("regression.note.hc3"))
