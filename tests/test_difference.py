@@ -353,3 +353,13 @@ def test_charts_are_labelled(survey):
             assert survey.level_label("age", 2) in spec
     ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
     assert len(registry.get("crosstab").charts(ct, survey, "zh")) == 1
+
+
+def test_zero_variance_group_falls_back_to_classic_anova(plant):
+    frame = plant.frame.copy()
+    frame.loc[frame.group == "trt2", "weight"] = 5.0
+    ds = type(plant)(frame=frame, meta=plant.meta, scales={}, lang="en")
+    res = run(ds, groups=["group"], outcomes=["weight"], test="welch")
+    row = res.tables["tests"].iloc[0]
+    assert row["test"] == "anova" and row["rule"] == "welch_undefined" and row["p"] == row["p"]
+    assert any(n.key == "difference.note.welch_undefined" for n in res.notes)

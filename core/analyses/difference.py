@@ -456,6 +456,11 @@ def run(ds: Dataset, opts: dict) -> Result:
                 rows["effects"].append({**base, "measure": name, "value": v})
             chosen, rule = _chosen(k, tests, mode)
             st, d1, d2, p = tests[chosen]
+            if chosen == "welch_anova" and not st == st:
+                # SPSS: robust tests cannot be performed when a group has zero variance
+                chosen, rule = "anova", "welch_undefined"
+                st, d1, d2, p = tests[chosen]
+                notes.append(Note("difference.note.welch_undefined", {"group": g, "outcome": o}))
             es_name = "cohen_d" if k == 2 else "eta2"
             rows["tests"].append({**base, "k": k, "n": N, "test": chosen, "statistic": st, "df1": d1, "df2": d2,
                                   "p": p, "effect_size_name": es_name, "effect_size": eff[es_name], "rule": rule,
@@ -842,7 +847,8 @@ SPECS = (
                 Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3)."),
                 Column("effect_size", "num", "Value of that effect size."),
                 Column("rule", "text", "Why this test: auto_levene_sig, auto_levene_ns, forced_student, "
-                                       "forced_welch."),
+                                       "forced_welch, welch_undefined (a group has zero variance: classic "
+                                       "ANOVA, as SPSS)."),
                 Column("note", "text", "Why a cell has no test: not_numeric, no_data, one_group, constant, "
                                        "no_within_variance, too_many_groups."),
             ), "One row per split × outcome: the test a thesis table reports."),
