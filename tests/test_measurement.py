@@ -325,7 +325,7 @@ def test_invariance_engine_matches_lavaan_metric_estimates(hs):
     _check_estimates(est, e["metric_estimates"], ref["tol"]["abs"], group_map={1: 0, 2: 1})
 
 
-@pytest.mark.parametrize("key,data", [("hs", "hs"), ("pd", "pd_data")])
+@pytest.mark.parametrize("key,data", [("hs", "hs"), ("pd", "pd_data"), ("hsx", "hs")])
 def test_sem_matches_lavaan(key, data, request):
     ref = load_reference("measurement_sem")
     ds = request.getfixturevalue(data)

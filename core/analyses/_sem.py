@@ -543,7 +543,7 @@ def baseline_chi2(spec: Spec, groups: list[GroupData]) -> tuple[float, int]:
             fb += np.linalg.slogdet(s[np.ix_(exo, exo)])[1]
         chi2 += gd.n * fb
     p, q = len(spec.observed), len(exo)
-    df = (p * (p - 1) // 2 - q * (q - 1) // 2 - q * (p - q)) * spec.n_groups
+    df = (p * (p - 1) // 2 - q * (q - 1) // 2) * spec.n_groups
     return float(chi2), int(df)
 
 
@@ -586,6 +586,9 @@ def fit_measures(fit: Fit) -> dict:
         si = np.linalg.inv(sigma)
         d = gd.mean - mu if spec.meanstructure else np.zeros(p)
         logl += -gd.n / 2 * (p * math.log(2 * math.pi) + np.linalg.slogdet(sigma)[1] + np.sum(gd.cov * si) + d @ si @ d)
+        if exo:   # fixed.x: lavaan's logL is conditional on the covariates (their saturated part removed)
+            q = len(exo)
+            logl -= -gd.n / 2 * (q * math.log(2 * math.pi) + np.linalg.slogdet(gd.cov[np.ix_(exo, exo)])[1] + q)
         sd = 1 / np.sqrt(np.diag(gd.cov))
         res = (gd.cov - sigma) * sd[:, None] * sd[None, :]
         tri = res[np.tril_indices(p)]
@@ -597,16 +600,18 @@ def fit_measures(fit: Fit) -> dict:
         srmr_w += gd.n / N * math.sqrt(ss / e)
         # GFI (lavaan): 1 − e′We / s′Ws with the ML weight Σ⁻¹
         a = si @ (gd.cov - sigma)
-        b = si @ gd.cov
+        s_obs = gd.cov
+        if exo:   # lavaan (fixed.x): the covariates' own (co)variances carry no weight
+            s_obs = s_obs.copy()
+            s_obs[np.ix_(exo, exo)] = 0.0
+        b = si @ s_obs
         num = 0.5 * np.sum(a * a.T)
         den = 0.5 * np.sum(b * b.T)
         if spec.meanstructure:   # mean part of the ML weight matrix: Σ⁻¹ (cov part: ½ D′(Σ⁻¹⊗Σ⁻¹)D)
             num += float(d @ si @ d)
             den += float(gd.mean @ si @ gd.mean)
         gfi_w += gd.n / N * (1 - num / den)
-    if exo:   # lavaan's logl with fixed.x is the conditional one plus the saturated x part: identical value
-        pass
-    n_el = moments(spec)
+    n_el = (p * (p + 1) // 2 + (p if spec.meanstructure else 0)) * G   # lavaan's AGFI: every sample moment
     rmsea = math.sqrt(max((chi2 / N) / df - 1 / N, 0.0)) * math.sqrt(G) if df > 0 else 0.0
     lo, hi = rmsea_ci(chi2, df, N, G) if df > 0 else (float("nan"), float("nan"))
     cfi_num = max(chi2 - df, 0.0)

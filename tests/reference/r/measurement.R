@@ -141,12 +141,15 @@ pd_model <- paste("ind60 =~ x1 + x2 + x3", "dem60 =~ y1 + y2 + y3 + y4", "dem65 
                   "dem60 ~ ind60", "dem65 ~ ind60 + dem60", "y1 ~~ y5", "y2 ~~ y4 + y6", "y3 ~~ y7",
                   "y4 ~~ y8", "y6 ~~ y8", sep = "\n")
 f2 <- lavaan::sem(pd_model, data = PD)
+sem_x <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual + ageyr + grade"
+f3 <- lavaan::sem(sem_x, data = HS)   # observed exogenous covariates (fixed.x = TRUE)
 out("sem",
     paste(rv, "lavaan", ver("lavaan"), ": sem(model, data) defaults; fitMeasures(); parameterEstimates();",
-          "standardizedSolution(); lavInspect(fit, 'rsquare')"),
+          "standardizedSolution(); lavInspect(fit, 'rsquare'); hsx has observed covariates (fixed.x)"),
     "tests/data/holzinger_swineford.csv; tests/data/political_democracy.csv",
-    list(hs_model = sem_hs, pd_model = pd_model),
+    list(hs_model = sem_hs, pd_model = pd_model, hsx_model = sem_x),
     list(hs = list(fit = fitm(f1), estimates = est_table(f1), r2 = as.list(lavaan::lavInspect(f1, "rsquare"))),
-         pd = list(fit = fitm(f2), estimates = est_table(f2), r2 = as.list(lavaan::lavInspect(f2, "rsquare")))),
+         pd = list(fit = fitm(f2), estimates = est_table(f2), r2 = as.list(lavaan::lavInspect(f2, "rsquare"))),
+         hsx = list(fit = fitm(f3), estimates = est_table(f3), r2 = as.list(lavaan::lavInspect(f3, "rsquare")))),
     list(abs = 1e-3))
 cat("done\n")
