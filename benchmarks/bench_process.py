@@ -38,14 +38,17 @@ from core import registry  # noqa: E402
 from core.data import samples  # noqa: E402
 from core.data.model import Dataset  # noqa: E402
 from core.data.prepare import build_dataset  # noqa: E402
-from core.process_engine import design as dsn  # noqa: E402
-from core.process_engine import effects as fx  # noqa: E402
-from core.process_engine.boot import Bootstrap  # noqa: E402
+from core.analyses._process import design as dsn  # noqa: E402
+from core.analyses._process import effects as fx  # noqa: E402
+from core.analyses._process.boot import Bootstrap  # noqa: E402
 
 N_BOOT = 5000
 MODELS = {4: {"x": "RP", "m": ["PS"], "y": "WW"},
           7: {"x": "RP", "m": ["PS"], "w": "EMC", "y": "WW"},
           58: {"x": "RP", "m": ["PS"], "w": "EMC", "y": "WW"}}
+
+
+BEST = False   # --best: report the fastest run instead of the median (a machine shared with other jobs)
 
 
 def median_time(fn, repeat: int) -> float:
@@ -55,7 +58,7 @@ def median_time(fn, repeat: int) -> float:
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return min(times) if BEST else statistics.median(times)
 
 
 def ours(ds, model: int):
@@ -105,7 +108,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--best", action="store_true", help="fastest of the repeats instead of the median")
     args = ap.parse_args()
+    global BEST
+    BEST = args.best
+    import os
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores); "
+          f"{'fastest' if BEST else 'median'} of {args.repeat} runs\n")
     raw, recipe, _ = samples.load("role_pressure")
     ds = build_dataset(raw, recipe, "en")
     df = ds.frame[["RP", "PS", "EMC", "WW"]]
@@ -128,9 +137,12 @@ def main() -> None:
     if not args.skip_large:
         big = large_dataset()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t0 = time.perf_counter()
-        registry.run("process", big, {"model": 4, "x": "X", "m": ["M"], "y": "Y", "n_boot": N_BOOT, "seed": 1})
-        dt = time.perf_counter() - t0
+        dts = []
+        for _ in range(2 if BEST else 1):
+            t0 = time.perf_counter()
+            registry.run("process", big, {"model": 4, "x": "X", "m": ["M"], "y": "Y", "n_boot": N_BOOT, "seed": 1})
+            dts.append(time.perf_counter() - t0)
+        dt = min(dts)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"\nmodel 4, 100,000 rows, {N_BOOT} resamples: {dt:.2f} s; peak RSS {peak / 1024:.0f} MB "
               f"(+{max(0, peak - before) / 1024:.0f} MB during the run)")

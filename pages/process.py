@@ -11,7 +11,7 @@ import streamlit as st
 from core import i18n, registry
 from core.charts import process as pch
 from core.errors import UserError
-from core.process_engine.templates import MODEL_NUMBERS, match_design, template
+from core.analyses._process.templates import MODEL_NUMBERS, match_design, template
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t

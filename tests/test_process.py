@@ -30,8 +30,8 @@ from core import registry
 from core.data import io, samples
 from core.data.prepare import build_dataset
 from core.errors import UserError
-from core.process_engine import boot as bootmod
-from core.process_engine import templates
+from core.analyses._process import boot as bootmod
+from core.analyses._process import templates
 from tests.conftest import ROOT, assert_close, load_reference
 
 TOL = 1e-6

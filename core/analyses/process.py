@@ -1,6 +1,6 @@
 """Conditional process analysis as Hayes' PROCESS v4 does it (recipe type "process").
 
-The model is compiled from a template (core/process_engine/templates.py) into
+The model is compiled from a template (core/analyses/_process/templates.py) into
 OLS equations; every table below is derived from those fits and from one
 vectorised bootstrap of all equations together.  Conventions (PROCESS v4
 defaults unless the option says otherwise) are listed in ``DOC`` and in the
@@ -16,11 +16,11 @@ from scipy import stats
 
 from core.data.model import Dataset
 from core.errors import UserError
-from core.process_engine import design as dsn
-from core.process_engine import effects as fx
-from core.process_engine import ols
-from core.process_engine.boot import Bootstrap, bc_ci, percentile_ci
-from core.process_engine.templates import MODEL_NUMBERS
+from core.analyses._process import design as dsn
+from core.analyses._process import effects as fx
+from core.analyses._process import ols
+from core.analyses._process.boot import Bootstrap, bc_ci, percentile_ci
+from core.analyses._process.templates import MODEL_NUMBERS
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
 
 JN_POINTS = 21          # PROCESS prints the JN table at 21 evenly spaced values (plus the boundaries)

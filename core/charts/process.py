@@ -19,7 +19,7 @@ import pandas as pd
 from core.charts import themed
 from core.format import fmt_num, stars
 from core.i18n import t
-from core.process_engine.templates import conceptual
+from core.analyses._process.templates import conceptual
 
 COLORS = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#9D755D", "#EECA3B"]
 SIG_FILL = "#54A24B"

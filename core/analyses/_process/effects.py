@@ -18,7 +18,7 @@ from itertools import combinations
 import numpy as np
 from scipy import special
 
-from core.process_engine.design import Equation, Model
+from core.analyses._process.design import Equation, Model
 
 
 def link_form(model: Model, eq: Equation, focal: str, j: int, point: dict) -> np.ndarray:

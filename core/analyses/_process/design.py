@@ -26,7 +26,7 @@ import numpy as np
 
 from core.data.model import Dataset
 from core.errors import UserError
-from core.process_engine.templates import Template, template
+from core.analyses._process.templates import Template, template
 
 ROLE_ORDER = ("X", "M1", "M2", "M3", "M4", "M5", "W", "Z")
 

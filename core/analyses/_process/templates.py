@@ -10,7 +10,7 @@ A moderation entry is a tuple of moderator specs: ``"W"`` (two-way product
 with W), ``"Z"``, or ``"W*Z"`` (the three-way product with all lower-order
 terms, model 3).  Everything else — equations, products, indirect paths,
 which effects are conditional — is derived from this table by
-:mod:`core.process_engine.design` and :mod:`core.process_engine.effects`.
+:mod:`core.analyses._process.design` and :mod:`core.analyses._process.effects`.
 """
 from __future__ import annotations
 
