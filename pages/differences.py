@@ -31,7 +31,14 @@ def _options(sp, entry: dict) -> dict:
 
 
 def _codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return dint.translate_codes(df, lang)
+    names = set()
+    for col in ("group", "by", "outcome"):
+        if col in df:
+            names |= set(df[col])
+    src = df["source"] if "source" in df else []
+    for v in src:
+        names |= set(str(v).split(":"))
+    return dint.translate_codes(df, lang, {n: ds.label(n) for n in names if isinstance(n, str) and ds.has(n)})
 
 
 def _chart(chart, name: str, aid: str | None = None) -> None:
@@ -202,9 +209,10 @@ def two_way(groups: list[str], outcomes: list[str]) -> None:
         return
     fac = res.tables.get("factorial")
     if fac is not None and not fac.empty:
-        _table(fac, "factorial", tools=AID2, res=res)
+        _table(fac.drop(columns=["group", "by", "outcome"]), "factorial", key="tbl_factorial")
+        pins.table_tools(spec, res, AID2, "factorial")
         fm = res.tables["factorial_means"]
-        _table(fm, "factorial_means", key="tbl_fm")
+        _table(fm.drop(columns=["group", "by", "outcome"]), "factorial_means", key="tbl_fm")
         _chart(dch.interaction(fm, ds, lang), f"interaction_{a}_{b}_{o}", AID2)
     render.notes(res)
 

@@ -130,7 +130,8 @@ def interaction(fm: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
         x=x, y=alt.Y("mean:Q", title=ds.label(o), scale=alt.Scale(zero=False)), color=color,
         tooltip=[alt.Tooltip("level:N", title=ds.label(g)), alt.Tooltip("by_level:N", title=ds.label(by)),
                  alt.Tooltip("n:Q", title="n"), alt.Tooltip("mean:Q", title=t("col.mean", lang), format=".3f")])
-    err = alt.Chart(data).mark_errorbar(opacity=0.5).encode(x=x, y="ci_low:Q", y2="ci_high:Q", color=color)
+    err = alt.Chart(data).mark_errorbar(opacity=0.5).encode(
+        x=x, y=alt.Y("ci_low:Q", title=ds.label(o), scale=alt.Scale(zero=False)), y2="ci_high:Q", color=color)
     return themed((line + err).properties(
         title=t("difference.chart.interaction", lang, outcome=ds.label(o), split=ds.label(g), by=ds.label(by)),
         width="container", height=300))

@@ -124,16 +124,14 @@ def paragraphs(result: Result, ds, lang: str) -> list[str]:
             if _very_small(r.effect_size_name, r.effect_size):
                 text += t("difference.interp.very_small", lang)
             sig.append(text)
-        gap = " " if lang == "en" else ""
-        para = gap.join(sig)
+        # one paragraph per significant result; the non-significant and untestable ones together
+        out.extend(sig)
         if ns:
-            para += (gap if para else "") + t("difference.interp.ns", lang, outcome=olab,
-                                                  items=t("difference.interp.list_sep", lang).join(ns))
+            out.append(t("difference.interp.ns", lang, outcome=olab,
+                         items=t("difference.interp.list_sep", lang).join(ns)))
         if failed:
-            para += (gap if para else "") + t("difference.interp.failed", lang, outcome=olab,
-                                                  items=t("difference.interp.list_sep", lang).join(failed))
-        if para:
-            out.append(para.strip())
+            out.append(t("difference.interp.failed", lang, outcome=olab,
+                         items=t("difference.interp.list_sep", lang).join(failed)))
     out.extend(level_sentences(result, ds, lang))
     return out
 
@@ -238,10 +236,13 @@ _SOURCES = {"Corrected Model": "corrected_model", "(Intercept)": "intercept", "R
             "Total": "total", "Corrected Total": "corrected_total"}
 
 
-def translate_codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def translate_codes(df: pd.DataFrame, lang: str, labels: dict | None = None) -> pd.DataFrame:
     """A copy of a result table with its code columns (test, measure, method,
-    rule, note, level of the levels table, source rows, flags) in words."""
+    rule, note, level of the levels table, source rows, flags) in words;
+    ``labels`` (variable name → label) also names the effect rows of a
+    two-way table ("age:gender" → "Age × Gender")."""
     out = df.copy()
+    labels = labels or {}
 
     def m(col, prefix):
         if col in out:
@@ -255,7 +256,8 @@ def translate_codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "level" in out and "midpoint" in out:
         m("level", "difference.level")
     if "source" in out:
-        out["source"] = [t(f"difference.source.{_SOURCES[v]}", lang) if v in _SOURCES else v for v in out["source"]]
+        out["source"] = [t(f"difference.source.{_SOURCES[v]}", lang) if v in _SOURCES else
+                         " × ".join(labels.get(part, part) for part in str(v).split(":")) for v in out["source"]]
     for col in ("small", "yates"):
         if col in out:
             out[col] = ["✓" if v is True or v == 1 else "" for v in out[col]]
