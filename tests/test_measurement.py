@@ -477,6 +477,12 @@ def test_charts_and_texts_in_both_languages(hs, bfi):
         joined = " ".join(texts)
         assert ("信度" in joined) == (lang == "zh")
         assert "CFI = .931" in joined and "KMO = .85" in joined
+        for typ, res in (("reliability", rel), ("efa", efa), ("cfa", cfa), ("sem", sem)):
+            found = registry.get(typ).findings(res, None, lang)
+            assert found and all(f.headline and f.kind == "measurement" for f in found)
+        sem_found = registry.get("sem").findings(sem, None, lang)
+        assert [f.significant for f in sem_found[:2]] == [True, True]
+        assert sem_found[0].strength == pytest.approx(abs(sem.tables["paths"]["std_estimate"].iloc[0]))
     dot = mc.path_dot(sem.tables["estimates"], sem.meta["latent"], sem.meta["observed"], "en",
                       r2=sem.tables["r2"])
     assert dot.startswith("digraph") and '"visual" -> "textual"' in dot and "R² = .22" in dot

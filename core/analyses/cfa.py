@@ -368,6 +368,12 @@ def run_sem(ds: Dataset, opts: dict) -> Result:
                   meta={"latent": fit.spec.latent, "observed": fit.spec.observed})
 
 
+def _mi():
+    from core.interpret import measurement
+
+    return measurement
+
+
 def _interpret_cfa(res, ds, lang):
     from core.interpret.measurement import cfa_text
 
@@ -513,6 +519,7 @@ SPECS = (
         run=run_cfa,
         charts=None,
         interpret=_interpret_cfa,
+        findings=lambda res, ds, lang: _mi().cfa_findings(res, ds, lang),
     ),
     AnalysisSpec(
         type="sem",
@@ -544,5 +551,6 @@ SPECS = (
         ),
         run=run_sem,
         interpret=_interpret_sem,
+        findings=lambda res, ds, lang: _mi().sem_findings(res, ds, lang),
     ),
 )

@@ -295,4 +295,11 @@ SPEC = AnalysisSpec(
     run=run,
     charts=_charts,
     interpret=_interpret,
+    findings=lambda res, ds, lang: _mi().efa_findings(res, ds, lang),
 )
+
+
+def _mi():
+    from core.interpret import measurement
+
+    return measurement

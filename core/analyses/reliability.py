@@ -198,4 +198,11 @@ SPEC = AnalysisSpec(
     ),
     run=run,
     interpret=_interpret,
+    findings=lambda res, ds, lang: _mi().reliability_findings(res, ds, lang),
 )
+
+
+def _mi():
+    from core.interpret import measurement
+
+    return measurement
