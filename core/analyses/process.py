@@ -285,6 +285,10 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
 
         if n_boot > 0:
             samples, replaced = bs.run(stat_fn, n_boot, seed, progress)
+            keep = np.isfinite(samples).all(axis=1)
+            if not keep.all():     # resamples still singular after repeated replacement (tiny samples)
+                samples = samples[keep]
+                notes.append(Note("process.note.boot_dropped", {"n": int((~keep).sum())}))
             bse = samples.std(axis=0, ddof=1)
             if (opts.get("ci_type") or "percentile") == "bc":
                 lo, hi = bc_ci(samples, est, conf)
