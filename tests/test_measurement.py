@@ -390,6 +390,10 @@ def test_cfa_identification_rows_and_groups(hs):
     with pytest.raises(UserError) as err:
         registry.run("sem", hs, {"model": HS_MODEL})
     assert err.value.key == "sem.error.no_paths"
+    dup = _frame_dataset(hs.frame.assign(x10=hs.frame["x1"] + hs.frame["x2"]).reset_index(drop=True))
+    with pytest.raises(UserError) as err:     # a total score among the items: singular covariance matrix
+        registry.run("cfa", dup, {"model": HS_MODEL + "\nvisual =~ x10"})
+    assert err.value.key == "cfa.error.singular"
 
 
 def test_heywood_case_is_noted():
