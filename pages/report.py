@@ -25,6 +25,7 @@ from pages._ui.render import md_escape
 S = st.session_state
 t = state.t
 
+PRESENT_HEIGHT = 420   # px, charts in presentation mode
 PRESENT_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 2rem; }
@@ -178,7 +179,7 @@ def _block_view(block, i: int) -> None:
         st.caption(md_escape(t("report.note_label") + " " + block.footnote()))
     elif isinstance(block, content.ChartBlock):
         st.markdown(f"**{md_escape(t('report.figure_label', n=block.number))}** {md_escape(block.title)}")
-        st.vega_lite_chart(block.chart, width="stretch", key=f"report_chart_{i}")
+        st.vega_lite_chart(_big(block.chart, 220), width="stretch", key=f"report_chart_{i}")
     elif isinstance(block, content.FindingsBlock):
         st.markdown(f"**{md_escape(t('report.findings_title'))}**")
         st.markdown("\n".join("- " + md_escape(kf.headline) for kf in block.findings) or t("report.no_findings"))
@@ -239,6 +240,16 @@ def _exit() -> None:
     S["present"] = False
 
 
+def _big(chart, height: int = PRESENT_HEIGHT) -> dict:
+    """A chart at least ``height`` px tall (a projector needs big charts, and
+    small fixed heights shrink to nothing once Streamlit fits the title and
+    axes into them)."""
+    spec = dict(chart if isinstance(chart, dict) else chart.to_dict())
+    if isinstance(spec.get("height"), (int, float)) and spec["height"] < height:
+        spec["height"] = height
+    return spec
+
+
 def presentation(results: dict, ds, findings: list) -> None:
     st.html(PRESENT_CSS)   # static CSS only, no user text
     recipe = state.recipe()
@@ -265,8 +276,7 @@ def presentation(results: dict, ds, findings: list) -> None:
     st.caption(md_escape(slide.analysis_title))
     st.title(md_escape(slide.headline), anchor=False)
     if slide.chart is not None:
-        chart = slide.chart if isinstance(slide.chart, dict) else slide.chart.to_dict()
-        st.vega_lite_chart(chart, width="stretch", key="present_chart")
+        st.vega_lite_chart(_big(slide.chart), width="stretch", key="present_chart")
     with st.expander(t("report.present.detail"), expanded=False, key="present_detail"):
         if slide.detail:
             st.markdown(md_escape(slide.detail))
@@ -277,7 +287,8 @@ def presentation(results: dict, ds, findings: list) -> None:
 
 
 # ---- page ----------------------------------------------------------------------------
-st.title(t("report.title"))
+if not S.get("present"):
+    st.title(t("report.title"))
 ds = state.dataset()
 if ds is not None:
     results = session_results()
