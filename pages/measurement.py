@@ -119,7 +119,7 @@ def efa() -> None:
     forms.form(spec, ds, entry, only=["method"], container=c2)
     forms.form(spec, ds, entry, only=["rotation"], container=c3)
     with st.expander(t("measure.page.display_options")):
-        forms.form(spec, ds, entry, only=["cutoff", "sort", "n_iter", "seed"])
+        forms.form(spec, ds, entry, only=["cutoff", "sort", "kaiser_oblimin", "n_iter", "seed"])
     options = {o.name: entry.get(o.name, o.default) for o in spec.options}
     res = runner.run("efa", options)
     if isinstance(res, UserError):

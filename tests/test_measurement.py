@@ -170,6 +170,20 @@ def test_efa_matches_psych(bfi_raw, method, rotation):
         assert_close(got, want, tol, what="phi")
 
 
+def test_oblimin_with_kaiser_normalisation_matches_gparotation(bfi_raw):
+    ref = load_reference("measurement_efa_bfi")
+    e = ref["expected"]
+    fit = e["fits"]["pa_oblimin_kaiser"]
+    res = registry.run("efa", bfi_raw, {"items": e["items"], "n_factors": 5, "method": "pa", "rotation": "oblimin",
+                                        "kaiser_oblimin": True})
+    lam = res.tables["loadings"].pivot(index="item", columns="factor", values="loading").loc[e["items"]].to_numpy()
+    assert _match(lam, np.array(fit["loadings"]).T) < ref["tol"]["loadings_abs"]
+    plain = registry.run("efa", bfi_raw, {"items": e["items"], "n_factors": 5, "method": "pa", "rotation": "oblimin"})
+    lam0 = plain.tables["loadings"].pivot(index="item", columns="factor", values="loading").loc[e["items"]].to_numpy()
+    assert _match(lam0, np.array(fit["loadings"]).T) > 0.01      # the two conventions really differ
+    assert any(n.key == "efa.note.rotation_oblimin_kaiser" for n in res.notes)
+
+
 def test_efa_factor_number_rules(bfi):
     items = load_reference("measurement_efa_bfi")["expected"]["items"]
     eig = registry.run("efa", bfi, {"items": items})

@@ -296,8 +296,10 @@ def oblimin(a: np.ndarray, gam: float = 0.0, eps: float = 1e-5, maxit: int = 100
     return lam, tm.T @ tm, converged
 
 
-def rotate(lam: np.ndarray, rotation: str, method: str) -> tuple[np.ndarray, np.ndarray | None, bool]:
-    """Rotated pattern, factor correlations (None if orthogonal), converged."""
+def rotate(lam: np.ndarray, rotation: str, method: str,
+           kaiser: bool = False) -> tuple[np.ndarray, np.ndarray | None, bool]:
+    """Rotated pattern, factor correlations (None if orthogonal), converged.
+    ``kaiser`` row-normalises before oblimin (SPSS; GPArotation normalize = TRUE)."""
     k = lam.shape[1]
     if rotation == "none" or k < 2:
         return lam.copy(), None, True
@@ -308,7 +310,7 @@ def rotate(lam: np.ndarray, rotation: str, method: str) -> tuple[np.ndarray, np.
         z, phi = promax(lam) if method == "pc" else kaiser_promax(lam)
         return z, phi, True
     if rotation == "oblimin":
-        z, phi, ok = oblimin(lam)
+        z, phi, ok = oblimin(lam, normalize=kaiser)
         return z, phi, ok
     raise ValueError(rotation)  # pragma: no cover
 

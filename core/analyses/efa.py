@@ -128,7 +128,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
     if not ext["converged"]:
         notes.append(Note("efa.note.not_converged", {"method": method}))
     unrot = ext["loadings"]
-    lam, phi, rot_ok = fx.rotate(unrot, rotation, method)
+    lam, phi, rot_ok = fx.rotate(unrot, rotation, method, bool(opts.get("kaiser_oblimin")))
     if not rot_ok:
         notes.append(Note("efa.note.rotation_not_converged"))
     lam, phi = fx.order_and_sign(lam, phi)
@@ -169,7 +169,9 @@ def _run(ds: Dataset, opts: dict) -> Result:
                 corr_rows.append({"factor_a": names[a], "factor_b": names[b], "r": float(phi[a, b])})
     fcorr = pd.DataFrame(corr_rows, columns=["factor_a", "factor_b", "r"])
     notes.append(Note(f"efa.note.method_{method}"))
-    if rotation != "none":
+    if rotation == "oblimin" and opts.get("kaiser_oblimin"):
+        notes.append(Note("efa.note.rotation_oblimin_kaiser"))
+    elif rotation != "none":
         notes.append(Note(f"efa.note.rotation_{rotation}"))
     notes.append(Note("efa.note.harman"))
     return Result("efa", n, {"kmo": kmo_df, "bartlett": bart, "loadings": loadings, "variance": variance,
@@ -226,7 +228,8 @@ SPEC = AnalysisSpec(
          "pa iterates as psych (SMC start, stop when the communalities' sum changes < .001, ≤ 50 iterations); "
          "varimax = stats::varimax (Kaiser normalised); promax = psych (power 4; fa() Kaiser-normalises first, "
          "principal() uses stats::promax); oblimin = GPArotation::oblimin without Kaiser normalisation (psych's "
-         "choice; SPSS normalises). Factors are named F1…Fk, signed to sum positive and ordered by variance "
+         "choice; SPSS normalises rows first — kaiser_oblimin = true does that, = GPArotation normalize = TRUE; the "
+         "two differ by up to ~0.1 in loadings). Factors are named F1…Fk, signed to sum positive and ordered by variance "
          "accounted for. Parallel analysis: mean eigenvalues of n_iter seeded standard-normal data sets of the "
          "same size (principal components, Horn); factors are retained while the observed eigenvalue exceeds "
          "the simulated mean."),
@@ -239,6 +242,8 @@ SPEC = AnalysisSpec(
                doc="Extraction: pc (principal components, SPSS default), pa (iterated principal axis), minres, ml."),
         Option("rotation", "choice", default="none", choices=ROTATIONS,
                doc="Rotation: none (SPSS default), varimax, promax, oblimin (direct quartimin, no Kaiser normalisation)."),
+        Option("kaiser_oblimin", "bool", default=False,
+               doc="Oblimin with Kaiser (row) normalisation, as SPSS; default off, as psych/GPArotation."),
         Option("n_iter", "int", default=100, min=10, max=5000, doc="Parallel analysis: number of simulated data sets."),
         Option("seed", "int", default=20240607, doc="Parallel analysis: random seed."),
         Option("cutoff", "float", default=0.3, min=0.0, max=1.0, fit=False,

@@ -79,10 +79,18 @@ for (rot in c("none", "varimax", "promax", "oblimin")) {
     ss_loadings = as.numeric(f$Vaccounted["SS loadings", ]),
     phi = if (is.null(f$Phi)) NULL else unname(lapply(seq_len(ncol(f$Phi)), function(j) as.numeric(f$Phi[, j]))))
 }
+# oblimin with Kaiser normalisation (SPSS's choice) on the unrotated pa loadings
+pa0 <- psych::fa(X, nfactors = 5, fm = "pa", rotate = "none")
+obk <- GPArotation::oblimin(unclass(pa0$loadings), normalize = TRUE)
+fits[["pa_oblimin_kaiser"]] <- list(
+  loadings = unname(lapply(1:5, function(j) as.numeric(obk$loadings[, j]))), communality = as.numeric(pa0$communality),
+  ss_loadings = as.numeric(diag(obk$Phi %*% t(obk$loadings) %*% obk$loadings)),
+  phi = unname(lapply(1:5, function(j) as.numeric(obk$Phi[, j]))))
 out("efa_bfi",
     paste(rv, "psych", ver("psych"), "GPArotation", ver("GPArotation"),
           ": KMO(R), cortest.bartlett(R, n), eigen(R); fa(X, 5, fm, rotate) and principal(X, 5, rotate)",
-          "with X = na.omit(bfi[,1:25]); loadings given per factor (columns), order/sign as psych prints them"),
+          "with X = na.omit(bfi[,1:25]); loadings given per factor (columns), order/sign as psych prints them;",
+          "pa_oblimin_kaiser = GPArotation::oblimin(unrotated pa loadings, normalize = TRUE)"),
     "tests/data/bfi.csv", list(items = names(X), n_factors = 5),
     list(n = nrow(X), items = names(X), kmo_overall = k$MSA, kmo_items = as.numeric(k$MSAi),
          bartlett_chi2 = b$chisq, bartlett_df = b$df, bartlett_p = b$p.value, eigenvalues = pe,
