@@ -131,7 +131,13 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
                                                                    "focal": focal_name(foc, j), "moderator": mr.var}))
                 # predicted values for the simple-slopes plot
                 if model.roles[foc].kind != "categorical":
-                    prows += _predicted(model, e, f, foc, mods, points(mods), conf)
+                    prows += _predicted(model, e, f, foc, points(mods), conf)
+            if model.roles[foc].kind == "categorical" and len(mods) == 1 and \
+                    model.roles[mods[0]].kind != "categorical":
+                # multicategorical X: the moderator on the x-axis, one line per group of X
+                vecs, labels, _ = dsn.moderator_values(model.roles[foc], "percentiles")
+                prows += _predicted(model, e, f, mods[0], [({foc: v}, [(foc, lab)]) for v, lab in zip(vecs, labels)],
+                                    conf)
     tables["conditional_effects"] = pd.DataFrame(cerows, columns=SPEC_TABLES["conditional_effects"])
     tables["johnson_neyman"] = pd.DataFrame(jnb, columns=SPEC_TABLES["johnson_neyman"])
     tables["jn_table"] = pd.DataFrame(jnt, columns=SPEC_TABLES["jn_table"])
@@ -373,9 +379,9 @@ def _show(v) -> str:
     return f"{float(v):.4g}"
 
 
-def _predicted(model, e, f, foc, mods, pts, conf) -> list[dict]:
-    """Predicted outcome along the focal predictor at each moderator point
-    (other predictors and covariates at their means)."""
+def _predicted(model, e, f, foc, pts, conf) -> list[dict]:
+    """Predicted outcome along the x-axis predictor ``foc`` at each point of
+    the line variable(s) (other predictors and covariates at their means)."""
     U = model.matrix()
     means = U[:, e.cols].mean(axis=0)
     x = model.roles[foc].values[:, 0]
@@ -527,8 +533,11 @@ TABLES = (
         ("direct_p", "p", "p of the direct effect (at the same moderator value when it is moderated).")),
         "One verdict per indirect effect, in the words theses use."),
     TableSpec("predicted", _cols(
-        ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
-        ("moderator", "text", "Moderator."), ("moderator_value", "text", "Moderator value."),
+        ("equation", "text", "Outcome variable."),
+        ("focal", "text", "Predictor on the x-axis: the focal predictor (for a multicategorical X: the moderator "
+                          "W, with one line per group of X)."),
+        ("moderator", "text", "Variable that defines the lines (the moderator; X when X is multicategorical)."),
+        ("moderator_value", "text", "Its value or level for this line."),
         ("moderator2", "text", "Second moderator, if any."), ("moderator2_value", "num", "Its value."),
         ("x", "num", "Focal predictor value."), ("yhat", "num", "Predicted outcome (other predictors and "
                                                                 "covariates at their means)."),

@@ -219,5 +219,17 @@ def findings(result, ds, lang: str) -> list:
                  dr2=fmt_num(r["r2_change"], 3), p=_p(r["p"]))
         out.append(Finding(headline=head, strength=abs(_f(r["r2_change"])),
                            significant=_f(r["p"]) < 1 - conf / 100, kind="moderation", table="interaction_tests",
-                           chart=f"slopes_{r['equation']}_{parts[0]}_{parts[-1]}" if len(parts) == 2 else None))
+                           chart=_slopes_chart(T, r["equation"], parts)))
     return out
+
+
+def _slopes_chart(T, equation: str, parts: list[str]) -> str | None:
+    """Name of the simple-slopes chart drawn for an interaction (see core.charts.process.chart_list)."""
+    pred = T.get("predicted", pd.DataFrame())
+    if pred is None or pred.empty or len(parts) != 2:
+        return None
+    hit = pred[(pred["equation"] == equation) & pred["focal"].isin(parts) & pred["moderator"].isin(parts)]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    return f"slopes_{r['equation']}_{r['focal']}_{r['moderator']}"
