@@ -330,3 +330,18 @@ def test_text_variable_and_unknown_variable(datasets):
         registry.run("process", ds2, {"model": 4, "x": "RP", "m": ["PS"], "y": "txt"})
     with pytest.raises(UserError):
         registry.run("process", ds2, {"model": 4, "x": "nope", "m": ["PS"], "y": "WW"})
+
+
+def test_plot_tables_agree_with_conditional_effects(datasets):
+    """The simple-slopes lines have the conditional effects as slopes; at a
+    Johnson–Neyman boundary the conditional effect's p is exactly 1 − conf."""
+    res = registry.run("process", datasets["role_pressure"], {"model": 1, "x": "RP", "w": "EMC", "y": "WW",
+                                                              "n_boot": 0, "conf": 90})
+    pred, ce = res.tables["predicted"], res.tables["conditional_effects"]
+    for wv, sub in pred.groupby("moderator_value"):
+        slope = (sub["yhat"].iloc[-1] - sub["yhat"].iloc[0]) / (sub["x"].iloc[-1] - sub["x"].iloc[0])
+        assert_close(slope, _find(ce, {"moderator_value": wv})["effect"], 1e-10)
+    jt = res.tables["jn_table"]
+    for b in res.tables["johnson_neyman"]["boundary"]:
+        assert_close(_find(jt, {"moderator_value": b})["p"], 0.10, 1e-9)
+    assert len(jt) == 21 + len(res.tables["johnson_neyman"])
