@@ -345,3 +345,16 @@ def test_plot_tables_agree_with_conditional_effects(datasets):
     for b in res.tables["johnson_neyman"]["boundary"]:
         assert_close(_find(jt, {"moderator_value": b})["p"], 0.10, 1e-9)
     assert len(jt) == 21 + len(res.tables["johnson_neyman"])
+
+
+def test_verdict_per_moderator_value_when_the_direct_effect_is_moderated(datasets):
+    res = registry.run("process", datasets["role_pressure"], {"model": 5, "x": "RP", "m": ["PS"], "w": "EMC",
+                                                              "y": "WW", "n_boot": 300, "seed": 1})
+    v, eff = res.tables["verdicts"], res.tables["effects"]
+    direct = eff[eff["kind"] == "direct"]
+    assert len(v) == len(direct) == 3
+    for r in v.itertuples():
+        d = _find(direct, {"moderator_value": r.moderator_value})
+        assert_close(r.direct_p, d["p"], 1e-12)
+        excl = r.ci_low > 0 or r.ci_high < 0
+        assert r.verdict == ("none" if not excl else "partial" if d["p"] < 0.05 else "full")

@@ -336,17 +336,23 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
 
     # ---- verdicts --------------------------------------------------------------------
     vrows = []
+    wmod = model.var("W") if "W" in model.roles else ""
     for i, path, j, shown in ind_index:
         r = erows[i]
         if not np.isfinite(r["ci_low"]):
             continue
         excl = r["ci_low"] > 0 or r["ci_high"] < 0
-        dp = direct_info.get((j, shown), direct_info.get((j, None)))
-        dsig = dp is not None and dp < alpha
-        verdict = "none" if not excl else "partial" if dsig else "full"
-        vrows.append({"path": r["path"], "moderator": r["moderator"], "moderator_value": r["moderator_value"],
-                      "verdict": verdict, "indirect": r["effect"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                      "direct_p": dp if dp is not None else np.nan})
+        if (j, shown) in direct_info:
+            cases = [(r["moderator"], shown, direct_info[(j, shown)])]
+        elif (j, None) in direct_info:
+            cases = [(r["moderator"], shown, direct_info[(j, None)])]
+        else:   # an unconditional indirect effect with a moderated direct effect (models 5, 15): one verdict per W value
+            cases = [(wmod, w, p_) for (jj, w), p_ in direct_info.items() if jj == j]
+        for mod, wv, dp in cases:
+            verdict = "none" if not excl else "partial" if dp < alpha else "full"
+            vrows.append({"path": r["path"], "moderator": mod, "moderator_value": np.nan if wv is None else wv,
+                          "verdict": verdict, "indirect": r["effect"], "ci_low": r["ci_low"],
+                          "ci_high": r["ci_high"], "direct_p": dp})
     tables["verdicts"] = pd.DataFrame(vrows, columns=SPEC_TABLES["verdicts"])
 
     # ---- notes -----------------------------------------------------------------------

@@ -98,14 +98,17 @@ def paragraphs(result, ds, lang: str) -> list[str]:
                 v = verd[(verd["path"] == r["path"])]
                 if r["moderator"]:
                     v = v[np.array([_same(a_, r["moderator_value"]) for a_ in v["moderator_value"]], dtype=bool)]
-                if len(v):
+                if len(v) and v["verdict"].nunique() > 1:
+                    verdict = "mixed"     # unconditional indirect effect, moderated direct effect (models 5, 15)
+                elif len(v):
                     verdict = v.iloc[0]["verdict"]
             at = ""
             if r["moderator"]:
                 at = t("process.text.at", lang, w=_label(ds, r["moderator"]), v=_value(r["moderator_value"]))
             if sig:
                 key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
-                how = t(f"process.text.verdict_{verdict}", lang) if verdict in ("full", "partial") else ""
+                how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
+                    if verdict in ("full", "partial", "mixed") else ""
                 sentences.append(t(key, lang, x=xl, y=_label(ds, y), how=how, through=through, at=at,
                                    b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)))
             else:
