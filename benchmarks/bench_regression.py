@@ -146,6 +146,8 @@ def main() -> None:
     rch.scenario_bars(scen, "y", "en").to_dict()
     rebuild = time.perf_counter() - t0
 
+    frag = fragment_times()
+
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}, "
           f"statsmodels {sm.__version__ if hasattr(sm, '__version__') else ''}; rows = {n:,}, 10 predictors\n")
     print("| task | first call (s) | best of 3 (s) | peak memory (MB) |")
@@ -160,6 +162,52 @@ def main() -> None:
     print(f"| one slider move (fragment work: 2 predictions, 6 scenarios, chart data swap, JSON + Arrow) | "
           f"{1000 * statistics.median(per_move):.2f} | {1000 * max(per_move):.2f} |")
     print(f"| for comparison: rebuilding the scenario chart with Altair each move | {1000 * rebuild:.0f} | |")
+    print(f"| the page's simulator fragment (`whatif` in pages/regression.py, civil-servants sample, AppTest, "
+          f"{len(frag)} slider moves) | {1000 * statistics.median(frag):.1f} | {1000 * max(frag):.1f} |")
+
+
+def fragment_times(moves: int = 10) -> list[float]:
+    """Server time of the page's what-if fragment per slider move: the page
+    runs under AppTest with the profiler on, and the ``whatif`` function's
+    cumulative time is read for each run after a slider change."""
+    import cProfile
+    import pstats
+
+    from streamlit.runtime.scriptrunner import script_runner as sr
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    box = {"prof": None}
+    orig = sr.ScriptRunner._run_script
+
+    def profiled(self, *a, **k):
+        prof = box["prof"]
+        if prof is None:
+            return orig(self, *a, **k)
+        prof.enable()
+        try:
+            return orig(self, *a, **k)
+        finally:
+            prof.disable()
+
+    sr.ScriptRunner._run_script = profiled
+    try:
+        at = AppTest.from_file(str(root / "pages" / "regression.py"), default_timeout=300)
+        at.session_state["lang"] = "en"
+        at.run()
+        slider = next(s for s in at.slider if s.key.endswith(".CD"))
+        lo, hi = slider.min, slider.max
+        out = []
+        for i in range(moves):
+            box["prof"] = cProfile.Profile()
+            slider.set_value(lo + (hi - lo) * (i + 1) / (moves + 2))
+            at.run()
+            stats = pstats.Stats(box["prof"]).stats
+            out += [v[3] for (path, _, name), v in stats.items() if name == "whatif" and path.endswith("regression.py")]
+            box["prof"] = None
+        return out
+    finally:
+        sr.ScriptRunner._run_script = orig
 
 if __name__ == "__main__":
     main()

@@ -61,8 +61,8 @@ def correlation_heatmap(matrix: pd.DataFrame, variables: list[str], labels: dict
         text="text:N",
         color=alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value("black")),
     )
-    size = max(160, 48 * len(variables))
-    return themed((rect + text).properties(title=t("correlation.chart.heatmap", lang), width=size, height=size))
+    return themed((rect + text).properties(title=t("correlation.chart.heatmap", lang), width=alt.Step(64),
+                                           height=alt.Step(34)))
 
 
 # ---- regression --------------------------------------------------------------------
@@ -93,7 +93,7 @@ def forest(coefficients: pd.DataFrame, terms: list[dict], ds, lang: str) -> alt.
     order = list(data.sort_values("beta", ascending=False)["term"])
     color = alt.Color("sig:N", title=None, scale=alt.Scale(
         domain=[t("regression.chart.sig", lang), t("regression.chart.nonsig", lang)], range=[SIG, NONSIG]))
-    y = alt.Y("term:N", sort=order, title=None)
+    y = alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
     rule = alt.Chart(data).mark_rule(strokeWidth=2).encode(
         y=y, x=alt.X("lo:Q", title=t("regression.chart.beta_axis", lang)), x2="hi:Q", color=color)
     point = alt.Chart(data).mark_point(filled=True, size=70).encode(
@@ -105,7 +105,7 @@ def forest(coefficients: pd.DataFrame, terms: list[dict], ds, lang: str) -> alt.
                  alt.Tooltip("p_text:N", title=t("col.p", lang))])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
     return themed((zero + rule + point).properties(title=t("regression.chart.forest", lang), width="container",
-                                                   height=max(80, 26 * len(data))))
+                                                   height=alt.Step(26)))
 
 
 def _thin(df: pd.DataFrame) -> pd.DataFrame:
@@ -150,43 +150,57 @@ def qq_plot(fr: pd.DataFrame, lang: str) -> alt.Chart:
     return themed((line + pts).properties(title=t("regression.chart.qq", lang), width="container", height=300))
 
 
+def _floored(scen: pd.DataFrame) -> pd.DataFrame:
+    """Scenario rows plus ``floor``: where the bars start — a little below the
+    lowest interval limit, so differences of a tenth of a point stay visible
+    (bars from zero would flatten them)."""
+    data = scen[list(SCEN_FIELDS)].copy()
+    lows = data[["pi_low", "ci_low", "prediction"]].to_numpy(dtype=float)
+    highs = data[["pi_high", "ci_high", "prediction"]].to_numpy(dtype=float)
+    lo = float(np.nanmin(lows)) if np.isfinite(lows).any() else 0.0
+    hi = float(np.nanmax(highs)) if np.isfinite(highs).any() else 1.0
+    data["floor"] = lo - 0.05 * (hi - lo if hi > lo else 1.0)
+    return data
+
+
+SCEN_FIELDS = ("scenario", "prediction", "ci_low", "ci_high", "pi_low", "pi_high")
+
+
 def scenario_bars(scen: pd.DataFrame, outcome_label: str, lang: str, show_pi: bool = True) -> alt.Chart:
-    """Scenarios side by side: predicted outcome with 95% CI error bars (and
-    the wider prediction interval as a dashed rule).  The data sit at the
-    top level of the spec, so :func:`with_data` can swap them without
-    rebuilding the chart (the what-if simulator redraws it on every slider
-    move)."""
-    data = scen[list(scen.columns)].copy()
+    """Scenarios side by side: predicted outcome (bar) with its 95% CI (black
+    line) and prediction interval (dashed grey).  The data sit at the top level
+    of the spec, so :func:`with_data` can swap them without rebuilding the
+    chart (the what-if simulator redraws it on every slider move)."""
+    data = _floored(scen)
     x = alt.X("scenario:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
-    yscale = alt.Scale(zero=False)
+    yscale = alt.Scale(zero=False, nice=False)
     tip = [alt.Tooltip("scenario:N", title=t("regression.col.scenario", lang)),
            alt.Tooltip("prediction:Q", format=".3f", title=t("regression.col.prediction", lang)),
            alt.Tooltip("ci_low:Q", format=".3f", title=t("regression.col.ci_low", lang)),
            alt.Tooltip("ci_high:Q", format=".3f", title=t("regression.col.ci_high", lang)),
            alt.Tooltip("pi_low:Q", format=".3f", title=t("regression.col.pi_low", lang)),
            alt.Tooltip("pi_high:Q", format=".3f", title=t("regression.col.pi_high", lang))]
-    bars = alt.Chart().mark_bar(color=BAR, opacity=0.85, size=46).encode(
-        x=x, y=alt.Y("prediction:Q", title=outcome_label, scale=yscale), tooltip=tip)
-    ci = alt.Chart().mark_errorbar(ticks=True, color="black", thickness=2).encode(
-        x=x, y=alt.Y("ci_low:Q", scale=yscale, title=outcome_label), y2="ci_high:Q")
-    layers = [bars, ci]
+    bars = alt.Chart().mark_bar(color=BAR, opacity=0.8, size=46).encode(
+        x=x, y=alt.Y("floor:Q", title=outcome_label, scale=yscale), y2="prediction:Q", tooltip=tip)
+    layers = [bars]
     if show_pi:
-        layers.append(alt.Chart().mark_rule(color=NONSIG, strokeDash=[3, 3]).encode(
+        layers.append(alt.Chart().mark_rule(color=NONSIG, strokeDash=[4, 3], strokeWidth=1.5).encode(
             x=x, y=alt.Y("pi_low:Q", scale=yscale, title=outcome_label), y2="pi_high:Q"))
-    layers.append(alt.Chart().mark_text(dy=-8, fontSize=12).encode(
+    layers.append(alt.Chart().mark_rule(color="black", strokeWidth=3).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=yscale, title=outcome_label), y2="ci_high:Q"))
+    layers.append(alt.Chart().mark_text(dx=30, align="left", fontSize=13, fontWeight="bold").encode(
         x=x, y=alt.Y("prediction:Q", scale=yscale), text=alt.Text("prediction:Q", format=".2f")))
     return themed(alt.layer(*layers, data=data).properties(title=t("regression.chart.scenarios", lang),
-                                                           width="container", height=300))
+                                                           width="container", height=320))
 
 
 def with_data(spec: dict, frame: pd.DataFrame) -> dict:
-    """A copy of a chart spec (``chart.to_dict()`` of a chart whose data sit
-    at the top level) with ``frame`` as its data — no Altair work, so a
-    slider move costs microseconds, not the ~50–100 ms of building and
-    validating a chart."""
+    """A copy of a :func:`scenario_bars` spec with ``frame`` (a scenarios
+    table) as its data — no Altair work, so a slider move costs a millisecond,
+    not the 50–100 ms of building and validating a chart."""
     out = dict(spec)
     records = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
-               for row in frame.to_dict("records")]
+               for row in _floored(frame).to_dict("records")]
     out["datasets"] = {"whatif": records}
     out["data"] = {"name": "whatif"}
     return out
@@ -200,7 +214,7 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
     data["sig"] = [t("regression.chart.sig" if (lo > 0 or hi < 0) else "regression.chart.nonsig", lang)
                    for lo, hi in zip(data["ci_low"], data["ci_high"])]
     order = list(data.reindex(data["delta"].abs().sort_values(ascending=False).index)["label"])
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
     color = alt.Color("sig:N", title=None, scale=alt.Scale(
         domain=[t("regression.chart.sig", lang), t("regression.chart.nonsig", lang)], range=[BAR, NONSIG]))
     title_x = t("regression.chart.lever_axis", lang, outcome=outcome_label,
@@ -215,7 +229,7 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
         y=y, x=alt.X("ci_low:Q", title=title_x), x2="ci_high:Q")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
     return themed((bars + err + zero).properties(title=t("regression.chart.levers", lang), width="container",
-                                                 height=max(80, 30 * len(data))))
+                                                 height=alt.Step(30)))
 
 
 def regression_charts(result, ds, lang: str) -> list:
