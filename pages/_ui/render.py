@@ -49,12 +49,11 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
         if kind == "p":
             show[col] = df[col].map(lambda v: fmt_p(v) if isinstance(v, (int, float)) and not math.isnan(v) else "")
             config[col] = st.column_config.TextColumn(title)
-        elif kind == "int":
-            config[col] = st.column_config.NumberColumn(title, format="%d")
-        elif kind == "pct":
-            config[col] = st.column_config.NumberColumn(title, format="%.1f")
-        elif kind == "num":
-            config[col] = st.column_config.NumberColumn(title, format=f"%.{digits}f")
+        elif kind in ("int", "pct", "num"):
+            # None in an object column would show as "None": make it a blank number
+            show[col] = pd.to_numeric(df[col], errors="coerce")
+            fmt = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f"}[kind]
+            config[col] = st.column_config.NumberColumn(title, format=fmt)
         else:
             show[col] = df[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
             config[col] = st.column_config.TextColumn(title)
