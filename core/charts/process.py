@@ -57,9 +57,11 @@ def simple_slopes(pred: pd.DataFrame, focal_label: str, outcome_label: str, mode
                  alt.Tooltip("yhat:Q", title=t("process.chart.predicted", lang), format=".3f"),
                  alt.Tooltip("ci_low:Q", title=t("process.col.ci_low", lang), format=".3f"),
                  alt.Tooltip("ci_high:Q", title=t("process.col.ci_high", lang), format=".3f")])
-    ends = d.loc[d.groupby("group", sort=False)["x"].idxmax()]
-    labels = alt.Chart(ends).mark_text(align="left", dx=6, fontSize=12).encode(
-        x="x:Q", y="yhat:Q", text="group:N", color=alt.Color("group:N", sort=order, legend=None,
+    ends = d.loc[d.groupby("group", sort=False)["x"].idxmax()].copy()
+    ends["short"] = [_value_text(v) + (f", {_value_text(v2)}" if m2 else "")
+                     for v, m2, v2 in zip(ends["moderator_value"], ends["moderator2"], ends["moderator2_value"])]
+    labels = alt.Chart(ends).mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").encode(
+        x="x:Q", y="yhat:Q", text="short:N", color=alt.Color("group:N", sort=order, legend=None,
                                                            scale=alt.Scale(range=COLORS[:len(order)])))
     title = t("process.chart.slopes_title", lang, y=outcome_label, x=focal_label, w=moderator_label)
     return themed((band + line + labels).properties(title=title, width="container", height=340))

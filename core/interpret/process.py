@@ -70,50 +70,17 @@ def paragraphs(result, ds, lang: str) -> list[str]:
                                x=_label(ds, roles.get("X", "")), y=_label(ds, roles.get("Y", "")),
                                b=fmt_num(r["effect"], 2), p=_p(r["p"])))
         verd = T.get("verdicts", pd.DataFrame())
-        for r in eff[(eff["kind"] == "indirect")].to_dict("records"):
-            if not math.isfinite(_f(r["ci_low"])):
+        rows = [r for r in eff[(eff["kind"] == "indirect")].to_dict("records") if math.isfinite(_f(r["ci_low"]))]
+        groups: dict = {}
+        for r in rows:
+            groups.setdefault(r["path"], []).append(r)
+        for pth, grp in groups.items():
+            if len(grp) > 1 and len({_sig_ci(r["ci_low"], r["ci_high"]) for r in grp}) == 1 and \
+                    len({_sign(r["effect"]) for r in grp}) == 1:
+                sentences.append(_group_sentence(grp, ds, lang, roles, conf, verd, ce_all, b_of))
                 continue
-            path = str(r["path"]).split("->")
-            if path == ["TOTAL"] or str(r["path"]).endswith("TOTAL"):
-                key = "process.text.total_indirect_sig" if _sig_ci(r["ci_low"], r["ci_high"]) else \
-                    "process.text.total_indirect_ns"
-                sentences.append(t(key, lang, b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)))
-                continue
-            x, ms, y = path[0], path[1:-1], path[-1]
-            xl = _label(ds, roles.get("X", x)) if "[" in x else _label(ds, x)
-            if "[" in x:
-                xl = f"{xl} ({x})"
-            sig = _sig_ci(r["ci_low"], r["ci_high"])
-            a = b_of(ms[0], x)
-            if len(ce_all) and r["moderator"]:
-                hit = ce_all[(ce_all["equation"] == ms[0]) & (ce_all["focal"] == x) &
-                             np.array([_same(v, r["moderator_value"]) for v in ce_all["moderator_value"]])]
-                if len(hit):
-                    a = _f(hit["effect"].iloc[0])
-            through = t("process.text.through_join", lang).join(
-                t("process.text.lower" if k == 0 and a < 0 else "process.text.higher" if k == 0 else "process.text.plain",
-                  lang, m=_label(ds, m)) for k, m in enumerate(ms))
-            verdict = ""
-            if len(verd):
-                v = verd[(verd["path"] == r["path"])]
-                if r["moderator"]:
-                    v = v[np.array([_same(a_, r["moderator_value"]) for a_ in v["moderator_value"]], dtype=bool)]
-                if len(v) and v["verdict"].nunique() > 1:
-                    verdict = "mixed"     # unconditional indirect effect, moderated direct effect (models 5, 15)
-                elif len(v):
-                    verdict = v.iloc[0]["verdict"]
-            at = ""
-            if r["moderator"]:
-                at = t("process.text.at", lang, w=_label(ds, r["moderator"]), v=_value(r["moderator_value"]))
-            if sig:
-                key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
-                how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
-                    if verdict in ("full", "partial", "mixed") else ""
-                sentences.append(t(key, lang, x=xl, y=_label(ds, y), how=how, through=through, at=at,
-                                   b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)))
-            else:
-                sentences.append(t("process.text.indirect_ns", lang, x=xl, y=_label(ds, y), through=through, at=at,
-                                   b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)))
+            for r in grp:
+                sentences.append(_row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of))
         if len(direct) and not direct["moderator"].astype(bool).any():
             r = direct.iloc[0]
             sig = _f(r["p"]) < 1 - conf / 100
@@ -236,3 +203,73 @@ def _slopes_chart(T, equation: str, parts: list[str]) -> str | None:
         return None
     r = hit.iloc[0]
     return f"slopes_{r['equation']}_{r['focal']}_{r['moderator']}"
+
+
+def _sign(v) -> int:
+    return 1 if _f(v) > 0 else -1 if _f(v) < 0 else 0
+
+
+def _through(r, ds, lang, ce_all, b_of) -> tuple:
+    path = str(r["path"]).split("->")
+    x, ms, y = path[0], path[1:-1], path[-1]
+    a = b_of(ms[0], x)
+    if len(ce_all) and r["moderator"]:
+        hit = ce_all[(ce_all["equation"] == ms[0]) & (ce_all["focal"] == x) &
+                     np.array([_same(v, r["moderator_value"]) for v in ce_all["moderator_value"]], dtype=bool)]
+        if len(hit):
+            a = _f(hit["effect"].iloc[0])
+    through = t("process.text.through_join", lang).join(
+        t("process.text.lower" if k == 0 and a < 0 else "process.text.higher" if k == 0 else "process.text.plain",
+          lang, m=_label(ds, m)) for k, m in enumerate(ms))
+    return x, y, through
+
+
+def _verdict(verd, r) -> str:
+    if verd is None or not len(verd):
+        return ""
+    v = verd[(verd["path"] == r["path"])]
+    if r["moderator"]:
+        v = v[np.array([_same(a_, r["moderator_value"]) for a_ in v["moderator_value"]], dtype=bool)]
+    if len(v) and v["verdict"].nunique() > 1:
+        return "mixed"     # unconditional indirect effect, moderated direct effect (models 5, 15)
+    return v.iloc[0]["verdict"] if len(v) else ""
+
+
+def _xlabel(ds, roles, x) -> str:
+    return f"{_label(ds, roles.get('X', x))} ({x})" if "[" in x else _label(ds, x)
+
+
+def _row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
+    if str(r["path"]).endswith("TOTAL"):
+        key = "process.text.total_indirect_sig" if _sig_ci(r["ci_low"], r["ci_high"]) else \
+            "process.text.total_indirect_ns"
+        return t(key, lang, b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
+    x, y, through = _through(r, ds, lang, ce_all, b_of)
+    verdict = _verdict(verd, r)
+    at = t("process.text.at", lang, w=_label(ds, r["moderator"]), v=_value(r["moderator_value"])) \
+        if r["moderator"] else ""
+    if _sig_ci(r["ci_low"], r["ci_high"]):
+        key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
+        how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
+            if verdict in ("full", "partial", "mixed") else ""
+        return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, at=at,
+                 b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
+    return t("process.text.indirect_ns", lang, x=_xlabel(ds, roles, x), y=_label(ds, y), through=through, at=at,
+             b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
+
+
+def _group_sentence(grp, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
+    """Conditional indirect effects of one path that agree in sign and significance: one sentence."""
+    r0 = grp[0]
+    x, y, through = _through(r0, ds, lang, ce_all, b_of)
+    verdicts = {_verdict(verd, r) for r in grp}
+    verdict = verdicts.pop() if len(verdicts) == 1 else "mixed"
+    w = _label(ds, r0["moderator"])
+    lo, hi = grp[0]["effect"], grp[-1]["effect"]
+    if _sig_ci(r0["ci_low"], r0["ci_high"]):
+        key = "process.text.group_raises" if _f(r0["effect"]) > 0 else "process.text.group_lowers"
+        how = t(f"process.text.verdict_{verdict}", lang, w=w) if verdict in ("full", "partial", "mixed") else ""
+        return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, w=w,
+                 lo=fmt_num(lo, 2), hi=fmt_num(hi, 2), conf=fmt_num(conf, 0))
+    return t("process.text.group_ns", lang, x=_xlabel(ds, roles, x), y=_label(ds, y), through=through, w=w,
+             lo=fmt_num(lo, 2), hi=fmt_num(hi, 2), conf=fmt_num(conf, 0))

@@ -167,13 +167,6 @@ class Bootstrap:
         return out, bad_total
 
 
-def point_coefs(bs: Bootstrap, U: np.ndarray) -> tuple[dict, dict]:
-    """The same statistics' inputs on the original sample (all counts 1)."""
-    G = np.ones((1, bs.n)) @ bs.Q
-    coefs, sds, _ = bs._solve(G)
-    return coefs, sds
-
-
 def percentile_ci(samples: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
     """PROCESS's percentile interval: the sorted resamples at positions
     round(B·α/2) and trunc(B·(1−α/2)) + 1 (1-based), e.g. the 125th and
