@@ -521,6 +521,24 @@ def test_key_findings_order_and_broken_specs(monkeypatch, describe_session):
     assert heads == ["big sig", "weak sig", "small ns", "mediation"]
 
 
+def test_key_findings_respect_small_cell_suppression(monkeypatch, describe_session):
+    recipe, ds, results = describe_session
+
+    def finds(res, ds_, lang):
+        g = res.tables["groups"]
+        return [Finding(f"{r.group} averages {r.mean}", kind="difference") for r in g.itertuples()]
+    spec = AnalysisSpec("fg", "x", (), FAKE_TABLES, _fake_run, findings=finds, doc="d")
+    real = registry.get
+    monkeypatch.setattr(registry, "get", lambda ty: spec if ty == "fg" else real(ty))
+    rec = {**recipe, "analyses": [{"id": "g", "type": "fg"}], "ui": {"report": {"small_cells": True}}}
+    res = {"g": _fake_run(ds, {})}
+    heads = [f.headline for f in reports.key_findings(rec, ds, res, "en", per_analysis=0)]
+    assert "plain averages 6.0" in heads and not any(h.startswith("tiny") for h in heads)
+    rec["ui"]["report"]["small_cells"] = False
+    heads = [f.headline for f in reports.key_findings(rec, ds, res, "en", per_analysis=0)]
+    assert "tiny averages 7.0" in heads
+
+
 # ---------------------------------------------------------------------------
 # PowerPoint
 # ---------------------------------------------------------------------------

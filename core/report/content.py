@@ -341,7 +341,7 @@ class _Session:
             res = self.results.get(aid)
             if spec is not None and spec.interpret and isinstance(res, Result) and self.dataset is not None:
                 try:
-                    out = list(spec.interpret(res, self.dataset, self.lang))
+                    out = list(spec.interpret(self.shown(aid)[0], self.dataset, self.lang))
                 except Exception as exc:
                     log.warning("interpretation of %s failed: %s: %s", aid, type(exc).__name__, exc)
             self._paras[aid] = out

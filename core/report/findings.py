@@ -52,6 +52,7 @@ class KeyFinding:
         return self.finding.chart
 
 
+_NAN = re.compile(r"\bnan\b", re.IGNORECASE)   # a sentence built on a suppressed number
 _SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[^\s\d.,;:)\]])")
 
 
@@ -131,6 +132,10 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
                  per_analysis: int = PER_ANALYSIS) -> list[KeyFinding]:
     """The key findings of every analysis of the session, in summary order
     (at most ``per_analysis`` of one analysis, then a pointer to its tables)."""
+    from core.report import model
+    from core.report.content import suppress_result
+
+    opts = model.settings(recipe)
     found: list[KeyFinding] = []
     for entry in recipe.get("analyses") or []:
         res = results.get(entry["id"])
@@ -140,7 +145,11 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
             spec = registry.get(entry["type"])
         except UserError:
             continue
+        if opts["small_cells"]:   # findings are told from the tables as the report shows them
+            res = suppress_result(res, spec, opts["min_cell"])[0]
         own = analysis_findings(spec, entry["id"], res, dataset, lang)
+        if opts["small_cells"]:
+            own = [kf for kf in own if not _NAN.search(kf.headline)]
         found += _cap(own, per_analysis, analysis_title(entry, lang), lang)
     order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i))
     return [found[i] for i in order]
