@@ -46,8 +46,8 @@ def correlation_heatmap(matrix: pd.DataFrame, variables: list[str], labels: dict
     data = pd.DataFrame(rows)
     data["p_text"] = data["p"].map(fmt_p)
     base = alt.Chart(data).encode(
-        x=alt.X("b:N", sort=names, title=None, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("a:N", sort=names, title=None),
+        x=alt.X("b:N", sort=names, title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        y=alt.Y("a:N", sort=names, title=None, axis=alt.Axis(labelOverlap=False)),
     )
     rect = base.mark_rect().encode(
         color=alt.Color("r:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
