@@ -358,3 +358,10 @@ def test_verdict_per_moderator_value_when_the_direct_effect_is_moderated(dataset
         assert_close(r.direct_p, d["p"], 1e-12)
         excl = r.ci_low > 0 or r.ci_high < 0
         assert r.verdict == ("none" if not excl else "partial" if d["p"] < 0.05 else "full")
+
+
+def test_progress_is_reported(datasets):
+    seen = []
+    registry.run("process", datasets["role_pressure"], {"model": 4, "x": "RP", "m": ["PS"], "y": "WW",
+                                                        "n_boot": 3000, "seed": 2}, progress=seen.append)
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
