@@ -647,3 +647,26 @@ def test_pin_report_page_and_presentation_mode():
     assert page.session_state["present_index"] == 0
     page.button(key="present_exit").click().run()
     assert page.session_state["present"] is False and not page.exception
+
+
+def test_pages_drawing_tables_themselves_get_pins_through_render_table():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+
+        from core import registry
+        from pages._ui import render
+
+        df = pd.DataFrame({"variable": ["x"], "label": ["x"], "n": [3], "missing": [0], "mean": [1.5], "sd": [0.5],
+                           "min": [1.0], "max": [2.0], "skew": [0.0], "se_skew": [1.0], "kurtosis": [0.0],
+                           "se_kurtosis": [1.0]})
+        render.table(df, registry.get("describe").table("describe"), "describe", key="t", aid="d9")
+        render.table(df, registry.get("describe").table("describe"), "describe", key="preview")   # no aid: no pin
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [b.key for b in at.button if b.key.startswith("pin_")] == ["pin_table_d9_describe"]
+    at.button(key="pin_table_d9_describe").click().run()
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "d9", "table": "describe"}]

@@ -264,7 +264,8 @@ def n_note(res: Result, dataset, lang: str) -> str:
 
 
 def method_notes(res: Result, dataset, lang: str) -> list[str]:
-    lines = [n_note(res, dataset, lang)]
+    # a lone table handed over by a page (no whole result) has no N to report
+    lines = [] if res.meta.get("table_only") else [n_note(res, dataset, lang)]
     for note in res.notes:
         try:
             lines.append(note.text(lang))

@@ -22,7 +22,11 @@ log = logging.getLogger("pressure_explorer")
 
 def aid_for(spec: AnalysisSpec, aid: str | None) -> str | None:
     """The recipe id of the analysis a page shows: given, or the only entry
-    of that type (None when it cannot be told — then nothing is pinnable)."""
+    of that type (None when it cannot be told — then nothing is pinnable).
+
+    Pages that draw results themselves add the same controls with
+    ``render.table(..., aid=aid, result=res)``, :func:`chart_tools` under a
+    chart and :func:`paragraph` for interpretation text."""
     entries = [a for a in state.recipe().get("analyses") or [] if a.get("type") == spec.type]
     if aid is not None:
         return aid if any(a.get("id") == aid for a in entries) else None
