@@ -37,8 +37,10 @@ def error(err: UserError) -> None:
 
 
 def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str | None = None,
-          digits: int = 3) -> None:
-    """A result table: numbers stay numbers (sortable), p values as .003 / < .001."""
+          digits: int = 3, aid: str | None = None, result: Result | None = None) -> None:
+    """A result table: numbers stay numbers (sortable), p values as .003 / < .001.
+    With the analysis' recipe id ``aid`` (and its ``result``, for the method
+    footnote of downloads) the table gets its pin and CSV/Excel downloads."""
     lang = state.lang()
     kinds = {c.name: c.kind for c in spec.columns} if spec else {}
     show = df.copy()
@@ -58,6 +60,10 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
             show[col] = df[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
             config[col] = st.column_config.TextColumn(title)
     st.dataframe(show, hide_index=True, column_config=config, key=key, width="stretch")
+    if aid is not None and spec is not None and analysis:
+        res = result if result is not None and spec.name in result.tables else \
+            Result(analysis, 0, {spec.name: df}, meta={"table_only": True})
+        pins.table_tools(registry.get(analysis), res, aid, spec.name)
 
 
 def notes(result: Result) -> None:
