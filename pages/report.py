@@ -2,8 +2,8 @@
 the key-findings summary, settings, downloads (Word, Excel, HTML,
 PowerPoint, Python script) and presentation mode.
 
-Stable keys for browser tests: ``present`` (presentation-mode toggle, bound to
-the URL: ``/report?present=true`` opens presentation mode directly),
+Stable keys for browser tests: ``present`` (presentation-mode toggle, mirrored
+in the URL as ``?present=true``),
 ``present_prev`` / ``present_next`` (buttons, also ← / → keys),
 ``present_exit``, ``present_detail`` (the technical-detail expander's label is
 ``report.present.detail``), ``dl_report_<fmt>`` (downloads).
