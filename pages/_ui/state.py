@@ -69,19 +69,21 @@ def data_key() -> str:
     return hashlib.sha256(f"{fp}|{part}|{lang()}".encode()).hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _dataset(key: str, _raw: RawData, _recipe: dict, lang: str) -> Dataset:
-    return build_dataset(_raw, _recipe, lang)
-
-
 def dataset() -> Dataset | None:
     """The analysis-ready data; None (with the error shown) if the recipe's
-    scales do not fit the data."""
-    try:
-        return _dataset(data_key(), raw(), recipe(), lang())
-    except UserError as err:
-        st.error(err.message(lang()))
-        return None
+    scales do not fit the data.  Kept in the session (built once per change of
+    data, recipe scales/exclusions or language; no unpickling on every call,
+    and it goes away with the session)."""
+    key = data_key()
+    if S.get("_dataset_key") != key:
+        try:
+            S["_dataset"], S["_dataset_error"] = build_dataset(raw(), recipe(), lang()), None
+        except UserError as err:
+            S["_dataset"], S["_dataset_error"] = None, err
+        S["_dataset_key"] = key
+    if S["_dataset_error"] is not None:
+        st.error(S["_dataset_error"].message(lang()))
+    return S["_dataset"]
 
 
 def entry(aid: str, type_: str) -> dict:
