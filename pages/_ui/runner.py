@@ -84,3 +84,25 @@ def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
     if not spec.charts or ds is None:
         return []
     return _charts(state.data_key(), type_, _fit_json(spec, options), state.lang(), result, ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _view(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,
+          _fn, _result: Result, _dataset, _kwargs: dict):
+    out = _fn(_result, _dataset, lang, **_kwargs)
+    if hasattr(out, "to_dict") and not isinstance(out, dict) and hasattr(out, "mark_bar"):
+        out = out.to_dict()  # an Altair chart: keep its Vega-Lite spec
+    return out
+
+
+def view(fn, type_: str, options: dict, result: Result, **kwargs):
+    """``fn(result, dataset, lang, **kwargs)`` — a table, text or chart made from
+    a result — cached on the same key as the result plus ``kwargs`` (display
+    options).  Altair charts come back as Vega-Lite dicts for st.vega_lite_chart.
+    Use it for everything a page derives from a result, so a rerun that changes
+    nothing recomputes nothing."""
+    spec = registry.get(type_)
+    ds = state.dataset()
+    extra = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
+    return _view(f"{fn.__module__}.{fn.__qualname__}", state.data_key(), type_, _fit_json(spec, options),
+                 state.lang(), extra, fn, result, ds, kwargs)
