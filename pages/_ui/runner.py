@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
+import altair as alt
 import streamlit as st
 
 from core import registry
@@ -90,7 +91,7 @@ def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
 def _view(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,
           _fn, _result: Result, _dataset, _kwargs: dict):
     out = _fn(_result, _dataset, lang, **_kwargs)
-    if hasattr(out, "to_dict") and not isinstance(out, dict) and hasattr(out, "mark_bar"):
+    if isinstance(out, alt.TopLevelMixin):
         out = out.to_dict()  # an Altair chart: keep its Vega-Lite spec
     return out
 
