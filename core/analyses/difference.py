@@ -152,7 +152,8 @@ class _Outcome:
             rank[order] = np.arange(uniq.size)
             self.vals = uniq[order]
             self.nb = uniq.size
-            self.inv = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            # an outcome with no valid value at all has no ranks: every row is missing
+            self.inv = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1) if uniq.size else np.full(y.shape, -1)
             return
         fin = np.flatnonzero(fin_mask)
         order = np.argsort(y[fin], kind="stable")
