@@ -245,7 +245,7 @@ SPEC = AnalysisSpec(
         Option("kaiser_oblimin", "bool", default=False,
                doc="Oblimin with Kaiser (row) normalisation, as SPSS; default off, as psych/GPArotation."),
         Option("n_iter", "int", default=100, min=10, max=5000, doc="Parallel analysis: number of simulated data sets."),
-        Option("seed", "int", default=20240607, doc="Parallel analysis: random seed."),
+        Option("seed", "int", default=20240607, min=0, max=2**32 - 1, doc="Parallel analysis: random seed."),
         Option("cutoff", "float", default=0.3, min=0.0, max=1.0, fit=False,
                doc="Display only: hide loadings whose absolute value is below this."),
         Option("sort", "bool", default=True, fit=False,
