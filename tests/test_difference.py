@@ -364,3 +364,22 @@ def test_zero_variance_group_falls_back_to_classic_anova(plant):
     row = res.tables["tests"].iloc[0]
     assert row["test"] == "anova" and row["rule"] == "welch_undefined" and row["p"] == row["p"]
     assert any(n.key == "difference.note.welch_undefined" for n in res.notes)
+
+
+def test_row_path_with_a_dropped_group(monkeypatch, survey):
+    """A one-row group is left out of the cell (and of the ranking) on both paths."""
+    import core.analyses.difference as diff
+
+    frame = survey.frame.copy()
+    frame.loc[frame.index[0], "marital"] = 9
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    opts = dict(groups=["marital", "gender"], outcomes=["WP", "CD"])
+    table = run(ds, **opts)
+    monkeypatch.setattr(diff, "DISCRETE_MAX", 0)
+    rows = run(ds, **opts)
+    assert any(n.key == "difference.note.dropped_group" for n in rows.notes)
+    for name in ("all_tests", "group_stats", "effects", "posthoc"):
+        a, b = table.tables[name], rows.tables[name]
+        num = a.select_dtypes("number").columns
+        assert a.shape == b.shape
+        assert np.allclose(a[num].to_numpy(float), b[num].to_numpy(float), atol=1e-9, equal_nan=True), name

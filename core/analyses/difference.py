@@ -125,6 +125,17 @@ def suggest_merges(ds: Dataset, name: str, min_n: int = 5) -> list[list[str]]:
 DISCRETE_MAX = 4096   # outcomes with at most this many distinct values use count tables
 
 
+class _Split:
+    """One split, prepared once for every outcome: group index per row
+    (−1 = missing) in narrow integers, and the same with k for missing (``ck``)."""
+
+    def __init__(self, codes: np.ndarray, k: int):
+        self.k = k
+        self.codes = codes.astype(np.int16 if k < 32000 else np.int64)   # narrow codes: cheaper gathers
+        self.codes8 = codes.astype(np.int8) if k < 127 else self.codes
+        self.ck = np.where(self.codes >= 0, self.codes, k).astype(np.int64)
+
+
 class _Outcome:
     """One outcome, prepared once for every split.
 
@@ -156,7 +167,7 @@ class _Outcome:
             self.inv = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1) if uniq.size else np.full(y.shape, -1)
             return
         fin = np.flatnonzero(fin_mask)
-        order = np.argsort(y[fin], kind="stable")
+        order = np.argsort(y[fin])
         self.rows = fin[order]                # row positions, by increasing y
         self.ys = y[self.rows]
         new = np.empty(self.ys.size, dtype=bool)
@@ -169,29 +180,33 @@ class _Outcome:
         m_b = np.bincount(self.block, minlength=self.nb).astype(float)
         self.rank_all = (np.cumsum(m_b) - (m_b - 1) / 2)[self.block]   # mid-ranks among all finite values
         self.ties_all = float(np.sum(m_b ** 3 - m_b))
+        # values centred on their mean: sums of deviations stay exact-ish in prefix sums
+        self.center = float(self.ys.mean()) if self.ys.size else 0.0
+        self.ys_c = self.ys - self.center
 
     def finite(self) -> np.ndarray:
         return self.y[np.isfinite(self.y)]
 
-    def counts(self, codes: np.ndarray, k: int, ck: np.ndarray):
-        """Rows per group (and the state the summaries need); ``codes`` has
-        −1 for missing, ``ck`` is the same with k for missing."""
+    def counts(self, split: _Split):
+        """Rows per group and the state the summaries need."""
+        k = split.k
         if self.discrete:
             if self.inv_n is None:
                 self.inv_n = np.where(self.inv >= 0, self.inv, self.nb).astype(np.int64)
             # missing group → row k, missing value → column nb: no masks needed
-            C = np.bincount(ck * (self.nb + 1) + self.inv_n, minlength=(k + 1) * (self.nb + 1))
+            C = np.bincount(split.ck * (self.nb + 1) + self.inv_n, minlength=(k + 1) * (self.nb + 1))
             C = C.reshape(k + 1, self.nb + 1)[:k, :self.nb]
-            return C.sum(1), C
-        gs = codes[self.rows]
+            return C.sum(1), ("table", C)
+        gs = split.codes8[self.rows]            # group of each sorted value (a cache-resident gather)
         cnt = np.bincount(gs + 1, minlength=k + 1)[1:]
-        return cnt, gs
+        return cnt, ("sorted", gs)
 
     def summaries(self, state, keep: np.ndarray, k_all: int) -> dict:
         """Grouped sufficient statistics of the kept groups."""
-        if self.discrete:
-            return _table_summaries(state[keep].astype(float), self.vals)
-        gs = state
+        kind = state[0]
+        if kind == "table":
+            return _table_summaries(state[1][keep].astype(float), self.vals)
+        gs = state[1]
         if keep.size < k_all:
             lut = np.full(k_all + 1, -1, dtype=np.int64)
             lut[keep] = np.arange(keep.size)
@@ -224,39 +239,47 @@ def _table_summaries(C: np.ndarray, v: np.ndarray) -> dict:
 
 
 def _row_summaries(out: _Outcome, gs: np.ndarray, k: int) -> dict:
-    """Grouped statistics from the outcome's sorted rows; ``gs`` = group of
-    each sorted row (−1 = not used)."""
-    valid = gs >= 0
-    allv = bool(valid.all())
-    if allv:
-        ys, g = out.ys, gs
+    """Grouped statistics from the outcome's sorted values; ``gs`` = group of
+    each sorted value (−1 = not used).  Each group's values come out of the
+    one sort already in order, so its median is read off, and the sums of
+    absolute deviations around the group mean and median follow from prefix
+    sums (no second pass over the rows)."""
+    ys = out.ys_c
+    if k <= 8:
+        pos = [np.flatnonzero(gs == j) for j in range(k)]
     else:
-        ys, g = out.ys[valid], gs[valid]
-    n = np.bincount(g, minlength=k).astype(float)
-    mean = np.bincount(g, weights=ys, minlength=k) / n
-    d = ys - mean[g]
-    ss = np.bincount(g, weights=d * d, minlength=k)
-    zm = np.bincount(g, weights=np.abs(d), minlength=k) / n
-    # Σ(z − z̄)² = Σz² − n z̄² with Σz² = Σd² (= ss): saves passes over the rows
-    zss = np.maximum(ss - n * zm * zm, 0.0)
-    small = g.astype(np.int16 if k < 32000 else np.int64)
-    perm = np.argsort(small, kind="stable")      # by group, then by y (ys is sorted); radix sort
-    st = (np.cumsum(n) - n).astype(np.int64)
-    ni = n.astype(np.int64)
-    med = 0.5 * (ys[perm[st + (ni - 1) // 2]] + ys[perm[st + ni // 2]])
-    z2m = np.bincount(g, weights=np.abs(ys - med[g]), minlength=k) / n
-    # Σ(y − med)² = ss + n (mean − med)²
-    z2ss = np.maximum(ss + n * (mean - med) ** 2 - n * z2m * z2m, 0.0)
-    if allv:
-        rsum = np.bincount(g, weights=out.rank_all, minlength=k)
-        ties = out.ties_all
-    else:
-        blk = out.block[valid]
-        m_b = np.bincount(blk, minlength=out.nb).astype(float)
-        rank_b = np.cumsum(m_b) - (m_b - 1) / 2
-        rsum = np.bincount(g, weights=rank_b[blk], minlength=k)
+        perm = np.argsort(gs, kind="stable")     # radix sort of small integers: by group, then by y
+        cnt = np.bincount(gs + 1, minlength=k + 1)
+        pos = np.split(perm[cnt[0]:], np.cumsum(cnt[1:])[:-1])
+    used = sum(p.size for p in pos)
+    if used == ys.size:
+        rank_src, ties = out.rank_all, out.ties_all
+    else:                                          # ranks among the rows this cell uses
+        valid = gs >= 0
+        m_b = np.bincount(out.block[valid], minlength=out.nb).astype(float)
+        rank_src = (np.cumsum(m_b) - (m_b - 1) / 2)[out.block]
         ties = float(np.sum(m_b ** 3 - m_b))
-    return dict(n=n, mean=mean, ss=ss, zm=zm, zss=zss, z2m=z2m, z2ss=z2ss, med=med, rsum=rsum, ties=ties)
+    f = np.zeros((10, k))
+    for j, p in enumerate(pos):
+        v = ys[p]                                  # ascending
+        n = v.size
+        cs = np.cumsum(v)
+        s1 = cs[-1]
+        mean = s1 / n
+        d = v - mean
+        ss = float(d @ d)
+        med = 0.5 * (v[(n - 1) // 2] + v[n // 2])
+
+        def absdev(c):
+            q = int(np.searchsorted(v, c))
+            below = cs[q - 1] if q else 0.0
+            return (c * q - below) + ((s1 - below) - c * (n - q))
+        f[:, j] = (n, mean, ss, absdev(mean) / n, 0.0, absdev(med) / n, 0.0, med, rank_src[p].sum(), 0.0)
+    n, mean, ss, zm, _, z2m, _, med, rsum, _ = f
+    zss = np.maximum(ss - n * zm * zm, 0.0)                              # Σ(z − z̄)² = Σz² − n z̄², Σz² = ss
+    z2ss = np.maximum(ss + n * (mean - med) ** 2 - n * z2m * z2m, 0.0)   # Σ(y − med)² = ss + n (ȳ − med)²
+    return dict(n=n, mean=mean + out.center, ss=ss, zm=zm, zss=zss, z2m=z2m, z2ss=z2ss, med=med + out.center,
+                rsum=rsum, ties=ties)
 
 
 def _oneway_f(n, means, ss):
@@ -381,7 +404,7 @@ def run(ds: Dataset, opts: dict) -> Result:
     splits = {}
     for g in groups:
         codes, labels = split_codes(ds, g, merge)
-        splits[g] = (codes, labels)
+        splits[g] = (codes, labels, _Split(codes, len(labels)))
     prepared = {}
     for o in outcomes:
         if ds.is_numeric(o):
@@ -395,11 +418,8 @@ def run(ds: Dataset, opts: dict) -> Result:
     flagged: dict[tuple, int] = {}
 
     for g in groups:
-        codes, labels = splits[g]
+        codes, labels, split = splits[g]
         k_all = len(labels)
-        small_int = np.int16 if k_all < 32000 else np.int64
-        codes = codes.astype(small_int)              # narrow codes: cheaper gathers
-        ck = np.where(codes >= 0, codes, k_all).astype(np.int64)
         for o in outcomes:
             base = {"group": g, "outcome": o}
 
@@ -419,7 +439,7 @@ def run(ds: Dataset, opts: dict) -> Result:
             if k_all > MAX_GROUPS:
                 fail("too_many_groups", k=k_all)
                 continue
-            cnt, state = out.counts(codes, k_all, ck)
+            cnt, state = out.counts(split)
             keep = np.flatnonzero(cnt >= 2)
             for j in np.flatnonzero(cnt < 2):
                 dropped.setdefault((g, labels[j], int(cnt[j])), []).append(o)
