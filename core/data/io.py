@@ -788,6 +788,13 @@ def _finish(
         if cols:
             notes.append(Note("io.warn_decimal_comma", {"names": _name_list(cols)}))
 
+    # ±inf (CSV text "inf", "-Infinity", 1e400) is no answer a survey can give: missing, and said so
+    infinite = [c for c in final if frame[c].dtype.kind == "f" and np.isinf(frame[c].to_numpy()).any()]
+    for c in infinite:
+        frame[c] = frame[c].mask(np.isinf(frame[c].to_numpy()))
+    if infinite:
+        notes.append(Note("io.warn_infinite", {"names": _name_list(infinite)}))
+
     empty_cols, constant_cols = [], []
     for c in final:
         s = frame[c]

@@ -1,8 +1,9 @@
 """From a raw file plus a recipe to the analysis-ready :class:`Dataset`.
 
 Order of operations (each is documented in docs/recipes.md):
-1. user-missing values declared in the file (SPSS) and the recipe's
-   ``data.missing_codes`` become NaN in every numeric column;
+1. ±infinity (no survey answer can be infinite), user-missing values declared
+   in the file (SPSS) and the recipe's ``data.missing_codes`` become NaN in
+   every numeric column;
 2. rows listed in ``exclusions`` are dropped (reported as "n excluded, why");
 3. each scale: its own ``missing`` codes become NaN in its items, reverse-keyed
    items are reversed as ``min + max - x``, and the score is the mean (or sum)
@@ -33,6 +34,8 @@ def apply_missing(raw: RawData, missing_codes=()) -> pd.DataFrame:
     """Raw frame with file-declared and recipe missing codes set to NaN."""
     frame = raw.frame.copy()
     for name in frame.columns:
+        if frame[name].dtype.kind == "f" and np.isinf(frame[name].to_numpy()).any():
+            frame[name] = frame[name].mask(np.isinf(frame[name].to_numpy()))  # ±inf is no answer: missing
         m = raw.meta.get(name)
         codes = list(missing_codes) + (list(m.missing_values) if m else [])
         ranges = list(m.missing_ranges) if m else []
