@@ -46,13 +46,19 @@ def default_factors(ds: Dataset) -> dict[str, list[str]]:
     return {n: list(ds.scales[n]["items"]) for n in leaf_scales(ds)}
 
 
-def _factors_text(factors) -> str:
+def _factor_stmts(factors) -> list[sm.Stmt]:
+    """A factors map as model statements, built directly: scale and item names
+    with spaces or symbols ("Work pressure", "Q 1") need not be valid model
+    syntax."""
     if not isinstance(factors, dict) or not factors:
         raise UserError("cfa.error.no_factors")
+    stmts = []
     for f, items in factors.items():
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        if not isinstance(f, str) or not f.strip() or not isinstance(items, list) or not items \
+                or not all(isinstance(i, str) and i for i in items):
             raise UserError("cfa.error.bad_factors", factor=str(f))
-    return sm.model_text(factors)
+        stmts += [sm.Stmt(f, "=~", i) for i in items]
+    return stmts
 
 
 def expand_scales(stmts: list[sm.Stmt], ds: Dataset) -> list[sm.Stmt]:
@@ -250,7 +256,7 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
         factors = opts.get("factors") or default_factors(ds)
         if not factors:
             raise UserError("cfa.error.no_factors")
-        stmts = sm.parse(_factors_text(factors))
+        stmts = _factor_stmts(factors)
     stmts = expand_scales(stmts, ds)
     notes: list[Note] = []
     obs, x, dropped, _ = _prepare(ds, stmts, None)
