@@ -99,24 +99,27 @@ class Bootstrap:
         self.pair = np.zeros((self.q, self.q), dtype=int)
         self.pair[iu, ju] = np.arange(iu.size)
         self.pair[ju, iu] = np.arange(iu.size)
-        self._ones = None
         self._offsets = None
 
     # -- counts --------------------------------------------------------------
-    def _counts(self, rng: np.random.Generator, m: int) -> np.ndarray:
+    def _counts(self, rng: np.random.Generator, m: int, out: np.ndarray | None = None) -> np.ndarray:
+        """(m × n) multinomial counts: n uniform row draws per resample, counted.
+
+        Draws are 32-bit (exact bounded integers from the Generator) with the
+        row offset of each resample in a sub-batch added, then counted by one
+        ``np.bincount`` per sub-batch of about 400,000 draws (cache-resident)."""
         n = self.n
-        C = np.empty((m, n))
+        C = out[:m] if out is not None and out.shape[0] >= m else np.empty((m, n))
         sub = max(1, min(m, SUB_ELEMENTS // n))
-        if self._ones is None or self._ones.size < sub * n:
+        dtype = np.uint32 if sub * n < 2**32 else np.int64
+        if self._offsets is None or self._offsets.shape[0] < sub:
             self._offsets = (np.arange(sub, dtype=np.int64) * n)[:, None]
-            self._ones = np.ones(sub * n)
-        offsets, ones = self._offsets, self._ones
+        offsets = self._offsets.astype(dtype)
         for s in range(0, m, sub):   # sub-batches of resamples (not one per resample)
             k = min(sub, m - s)
-            idx = rng.integers(0, n, size=(k, n), dtype=np.int64)
+            idx = rng.integers(0, n, size=(k, n), dtype=dtype)
             idx += offsets[:k]
-            # weighted bincount: float counts straight away (no int → float pass)
-            C[s:s + k] = np.bincount(idx.ravel(), weights=ones[:k * n], minlength=k * n).reshape(k, n)
+            C[s:s + k] = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
         return C
 
     def _solve(self, G: np.ndarray) -> tuple[dict, dict, np.ndarray]:
@@ -144,13 +147,14 @@ class Bootstrap:
         out = None
         bad_total = 0
         todo = np.arange(n_boot)
+        buf = np.empty((chunk, self.n))     # counts buffer, reused by every chunk
         rounds = 0
         done = 0
         while todo.size and rounds < 50:
             bad = []
             for s in range(0, todo.size, chunk):
                 ids = todo[s:s + chunk]
-                C = self._counts(rng, ids.size)
+                C = self._counts(rng, ids.size, buf)
                 G = C @ self.Q
                 coefs, sds, ok = self._solve(G)
                 vals = stat_fn(coefs, sds)
