@@ -151,8 +151,8 @@ class _Outcome:
         self.y = y
         self.inv_n = None
         fin_mask = np.isfinite(y)
-        probe = y[fin_mask][:20_000]
-        self.discrete = np.unique(probe).size <= DISCRETE_MAX // 2
+        probe = y[:40_000]
+        self.discrete = np.unique(probe[np.isfinite(probe)]).size <= DISCRETE_MAX // 2
         if self.discrete:
             codes, uniq = pd.factorize(y, use_na_sentinel=True)
             self.discrete = uniq.size <= DISCRETE_MAX
@@ -170,16 +170,23 @@ class _Outcome:
         order = np.argsort(y[fin])
         self.rows = fin[order]                # row positions, by increasing y
         self.ys = y[self.rows]
-        new = np.empty(self.ys.size, dtype=bool)
-        if self.ys.size:
+        n = self.ys.size
+        new = np.empty(n, dtype=bool)
+        if n:
             new[0] = True
             np.not_equal(self.ys[1:], self.ys[:-1], out=new[1:])
-        self.block = np.cumsum(new) - 1       # tie block of each sorted value
-        self.vals = self.ys[new]
-        self.nb = self.vals.size
-        m_b = np.bincount(self.block, minlength=self.nb).astype(float)
-        self.rank_all = (np.cumsum(m_b) - (m_b - 1) / 2)[self.block]   # mid-ranks among all finite values
-        self.ties_all = float(np.sum(m_b ** 3 - m_b))
+        self.nb = int(new.sum())
+        if self.nb == n:                      # no ties: ranks are positions
+            self.block = np.arange(n)
+            self.vals = self.ys
+            self.rank_all = np.arange(1.0, n + 1.0)
+            self.ties_all = 0.0
+        else:
+            self.block = np.cumsum(new) - 1   # tie block of each sorted value
+            self.vals = self.ys[new]
+            m_b = np.bincount(self.block, minlength=self.nb).astype(float)
+            self.rank_all = (np.cumsum(m_b) - (m_b - 1) / 2)[self.block]   # mid-ranks among all finite values
+            self.ties_all = float(np.sum(m_b ** 3 - m_b))
         # values centred on their mean: sums of deviations stay exact-ish in prefix sums
         self.center = float(self.ys.mean()) if self.ys.size else 0.0
         self.ys_c = self.ys - self.center
@@ -267,7 +274,7 @@ def _row_summaries(out: _Outcome, gs: np.ndarray, k: int) -> dict:
         s1 = cs[-1]
         mean = s1 / n
         d = v - mean
-        ss = float(d @ d)
+        ss = float(np.sum(d * d))              # (not BLAS: its threads stall under load)
         med = 0.5 * (v[(n - 1) // 2] + v[n // 2])
 
         def absdev(c):
