@@ -383,3 +383,17 @@ def test_row_path_with_a_dropped_group(monkeypatch, survey):
         num = a.select_dtypes("number").columns
         assert a.shape == b.shape
         assert np.allclose(a[num].to_numpy(float), b[num].to_numpy(float), atol=1e-9, equal_nan=True), name
+
+
+@pytest.mark.parametrize("discrete_max", [4096, 0])
+def test_all_missing_outcome_is_a_no_data_cell(monkeypatch, survey, discrete_max):
+    import core.analyses.difference as diff
+
+    monkeypatch.setattr(diff, "DISCRETE_MAX", discrete_max)
+    frame = survey.frame.copy()
+    frame["empty"] = np.nan
+    ds = type(survey)(frame=frame, meta=survey.meta, scales=survey.scales, lang="en")
+    res = run(ds, groups=["gender"], outcomes=["empty", "WP"])
+    tests = res.tables["tests"].set_index("outcome")
+    assert tests.loc["empty", "note"] == "no_data"
+    assert tests.loc["WP", "p"] == tests.loc["WP", "p"]
