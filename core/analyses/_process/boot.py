@@ -22,7 +22,14 @@ is reported.
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
+
+try:  # installed with scikit-learn; without it BLAS keeps its default thread count
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
 
 COUNTS_BYTES = 4 * 2**20       # counts per chunk (float64): stays in cache for small n …
 MIN_CHUNK = 32                 # … but at least this many resamples, so Q is read once per 32 resamples
@@ -141,7 +148,16 @@ class Bootstrap:
 
     def run(self, stat_fn, n_boot: int, seed: int, progress=None) -> tuple[np.ndarray, int]:
         """(n_boot × K) statistics ``stat_fn(coefs, sds)`` over resamples, and
-        how many singular resamples were replaced."""
+        how many singular resamples were replaced.
+
+        BLAS runs single-threaded here: the products are small (or memory-bound
+        for large n), and a second BLAS thread competing with other work on a
+        2-core machine made them up to 10× slower."""
+        limit = threadpool_limits(limits=1, user_api="blas") if threadpool_limits else contextlib.nullcontext()
+        with limit:
+            return self._run(stat_fn, n_boot, seed, progress)
+
+    def _run(self, stat_fn, n_boot: int, seed: int, progress=None) -> tuple[np.ndarray, int]:
         rng = np.random.default_rng(seed)
         chunk = max(1, min(n_boot, max(MIN_CHUNK, COUNTS_BYTES // (8 * self.n))))
         out = None
