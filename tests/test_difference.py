@@ -397,3 +397,15 @@ def test_all_missing_outcome_is_a_no_data_cell(monkeypatch, survey, discrete_max
     tests = res.tables["tests"].set_index("outcome")
     assert tests.loc["empty", "note"] == "no_data"
     assert tests.loc["WP", "p"] == tests.loc["WP", "p"]
+
+
+def test_key_findings(survey):
+    res = run(survey, groups=["gender", "age"], outcomes=["WP", "OC"])
+    found = registry.get("difference").findings(res, survey, "en")
+    sig = [f for f in found if f.significant]
+    assert sig and all(f.kind == "difference" and f.chart == "heatmap" and f.strength > 0 for f in sig)
+    assert any(f.significant is False and "does not differ" in f.headline for f in found)
+    assert any(f.table == "levels" for f in found)
+    ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
+    (f,) = registry.get("crosstab").findings(ct, survey, "en")
+    assert f.kind == "association" and f.chart == "crosstab_age_position"

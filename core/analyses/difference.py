@@ -819,6 +819,18 @@ def _interpret(result: Result, ds: Dataset, lang: str) -> list[str]:
     return dint.paragraphs(result, ds, lang)
 
 
+def _findings(result: Result, ds: Dataset, lang: str) -> list:
+    from core.interpret import difference as dint
+
+    return dint.findings(result, ds, lang)
+
+
+def _crosstab_findings(result: Result, ds: Dataset, lang: str) -> list:
+    from core.interpret import difference as dint
+
+    return dint.crosstab_findings(result, ds, lang)
+
+
 def _crosstab_charts(result: Result, ds: Dataset, lang: str) -> list:
     from core.charts import difference as dch
 
@@ -959,6 +971,7 @@ SPECS = (
         run=run,
         charts=_charts,
         interpret=_interpret,
+        findings=_findings,
     ),
     AnalysisSpec(
         type="crosstab",
@@ -1003,5 +1016,6 @@ SPECS = (
         run=run_crosstab,
         charts=_crosstab_charts,
         interpret=_crosstab_interpret,
+        findings=_crosstab_findings,
     ),
 )

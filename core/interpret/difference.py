@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.format import fmt_num, fmt_p, stars
 from core.i18n import t
-from core.types import Result
+from core.types import Finding, Result
 
 ALPHA = 0.05
 
@@ -79,7 +79,38 @@ def _sig_pairs(ph: pd.DataFrame, method: str) -> list[tuple[str, str, float]]:
     return out
 
 
-def paragraphs(result: Result, ds, lang: str) -> list[str]:
+def _eta2(result: Result, group: str, outcome: str):
+    eff = result.tables["effects"]
+    v = eff[(eff.group == group) & (eff.outcome == outcome) & (eff.measure == "eta2")]["value"]
+    return _num(v.iloc[0]) if len(v) else None
+
+
+def findings(result: Result, ds, lang: str) -> list[Finding]:
+    """Key findings: each significant difference (strength η²), the
+    non-significant splits of each outcome, and each outcome's level."""
+    out: list[Finding] = []
+    paragraphs(result, ds, lang, collect=out)
+    lv = result.tables.get("levels")
+    if lv is not None and not lv.empty:
+        for r, text in zip(lv.itertuples(index=False), level_sentences(result, ds, lang)):
+            p = _num(r.p)
+            out.append(Finding(headline=text, detail=f"t({_df(r.df)}) = {fmt_num(r.t, 2)}, {p_apa(r.p)}",
+                               significant=None if p is None else p < ALPHA, kind="description", table="levels"))
+    return out
+
+
+def crosstab_findings(result: Result, ds, lang: str) -> list[Finding]:
+    out = []
+    rows = [r for r in result.tables["chi2"].itertuples(index=False) if _num(r.chi2) is not None]
+    for r, text in zip(rows, crosstab_paragraphs(result, ds, lang)):
+        out.append(Finding(headline=text, detail=f"χ²({_df(r.df)}) = {fmt_num(r.chi2, 2)}, {p_apa(r.p)}",
+                           chart=f"crosstab_{r.row_var}_{r.col_var}", strength=float(r.cramers_v),
+                           significant=bool(r.p < ALPHA), kind="association", table="chi2"))
+    return out
+
+
+def paragraphs(result: Result, ds, lang: str, collect: list | None = None) -> list[str]:
+    """The reading of a battery; with ``collect`` also gathers key findings."""
     tests = result.tables["tests"]
     gs = result.tables["group_stats"]
     ph = result.tables["posthoc"]
@@ -124,11 +155,19 @@ def paragraphs(result: Result, ds, lang: str) -> list[str]:
             if _very_small(r.effect_size_name, r.effect_size):
                 text += t("difference.interp.very_small", lang)
             sig.append(text)
+            if collect is not None:
+                eta = _eta2(result, r.group, o)
+                collect.append(Finding(
+                    headline=text, detail=f"{stat}, {p_apa(r.p)}, {eff}", chart="heatmap",
+                    strength=eta if eta is not None else 0.0, significant=True, kind="difference", table="tests"))
         # one paragraph per significant result; the non-significant and untestable ones together
         out.extend(sig)
         if ns:
             out.append(t("difference.interp.ns", lang, outcome=olab,
                          items=t("difference.interp.list_sep", lang).join(ns)))
+            if collect is not None:
+                collect.append(Finding(headline=out[-1], chart="heatmap", strength=0.0, significant=False,
+                                       kind="difference", table="tests"))
         if failed:
             out.append(t("difference.interp.failed", lang, outcome=olab,
                          items=t("difference.interp.list_sep", lang).join(failed)))
