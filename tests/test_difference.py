@@ -23,7 +23,7 @@ from core import registry
 from core.data import io, samples
 from core.data.prepare import build_dataset
 from core.errors import UserError
-from core.srange import ptukey, qtukey
+from core.analyses._srange import ptukey, qtukey
 
 KEYS = {
     "group_stats": ["group", "outcome", "level"],

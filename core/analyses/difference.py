@@ -48,7 +48,7 @@ from scipy.special import chdtrc, fdtrc, gammaln, ndtr, stdtr, stdtrit
 
 from core.data.model import Dataset
 from core.errors import UserError
-from core.srange import ptukey, qtukey
+from core.analyses._srange import ptukey, qtukey
 from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
 
 TEST_NAMES = ("levene_mean", "levene_median", "student_t", "welch_t", "anova", "welch_anova", "brown_forsythe",
