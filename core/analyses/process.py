@@ -278,8 +278,10 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     # ---- the bootstrap ------------------------------------------------------------
     replaced = 0
     if boot_stats:
-        eq_list = [(e.outcome_role, e.cols, e.y) for e in model.equations]
-        sd_cols = {"X": model.col_index(xrole.colnames[0]), "Y": model.eq("Y").y}
+        used = {role for st in boot_stats for _, factors in st.terms for role, _ in factors}
+        eq_list = [(e.outcome_role, e.cols, e.y) for e in model.equations if e.outcome_role in used]
+        scaled = any(st.scale for st in boot_stats)
+        sd_cols = {"X": model.col_index(xrole.colnames[0]), "Y": model.eq("Y").y} if scaled else {}
         bs = Bootstrap(U, eq_list, sd_cols)
         # point estimates from the exact OLS fits (QR), SDs from the sample
         coefs0 = {e.outcome_role: fits[e.outcome_role].b[None, :] for e in model.equations}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
+from scipy import sparse
 
 try:  # installed with scikit-learn; without it BLAS keeps its default thread count
     from threadpoolctl import threadpool_limits
@@ -100,33 +101,43 @@ class Bootstrap:
         self.eqs = [(key, where[np.asarray(cols)], int(where[y])) for key, cols, y in equations]
         self.sd_cols = {k: int(where[c]) for k, c in (sd_cols or {}).items()}
         self.const = int(where[0])
-        iu, ju = np.triu_indices(self.q)
-        self.iu, self.ju = iu, ju
-        self.Q = Uq[:, iu] * Uq[:, ju]             # n × pairs
-        self.pair = np.zeros((self.q, self.q), dtype=int)
+        # only the column pairs some equation (or SD) needs: Gram entries Σ c·u·v
+        need = set()
+        for _, cols, y in self.eqs:
+            ids = [*map(int, cols), y]
+            need |= {(min(a, b), max(a, b)) for a in ids for b in ids if not (a == b == y)}
+        for c in self.sd_cols.values():
+            need |= {(min(self.const, c), max(self.const, c)), (c, c)}
+        iu, ju = (np.array(v, dtype=int) for v in zip(*sorted(need)))
+        self.Q = Uq[:, iu] * Uq[:, ju]             # n × needed pairs
+        self.pair = np.full((self.q, self.q), -1, dtype=int)
         self.pair[iu, ju] = np.arange(iu.size)
         self.pair[ju, iu] = np.arange(iu.size)
-        self._offsets = None
+        self._ones = None
+        self._indptr = None
 
     # -- counts --------------------------------------------------------------
     def _counts(self, rng: np.random.Generator, m: int, out: np.ndarray | None = None) -> np.ndarray:
         """(m × n) multinomial counts: n uniform row draws per resample, counted.
 
-        Draws are 32-bit (exact bounded integers from the Generator) with the
-        row offset of each resample in a sub-batch added, then counted by one
-        ``np.bincount`` per sub-batch of about 400,000 draws (cache-resident)."""
+        Draws are exact bounded integers from the Generator; a sub-batch of
+        about 400,000 draws (cache-resident) is counted in one pass by
+        scipy's CSR → dense conversion, which sums duplicate entries: the
+        sub-batch is a CSR matrix with one row per resample, the drawn row
+        numbers as column indices and 1 as every value."""
         n = self.n
         C = out[:m] if out is not None and out.shape[0] >= m else np.empty((m, n))
         sub = max(1, min(m, SUB_ELEMENTS // n))
-        dtype = np.uint32 if sub * n < 2**32 else np.int64
-        if self._offsets is None or self._offsets.shape[0] < sub:
-            self._offsets = (np.arange(sub, dtype=np.int64) * n)[:, None]
-        offsets = self._offsets.astype(dtype)
+        dtype = np.int32 if (sub + 1) * n < 2**31 else np.int64
+        if self._ones is None or self._ones.size < sub * n:
+            self._ones = np.ones(sub * n)
+            self._indptr = np.arange(0, (sub + 1) * n, n, dtype=dtype)
         for s in range(0, m, sub):   # sub-batches of resamples (not one per resample)
             k = min(sub, m - s)
-            idx = rng.integers(0, n, size=(k, n), dtype=dtype)
-            idx += offsets[:k]
-            C[s:s + k] = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
+            idx = rng.integers(0, n, size=k * n, dtype=dtype)
+            block = C[s:s + k]
+            block.fill(0.0)
+            sparse.csr_matrix((self._ones[:k * n], idx, self._indptr[:k + 1]), shape=(k, n)).toarray(out=block)
         return C
 
     def _solve(self, G: np.ndarray) -> tuple[dict, dict, np.ndarray]:
