@@ -31,5 +31,6 @@ def frequency_bars(freq: pd.DataFrame, title: str, lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("level:N", title=t("col.level", lang)), alt.Tooltip("n:Q", title=t("col.n", lang)),
                  alt.Tooltip("percent:Q", title=t("col.percent", lang), format=".1f")],
     )
-    text = bars.mark_text(align="left", dx=3).encode(text=alt.Text("percent:Q", format=".1f"))
-    return themed((bars + text).properties(title=title, width="container", height=max(60, 28 * len(data))))
+    text = bars.transform_calculate(pct_label="format(datum.percent, '.1f') + '%'") \
+        .mark_text(align="left", dx=3).encode(text="pct_label:N")
+    return themed((bars + text).properties(title=title, width="container", height={"step": 26}))

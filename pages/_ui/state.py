@@ -27,8 +27,21 @@ def t(key: str, **kwargs) -> str:
     return i18n.t(key, lang(), **kwargs)
 
 
+def _through_the_frame() -> None:
+    """A first visit by deep link (/describe) before any session ran app.py
+    makes Streamlit run the page file alone, in its old pages/-folder mode
+    (no language switch, no menu).  Leave that mode — st.navigation would do
+    the same — and rerun, so app.py frames the requested page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def ensure_loaded() -> None:
     """The app never opens empty: load the default sample survey once."""
+    _through_the_frame()
     if "raw" not in S:
         load_sample(samples.DEFAULT)
 

@@ -30,6 +30,9 @@ def test_upload_preview_and_switch_language(page, server, tmp_path):
     # option labels follow the language (the browser keeps a widget's shown text)
     assert "基层公务员工作压力" in page.locator("[data-testid='stSelectbox']").first.evaluate("e => e.innerHTML")
     # the table headers are drawn by the data grid; its accessible header row names them
-    headers = page.locator("[data-testid='stDataFrame'] [role='columnheader']").all_inner_texts()
+    grid = page.locator("[data-testid='stDataFrame']").last  # the variable table, below the preview
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    headers = grid.locator("[role='columnheader']").all_inner_texts()
     assert any("变量" in h for h in headers), headers
     assert page.dialogs == []
