@@ -1,11 +1,14 @@
 """The headless recipe runner.
 
     python -m core run RECIPE.json --data DATAFILE --out RESULTS.json [--lang zh]
+        [--docx F] [--xlsx F] [--html F] [--pptx F] [--py F]
+
+A codebook beside the data file (``survey.codebook.json`` for ``survey.csv``,
+the format of sample_data/) supplies variable and value labels.
 
 Runs every analysis of a recipe on a data file without a browser.  Exit 0 on
 success; on a bad recipe or bad data, exit 2 with one clear line on stderr
-(never a traceback).  Exporters add their own flags through
-``core.report.cli_exports`` when present.
+(never a traceback).  Reports are written by ``core.report.cli_exports``.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import sys
 from pathlib import Path
 
 from core import recipe as recipes
-from core.data import io
+from core.data import io, samples
 from core.errors import UserError
 from core.i18n import t
 
@@ -29,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="results JSON file (default: standard output)")
     r.add_argument("--lang", choices=("en", "zh"), default="en", help="language of labels and notes")
     for flag, help_ in (("--docx", "also write a Word report"), ("--xlsx", "also write an Excel workbook"),
-                        ("--html", "also write a self-contained HTML report")):
+                        ("--html", "also write a self-contained HTML report"),
+                        ("--pptx", "also write a PowerPoint deck of the findings"),
+                        ("--py", "also write a Python script that reproduces every table")):
         r.add_argument(flag, help=help_)
     return p
 
@@ -50,16 +55,17 @@ def run(args) -> dict:
     if not path.exists():
         raise UserError("error.file_unreadable", path=str(path), detail="not found")
     raw = io.read_path(path, sheet=recipe["data"].get("sheet"), header_row=recipe["data"].get("header_row"))
+    book = path.with_name(path.stem + ".codebook.json")
+    if book.exists():  # labels of a data file that carries none (e.g. the sample CSVs)
+        raw = samples.apply_codebook(raw, samples.read_codebook(book))
     dataset = recipes.dataset_for(raw, recipe, args.lang)
     results = recipes.run_all(recipe, dataset)
     payload = {"version": recipes.VERSION,
                "results": {aid: recipes.result_to_json(res, args.lang) for aid, res in results.items()}}
-    exports = {k: getattr(args, k) for k in ("docx", "xlsx", "html") if getattr(args, k)}
+    exports = {k: getattr(args, k) for k in ("docx", "xlsx", "html", "pptx", "py") if getattr(args, k)}
     if exports:
-        try:
-            from core.report import cli_exports
-        except ImportError:
-            raise UserError("error.export_unavailable") from None
+        from core.report import cli_exports  # the writers load only when asked for
+
         cli_exports(recipe, dataset, results, exports, args.lang)
     return payload
 

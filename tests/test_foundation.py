@@ -192,3 +192,16 @@ def test_proposals_find_item_groups_range_missing_codes_and_demographics():
     assert prop["missing_codes"] == [99]
     assert "性别" in prop["demographics"] and "id" not in prop["demographics"]
     assert "income" not in prop["demographics"]
+
+
+def test_cli_applies_a_codebook_beside_the_data_and_writes_pptx_and_script(tmp_path):
+    rec = {"version": 1, "analyses": [{"id": "f", "type": "describe", "frequencies": ["gender"]}]}
+    rp = tmp_path / "r.json"
+    rp.write_text(json.dumps(rec))
+    out, deck, script = tmp_path / "o.json", tmp_path / "deck.pptx", tmp_path / "again.py"
+    data = samples.ROOT / "civil_servants.csv"
+    assert cli(["run", str(rp), "--data", str(data), "--out", str(out), "--lang", "zh",
+                "--pptx", str(deck), "--py", str(script)]) == 0
+    levels = [r["level"] for r in json.loads(out.read_text())["results"]["f"]["tables"]["frequencies"]]
+    assert levels == ["男", "女"]
+    assert deck.read_bytes()[:2] == b"PK" and "core" in script.read_text(encoding="utf-8")

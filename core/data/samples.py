@@ -8,6 +8,7 @@ from pathlib import Path
 from core import recipe as recipes
 from core.data import io
 from core.data.model import RawData, VariableMeta
+from core.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLES = {
@@ -18,7 +19,18 @@ DEFAULT = "civil_servants"
 
 
 def codebook(key: str) -> dict:
-    return json.loads((ROOT / SAMPLES[key]["codebook"]).read_text(encoding="utf-8"))
+    return read_codebook(ROOT / SAMPLES[key]["codebook"])
+
+
+def read_codebook(path: Path) -> dict:
+    """A codebook JSON (see sample_data/README.md); a broken one is a UserError."""
+    try:
+        book = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError("error.codebook_unreadable", path=str(path), detail=str(exc)[:120]) from None
+    if not isinstance(book, dict) or not isinstance(book.get("variables", {}), dict):
+        raise UserError("error.codebook_unreadable", path=str(path), detail="not a codebook object")
+    return book
 
 
 def apply_codebook(raw: RawData, book: dict) -> RawData:
