@@ -4,6 +4,8 @@ come from core (recipe types "difference" and "crosstab"); this page only
 collects choices (stored in the recipe) and renders."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -54,6 +56,16 @@ def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools:
         pins.table_tools(sp, res, tools, table)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _display(key: str, lang: str, scheme: str, _res, _ds) -> dict:
+    """Heat map spec, thesis tables and reading of a result (the slow part of
+    a rerun), cached like the result itself plus language and star scheme."""
+    return {"heatmap": dch.heatmap(_res, _ds, lang, scheme).to_dict() if not _res.tables["tests"].empty else None,
+            "thesis": dint.thesis_tables(_res, _ds, lang, scheme),
+            "paras": dint.paragraphs(_res, _ds, lang),
+            "levels": dint.level_sentences(_res, _ds, lang)}
+
+
 def battery(entry: dict) -> None:
     lang = state.lang()
     opts = _options(spec, entry)
@@ -66,12 +78,16 @@ def battery(entry: dict) -> None:
     res.meta["stars"] = scheme
     star_txt = t("difference.page.star_note", scheme=star_note(scheme, lang))
 
+    fit = json.dumps({k: v for k, v in opts.items() if k in spec.fit_options}, sort_keys=True, default=str)
+    shown = _display(state.data_key() + fit, lang, scheme, res, ds)
+
     st.subheader(t("difference.page.overview"))
-    if not res.tables["tests"].empty:
-        _chart(dch.heatmap(res, ds, lang, scheme), "heatmap", AID)
+    if shown["heatmap"] is not None:
+        st.vega_lite_chart(shown["heatmap"], width="stretch", key="chart_heatmap")
+        pins.chart_tools(spec, AID, "heatmap", shown["heatmap"])
 
     st.subheader(t("difference.page.thesis"))
-    for block in dint.thesis_tables(res, ds, lang, scheme):
+    for block in shown["thesis"]:
         st.markdown("**" + render.md_escape(block["title"]) + "**")
         st.dataframe(block["table"], hide_index=True, width="stretch", key=f"thesis_{block['group']}")
         st.caption(render.md_escape(block["note"]))
@@ -86,13 +102,12 @@ def battery(entry: dict) -> None:
     if not levels.empty:
         st.subheader(t("difference.page.levels"))
         _table(levels, "levels", tools=AID, res=res)
-        for s in dint.level_sentences(res, ds, lang):
+        for s in shown["levels"]:
             st.markdown(render.md_escape(s))
 
     st.subheader(t("difference.page.reading"))
-    paras = dint.paragraphs(res, ds, lang)
-    n_levels = len(dint.level_sentences(res, ds, lang))
-    for i, para in enumerate(paras[:len(paras) - n_levels]):
+    paras = shown["paras"]
+    for i, para in enumerate(paras[:len(paras) - len(shown["levels"])]):
         pins.paragraph(para, AID, i)
     render.notes(res)
 
