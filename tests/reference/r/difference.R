@@ -192,9 +192,15 @@ mtb$factorial <- rbind(factorial3(mt, "am", "cyl", "mpg"), factorial3(mt, "am", 
 save_ref("mtcars", paste(src, "; car::Anova(lm(y ~ am * cyl, contrasts = contr.sum), type = 3) (unbalanced cells)"),
          "tests/data/difference_mtcars.csv", list(groups = list("am", "cyl"), outcomes = list("mpg", "hp", "wt"), by = "cyl"), mtb)
 ct1 <- crosstab(mt, "am", "cyl"); ct2 <- crosstab(mt, "am", "vs"); ct3 <- crosstab(mt, "gear", "carb")
+# 2 x 2 with Yates's correction (chisq.test's default correct = TRUE), for option correct = true
+yt <- chisq.test(table(mt$am, mt$vs), correct = TRUE)
+yates <- data.frame(row_var = "am", col_var = "vs", chi2 = unname(yt$statistic), df = unname(yt$parameter),
+                    p = yt$p.value, cramers_v = sqrt(unname(yt$statistic) / sum(table(mt$am, mt$vs))),
+                    n = sum(table(mt$am, mt$vs)))
 save_ref("crosstab_mtcars", "R 4.2.2: chisq.test(table(a, b), correct = FALSE); Cramer's V = sqrt(chi2 / (n (min(r, c) - 1))) (= effectsize::cramers_v(adjust = FALSE))",
          "tests/data/difference_mtcars.csv", list(pairs = list(c("am", "cyl"), c("am", "vs"), c("gear", "carb"))),
-         list(chi2 = rbind(ct1$chi2, ct2$chi2, ct3$chi2), cells = rbind(ct1$cells, ct2$cells, ct3$cells)))
+         list(chi2 = rbind(ct1$chi2, ct2$chi2, ct3$chi2), cells = rbind(ct1$cells, ct2$cells, ct3$cells),
+              yates = yates))
 
 # ---- the sample survey (frozen copy in tests/data) -----------------------------
 cs <- read.csv("tests/data/difference_civil_servants.csv")
