@@ -141,6 +141,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ViewSpec:
+    """A table made from a result for display — a thesis layout such as the
+    correlation triangle or the wide EFA loading matrix.  Pages draw it, and
+    it is pinned into reports like a result table (same name space as the
+    analysis' tables), but it is never part of the results JSON.
+
+    ``make(result, dataset, lang, options)`` returns ``(DataFrame, note)``;
+    ``options`` are the analysis' recipe options (display options included,
+    e.g. a loading cutoff).  Column names are either codes that
+    ``T.col.<name>`` / ``col.<name>`` translate or headers already in the
+    language; cells may be preformatted text.  ``note`` ("" for none) is the
+    footnote under the table.  Its title is ``T.table.<name>``.
+    """
+
+    name: str
+    make: Callable[..., tuple]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """An analysis, declared once for pages, recipes, exports and tests."""
 
@@ -154,6 +174,7 @@ class AnalysisSpec:
     doc: str = ""              # English description for docs/recipes.md
     progress: bool = False     # run accepts progress=callable(fraction in [0, 1])
     findings: Callable[..., list[Finding]] | None = None  # (result, dataset, lang) -> key findings
+    views: tuple[ViewSpec, ...] = ()   # display tables made from a result (pinnable, not in results JSON)
 
     def option(self, name: str) -> Option:
         for o in self.options:
@@ -166,6 +187,15 @@ class AnalysisSpec:
             if tb.name == name:
                 return tb
         raise KeyError(name)
+
+    def view(self, name: str) -> ViewSpec:
+        for v in self.views:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def has_view(self, name: str) -> bool:
+        return any(v.name == name for v in self.views)
 
     @property
     def fit_options(self) -> tuple[str, ...]:

@@ -42,7 +42,8 @@ def test_every_analysis_has_its_titles_and_option_labels():
     missing = []
     for spec in registry.specs().values():
         needed = [f"{spec.type}.title"] + [f"{spec.type}.table.{tb.name}" for tb in spec.tables] \
-            + [f"{spec.type}.opt.{o.name}" for o in spec.options]
+            + [f"{spec.type}.opt.{o.name}" for o in spec.options] \
+            + [f"{spec.type}.table.{v.name}" for v in spec.views]
         missing += [k for k in needed if not i18n.has(k)]
     assert missing == []
 

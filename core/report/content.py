@@ -473,11 +473,29 @@ def _subtitle(recipe: dict, dataset, lang: str, date: str) -> list[str]:
     return lines
 
 
+def _view(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> tuple[pd.DataFrame, str] | None:
+    """A display table the analysis declares as a view (``AnalysisSpec.views``)
+    made from the shown result with the entry's options, or None."""
+    if not spec.has_view(name) or sess.dataset is None:
+        return None
+    entry = sess.entries.get(aid) or {}
+    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    try:
+        df, note = spec.view(name).make(sess.shown(aid)[0], sess.dataset, sess.lang, options)
+    except Exception as exc:  # a view that cannot be made is reported missing, the report goes on
+        log.warning("view %s of %s failed: %s: %s", name, aid, type(exc).__name__, exc)
+        return None
+    return df, note
+
+
 def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> TableBlock | None:
     shown, counts = sess.shown(aid)
-    df = shown.tables.get(name)
+    df, view_note = shown.tables.get(name), ""
     if df is None:
-        return None
+        made = _view(sess, aid, spec, name)
+        if made is None:
+            return None
+        df, view_note = made
     try:
         tspec = spec.table(name)
     except KeyError:
@@ -486,7 +504,7 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     kinds = column_kinds(df, tspec)
     cols = [ColumnInfo(c, column_title(c, lang, spec.type), kinds[c]) for c in ordered_columns(df, tspec)]
     frame = df[[c.name for c in cols]].reset_index(drop=True)
-    notes = method_notes(sess.results[aid], sess.dataset, lang)
+    notes = method_notes(sess.results[aid], sess.dataset, lang) + ([view_note] if view_note else [])
     if counts.get(name):
         notes.append(t("report.note.suppressed", lang, k=opts["min_cell"], rows=counts[name]))
     has_p = any(c.kind == "p" for c in cols)
