@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core import registry
@@ -36,34 +38,113 @@ def error(err: UserError) -> None:
     st.error(note_text(Note(err.key, err.kwargs), state.lang()))
 
 
+def _blank(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _numbers(col: pd.Series) -> pa.Array:
+    """A numeric column as Arrow; anything that is not a number (None, "",
+    text) becomes null, which shows as a blank cell."""
+    if pd.api.types.is_integer_dtype(col) and not pd.api.types.is_extension_array_dtype(col):
+        return pa.array(col.to_numpy())
+    if pd.api.types.is_float_dtype(col) and not pd.api.types.is_extension_array_dtype(col):
+        values = col.to_numpy()
+    else:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return pa.array(values, type=pa.float64(), from_pandas=True)
+
+
+def arrow_table(df: pd.DataFrame, kinds: dict[str, str]) -> pa.Table:
+    """The table as st.dataframe shows it, built column by column straight into
+    Arrow (letting Streamlit convert a pandas copy costs 3–10× more): numbers
+    stay numbers (blank when missing), p values as .003 / < .001, the rest text."""
+    arrays = []
+    for col in df.columns:
+        s = df[col]
+        kind = kinds.get(col, "num" if pd.api.types.is_float_dtype(s) else "text")
+        if kind == "p":
+            v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            arrays.append(pa.array(["" if math.isnan(x) else fmt_p(x) for x in v.tolist()], pa.string()))
+        elif kind in ("int", "pct", "num"):
+            arrays.append(_numbers(s))
+        else:
+            arrays.append(pa.array(["" if _blank(x) else str(x) for x in s.tolist()], pa.string()))
+    return pa.Table.from_arrays(arrays, names=[str(c) for c in df.columns])
+
+
 def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str | None = None,
           digits: int = 3, aid: str | None = None, result: Result | None = None) -> None:
     """A result table: numbers stay numbers (sortable), p values as .003 / < .001.
     With the analysis' recipe id ``aid`` (and its ``result``, for the method
-    footnote of downloads) the table gets its pin and CSV/Excel downloads."""
+    footnote of downloads) the table gets its pin and CSV/Excel downloads.
+    A table the analysis declares as a view (``AnalysisSpec.views``, e.g. a
+    thesis layout) is pinned and downloaded through that view."""
     lang = state.lang()
     kinds = {c.name: c.kind for c in spec.columns} if spec else {}
-    show = df.copy()
     config = {}
     for col in df.columns:
         kind = kinds.get(col, "num" if pd.api.types.is_float_dtype(df[col]) else "text")
         title = column_title(col, lang, analysis)
-        if kind == "p":
-            show[col] = df[col].map(lambda v: fmt_p(v) if isinstance(v, (int, float)) and not math.isnan(v) else "")
-            config[col] = st.column_config.TextColumn(title)
-        elif kind in ("int", "pct", "num"):
-            # None in an object column would show as "None": make it a blank number
-            show[col] = pd.to_numeric(df[col], errors="coerce")
+        if kind in ("int", "pct", "num"):
             fmt = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f"}[kind]
-            config[col] = st.column_config.NumberColumn(title, format=fmt)
+            config[str(col)] = st.column_config.NumberColumn(title, format=fmt)
         else:
-            show[col] = df[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
-            config[col] = st.column_config.TextColumn(title)
-    st.dataframe(show, hide_index=True, column_config=config, key=key, width="stretch")
+            config[str(col)] = st.column_config.TextColumn(title)
+    st.dataframe(arrow_table(df, kinds), hide_index=True, column_config=config, key=key, width="stretch")
     if aid is not None and spec is not None and analysis:
-        res = result if result is not None and spec.name in result.tables else \
-            Result(analysis, 0, {spec.name: df}, meta={"table_only": True})
-        pins.table_tools(registry.get(analysis), res, aid, spec.name)
+        aspec = registry.get(analysis)
+        own = result is not None and (spec.name in result.tables or aspec.has_view(spec.name))
+        res = result if own else Result(analysis, 0, {spec.name: df}, meta={"table_only": True})
+        pins.table_tools(aspec, res, aid, spec.name)
+
+
+def _arrow_datasets(chart: dict) -> dict:
+    """A copy of a Vega-Lite spec whose inline datasets are Arrow bytes, as
+    st.vega_lite_chart sends them: Streamlit converts lists of records through
+    pandas on every call (10–70 ms a chart); Arrow from the records directly
+    takes well under a millisecond.  Anything unusual is left as it is."""
+    datasets = chart.get("datasets")
+    if not isinstance(datasets, dict) or not datasets:
+        return chart
+    try:
+        from streamlit.dataframe_util import convert_arrow_table_to_arrow_bytes
+    except ImportError:  # pragma: no cover - other streamlit versions
+        return chart
+    out = {}
+    for name, values in datasets.items():
+        if isinstance(values, list) and values and all(isinstance(r, dict) for r in values):
+            try:
+                values = convert_arrow_table_to_arrow_bytes(pa.Table.from_pylist(values))
+            except (pa.ArrowException, TypeError, ValueError):
+                pass   # mixed types in a field: Streamlit's own conversion
+        out[name] = values
+    return {**chart, "datasets": out}
+
+
+def chart(spec: dict, key: str, width="stretch", analysis: AnalysisSpec | None = None, aid: str | None = None,
+          name: str | None = None) -> None:
+    """A Vega-Lite chart (a dict, e.g. from runner.charts / runner.view), drawn
+    without Streamlit's per-call data conversion.  With the ``analysis`` spec
+    and ``name`` it gets its pin (when ``aid`` is known) and PNG/SVG downloads."""
+    st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
+    if analysis is not None and name is not None:
+        pins.chart_tools(analysis, aid, name, spec)
+
+
+def view_table(spec: AnalysisSpec, name: str, res: Result, options: dict, aid: str | None = None,
+               key: str | None = None, title: bool = True) -> None:
+    """One of the analysis' views (``AnalysisSpec.views``: a thesis layout made
+    from the result), made through runner.view (cached) and drawn with its
+    title, footnote, pin and downloads — pinned, it exports like a result table."""
+    df, note = runner.view(spec.view(name).make, spec.type, options, res, options=options)
+    if df is None or df.empty:
+        return
+    if title:
+        st.subheader(_t(f"{spec.type}.table.{name}", state.lang()))
+    table(df, TableSpec(name, ()), spec.type, key=key or f"tbl_{spec.type}_{name}", aid=pins.aid_for(spec, aid),
+          result=res)
+    if note:
+        st.caption(md_escape(note))
 
 
 def notes(result: Result) -> None:
@@ -76,7 +157,7 @@ def notes(result: Result) -> None:
 def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = None,
            tables: list[str] | None = None, show_charts: bool = True, aid: str | None = None) -> None:
     """Everything a result has, in declaration order.  Pass the ``options`` it
-    was run with so its charts are cached too, and the recipe id ``aid`` of the
+    was run with so its charts and paragraphs are cached too, and the recipe id ``aid`` of the
     analysis (needed for pinning when a page has several of one type)."""
     if isinstance(res, UserError):
         error(res)
@@ -97,12 +178,13 @@ def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = N
         ds = state.dataset()
         specs = runner.charts(spec.type, options, res) if options is not None else \
             [(n, c.to_dict()) for n, c in (spec.charts(res, ds, lang) if spec.charts and ds is not None else [])]
-        for name, chart in specs:
-            st.vega_lite_chart(chart, width="stretch", key=f"chart_{spec.type}_{name}")
-            pins.chart_tools(spec, aid, name, chart)
+        for name, vl in specs:
+            chart(vl, key=f"chart_{spec.type}_{name}", analysis=spec, aid=aid, name=name)
     ds = state.dataset()
     if spec.interpret and ds is not None:
-        for i, para in enumerate(spec.interpret(res, ds, lang)):
+        paras = runner.view(spec.interpret, spec.type, options, res) if options is not None else \
+            spec.interpret(res, ds, lang)
+        for i, para in enumerate(paras):
             pins.paragraph(para, aid, i)
 
 
