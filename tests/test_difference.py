@@ -409,3 +409,12 @@ def test_key_findings(survey):
     ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
     (f,) = registry.get("crosstab").findings(ct, survey, "en")
     assert f.kind == "association" and f.chart == "crosstab_age_position"
+
+
+def test_many_level_variables_are_skipped_with_a_note(survey):
+    res = registry.run("crosstab", survey, {"rows": ["id"], "cols": ["age"]})
+    assert res.tables["chi2"]["chi2"].isna().all()
+    assert any(n.key == "crosstab.note.too_many_levels" for n in res.notes)
+    res = run(survey, groups=["id"], outcomes=["WP"], by="age")
+    assert res.tables["factorial"].empty
+    assert any(n.key == "difference.note.factorial_too_many" for n in res.notes)

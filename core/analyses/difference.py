@@ -649,6 +649,9 @@ def _factorial_all(ds, groups, by, outcomes, prepared, merge, notes):
         if g == by:
             continue
         ga, la = split_codes(ds, g, merge)
+        if len(la) * len(lb) > 200:
+            notes.append(Note("difference.note.factorial_too_many", {"group": g, "by": by}))
+            continue
         for o in outcomes:
             if o not in prepared:
                 continue
@@ -765,6 +768,12 @@ def run_crosstab(ds: Dataset, opts: dict) -> Result:
     for rv, cv in pairs:
         ra, la = split_codes(ds, rv)
         rb, lb = split_codes(ds, cv)
+        base = {"row_var": rv, "col_var": cv}
+        if len(la) > MAX_GROUPS or len(lb) > MAX_GROUPS:
+            chi_rows.append({**base, "chi2": None, "df": None, "p": None, "cramers_v": None, "n": None,
+                             "min_expected": None, "low_expected": None, "yates": False})
+            notes.append(Note("crosstab.note.too_many_levels", {"row": rv, "col": cv, "max": MAX_GROUPS}))
+            continue
         ok = (ra >= 0) & (rb >= 0)
         used |= ok
         tab = np.bincount(ra[ok] * len(lb) + rb[ok], minlength=len(la) * len(lb)).reshape(len(la), len(lb))
@@ -772,7 +781,6 @@ def run_crosstab(ds: Dataset, opts: dict) -> Result:
         keep_c = np.flatnonzero(tab.sum(0) > 0)
         tab = tab[np.ix_(keep_r, keep_c)].astype(float)
         n = float(tab.sum())
-        base = {"row_var": rv, "col_var": cv}
         if tab.shape[0] < 2 or tab.shape[1] < 2:
             chi_rows.append({**base, "chi2": None, "df": None, "p": None, "cramers_v": None, "n": int(n),
                              "min_expected": None, "low_expected": None, "yates": False})
