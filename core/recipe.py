@@ -175,6 +175,17 @@ def _cell(v):
     return v
 
 
+def _json_safe(v):
+    """Nested meta (lists, dicts) with non-finite numbers as None: results JSON is strict JSON."""
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_safe(x) for x in v]
+    if getattr(v, "ndim", 0):   # a NumPy array
+        return _json_safe(v.tolist())
+    return _cell(v)
+
+
 def table_records(df: pd.DataFrame) -> list[dict]:
     cols = list(df.columns)
     return [{c: _cell(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
@@ -184,5 +195,5 @@ def result_to_json(result: Result, lang: str = "en") -> dict:
     return {"type": result.type, "n_used": int(result.n_used),
             "tables": {name: table_records(df) for name, df in result.tables.items()},
             "notes": [n.text(lang) for n in result.notes],
-            **({"meta": {k: _cell(v) if not isinstance(v, (list, dict)) else v for k, v in result.meta.items()}}
+            **({"meta": _json_safe(result.meta)}
                if result.meta else {})}
