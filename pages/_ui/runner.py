@@ -96,10 +96,11 @@ def _view(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, ext
     return out
 
 
-def view(fn, type_: str, options: dict, result: Result, **kwargs):
+def view(fn, type_: str, options: dict, result: Result, /, **kwargs):
     """``fn(result, dataset, lang, **kwargs)`` — a table, text or chart made from
     a result — cached on the same key as the result plus ``kwargs`` (display
-    options).  Altair charts come back as Vega-Lite dicts for st.vega_lite_chart.
+    options; any name, ``options`` included).  Altair charts come back as
+    Vega-Lite dicts for st.vega_lite_chart.
     Use it for everything a page derives from a result, so a rerun that changes
     nothing recomputes nothing."""
     spec = registry.get(type_)
