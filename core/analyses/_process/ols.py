@@ -59,7 +59,10 @@ def hc_weights(e: np.ndarray, h: np.ndarray, n: int, k: int, hc: str) -> np.ndar
 def wald_f(b: np.ndarray, V: np.ndarray, pos: list[int]) -> float:
     bb = b[pos]
     VV = V[np.ix_(pos, pos)]
-    return float(bb @ np.linalg.solve(VV, bb) / len(pos))
+    try:
+        return float(bb @ np.linalg.solve(VV, bb) / len(pos))
+    except np.linalg.LinAlgError:   # a singular (HC) covariance: the Wald F is undefined
+        return float("nan")
 
 
 def fit(X: np.ndarray, y: np.ndarray, hc: str | None = None, conf: float = 95.0) -> Fit:
