@@ -330,10 +330,10 @@ class Fit:
             sigma, mu, A, S, M, B, G = self.implied(theta, g)
             try:
                 c = np.linalg.cholesky(sigma)
+                si = np.linalg.inv(sigma)   # a numerically singular trial point is just a bad step
             except np.linalg.LinAlgError:
                 return (np.inf, grad) if want_grad else np.inf
             logdet = 2 * np.log(np.diag(c)).sum()
-            si = np.linalg.inv(sigma)
             fg = logdet + np.sum(gd.cov * si) - gd.logdet - self.p
             d = gd.mean - mu
             if self.ms:
