@@ -54,14 +54,22 @@ def _numbers(col: pd.Series) -> pa.Array:
     return pa.array(values, type=pa.float64(), from_pandas=True)
 
 
+def _kind(col: pd.Series) -> str:
+    """The kind of an undeclared column (a view's or a page's own table)."""
+    if pd.api.types.is_bool_dtype(col):
+        return "text"
+    if pd.api.types.is_integer_dtype(col):
+        return "int"
+    return "num" if pd.api.types.is_float_dtype(col) else "text"
+
+
 def arrow_table(df: pd.DataFrame, kinds: dict[str, str]) -> pa.Table:
     """The table as st.dataframe shows it, built column by column straight into
     Arrow (letting Streamlit convert a pandas copy costs 3–10× more): numbers
     stay numbers (blank when missing), p values as .003 / < .001, the rest text."""
     arrays = []
-    for col in df.columns:
-        s = df[col]
-        kind = kinds.get(col, "num" if pd.api.types.is_float_dtype(s) else "text")
+    for col, s in df.items():   # by position: no column-index lookups
+        kind = kinds.get(col) or _kind(s)
         if kind == "p":
             v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             arrays.append(pa.array(["" if math.isnan(x) else fmt_p(x) for x in v.tolist()], pa.string()))
@@ -82,8 +90,8 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
     lang = state.lang()
     kinds = {c.name: c.kind for c in spec.columns} if spec else {}
     config = {}
-    for col in df.columns:
-        kind = kinds.get(col, "num" if pd.api.types.is_float_dtype(df[col]) else "text")
+    for col, s in df.items():
+        kind = kinds.get(col) or _kind(s)
         title = column_title(col, lang, analysis)
         if kind in ("int", "pct", "num"):
             fmt = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f"}[kind]
