@@ -8,8 +8,6 @@ All numbers come from core (recipe types "reliability", "screening", "efa",
 """
 from __future__ import annotations
 
-import copy
-
 import pandas as pd
 import streamlit as st
 
@@ -20,8 +18,8 @@ from core.analyses.screening import exclusion_entry
 from core.analyses._sem import model_text
 from core.charts import measurement as mch
 from core.errors import UserError
-from core.format import fmt_num, fmt_p
-from pages._ui import forms, render, runner, state
+from core.format import fmt_p
+from pages._ui import forms, pins, render, runner, state
 
 t = state.t
 S = st.session_state
@@ -47,11 +45,15 @@ def reliability() -> None:
     if isinstance(res, UserError):
         render.error(res)
         return
-    shown = copy.copy(res)
-    items = res.tables["items"].copy()
-    items["flag"] = [t(f"reliability.flag.{f}") if f else "" for f in items["flag"]]
-    shown.tables = {**res.tables, "items": items}
-    render.result(spec, shown, options, aid="reliability")
+    aid = pins.aid_for(spec, "reliability")
+    st.subheader(t("reliability.table.alpha"))
+    render.table(res.tables["alpha"], spec.table("alpha"), "reliability", key="tbl_reliability_alpha", aid=aid,
+                 result=res)
+    # the items with their flags in words (the interpretation reads the flag codes of the result itself)
+    render.view_table(spec, "items_labelled", res, options, aid=aid)
+    render.notes(res)
+    for i, para in enumerate(runner.view(spec.interpret, "reliability", options, res)):
+        pins.paragraph(para, aid, i)
     suspects = res.tables["items"]
     suspects = suspects[suspects["flag"] == "reverse"]
     for r in suspects.itertuples(index=False):
@@ -75,6 +77,7 @@ def screening() -> None:
         render.error(res)
         return
     render.result(spec, res, options, tables=["summary"], aid="screening")
+    aid = pins.aid_for(spec, "screening")
     recipe = state.recipe()
     for check, table in (("straight_lining", "straight_lining"), ("missing", "missing"),
                          ("mahalanobis", "mahalanobis")):
@@ -82,7 +85,7 @@ def screening() -> None:
         if df.empty:
             continue
         st.subheader(t(f"screening.table.{table}"))
-        render.table(df, spec.table(table), "screening", key=f"scr.tbl.{table}")
+        render.table(df, spec.table(table), "screening", key=f"scr.tbl.{table}", aid=aid, result=res)
         if st.button(t("measure.page.exclude_button", n=len(df), reason=t(f"screening.reason.{check}")),
                      key=f"scr.excl.{check}", icon=":material/person_remove:"):
             recipe.setdefault("exclusions", []).append(exclusion_entry(df["row"], check, state.lang()))
@@ -134,17 +137,7 @@ def efa() -> None:
     m2.metric(t("measure.page.bartlett"), f"χ²({int(b['df'])}) = {b['chi2']:.1f}",
               help=f"p {pv}" if pv.startswith("<") else f"p = {pv}")
     m3.metric(t("measure.page.harman"), f"{100 * h:.1f}%")
-    st.subheader(t("efa.table.loadings"))
-    wide = efa_mod.loading_matrix(res.tables["loadings"], float(options.get("cutoff") or 0),
-                                  bool(options.get("sort", True)))
-    factors = [c for c in wide.columns if c not in ("item", "communality")]
-    for c in factors:   # hidden loadings show as blanks, not "None"
-        wide[c] = [fmt_num(v, 3) if pd.notna(v) else "" for v in wide[c]]
-    cfg = {c: st.column_config.TextColumn(c) for c in factors}
-    cfg["item"] = st.column_config.TextColumn(t("efa.col.item"))
-    cfg["communality"] = st.column_config.NumberColumn(t("efa.col.communality"), format="%.3f")
-    st.dataframe(wide, hide_index=True, column_config=cfg, width="stretch", key="efa.wide")
-    st.caption(render.md_escape(t("measure.page.cutoff_note", cutoff=f"{float(options.get('cutoff') or 0):.2f}")))
+    render.view_table(spec, "loading_matrix", res, options, aid="efa")
     render.result(spec, res, options, tables=["variance", "harman", "factor_correlations", "bartlett", "kmo"],
                   aid="efa")
 
@@ -179,18 +172,10 @@ def cfa() -> None:
     render.result(spec, res, options, aid="cfa",
                   tables=["fit", "loadings", "validity", "htmt", "factor_correlations", "model_comparison",
                           "invariance"])
-    fl = res.tables["fornell_larcker"]
-    if not fl.empty:
-        st.subheader(t("cfa.table.fornell_larcker"))
-        mat = fl.pivot(index="factor_a", columns="factor_b", values="value")
-        order = list(dict.fromkeys(fl["factor_a"]))
-        mat = mat.loc[order, order].reset_index().rename(columns={"factor_a": t("cfa.col.factor")})
-        mat.columns.name = None
-        st.dataframe(mat, hide_index=True, width="stretch", key="cfa.fl",
-                     column_config={c: st.column_config.NumberColumn(c, format="%.3f") for c in order})
-        st.caption(render.md_escape(t("measure.page.fl_note")))
+    render.view_table(spec, "fornell_larcker_matrix", res, options, aid="cfa")
     with st.expander(t("cfa.table.estimates")):
-        render.table(res.tables["estimates"], spec.table("estimates"), "cfa", key="cfa.est")
+        render.table(res.tables["estimates"], spec.table("estimates"), "cfa", key="cfa.est",
+                     aid=pins.aid_for(spec, "cfa"), result=res)
 
 
 # ---- SEM ---------------------------------------------------------------------------------------
@@ -207,6 +192,11 @@ def default_sem() -> str:
     if len(leaves) >= 3:
         return f"{leaves[1]} ~ {leaves[0]}\n{leaves[2]} ~ {leaves[1]}"
     return ""
+
+
+def _path_dot(res, ds, lang: str, show_items: bool, show_cov: bool) -> str:
+    return mch.path_dot(res.tables["estimates"], res.meta.get("latent", []), res.meta.get("observed", []), lang,
+                        show_items=show_items, r2=res.tables["r2"], show_cov=show_cov)
 
 
 def sem() -> None:
@@ -231,8 +221,7 @@ def sem() -> None:
     show_items = c1.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
                            key="sem.items")
     show_cov = c2.toggle(t("measure.page.show_cov"), value=n_cov <= 3, key="sem.cov")
-    dot = mch.path_dot(est, res.meta.get("latent", []), res.meta.get("observed", []),
-                       state.lang(), show_items=show_items, r2=res.tables["r2"], show_cov=show_cov)
+    dot = runner.view(_path_dot, "sem", options, res, show_items=bool(show_items), show_cov=bool(show_cov))
     st.graphviz_chart(dot, width="stretch")
     render.result(spec, res, options, aid="sem", tables=["fit", "paths", "r2", "loadings"])
 

@@ -30,7 +30,8 @@ from core.analyses import _sem as sm
 from core.analyses.efa import item_matrix, leaf_scales
 from core.data.model import Dataset
 from core.errors import UserError
-from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+from core.i18n import t
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec, ViewSpec
 
 FIT_COLS = ["chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "gfi",
             "agfi", "nfi", "ifi", "aic", "bic", "npar", "n", "baseline_chi2", "baseline_df", "logl"]
@@ -380,6 +381,19 @@ def _mi():
     return measurement
 
 
+def fl_matrix_view(res: Result, ds: Dataset, lang: str, options: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """The ``fornell_larcker_matrix`` view: the long ``fornell_larcker`` table
+    as the factor × factor matrix theses print (√AVE on the diagonal)."""
+    fl = res.tables["fornell_larcker"]
+    if fl.empty:
+        return pd.DataFrame(columns=["factor"]), ""
+    order = list(dict.fromkeys(fl["factor_a"]))
+    mat = fl.pivot(index="factor_a", columns="factor_b", values="value").loc[order, order]
+    out = mat.reset_index().rename(columns={"factor_a": "factor"})
+    out.columns.name = None
+    return out, t("cfa.view.fl_note", lang)
+
+
 def _interpret_cfa(res, ds, lang):
     from core.interpret.measurement import cfa_text
 
@@ -526,6 +540,9 @@ SPECS = (
         charts=None,
         interpret=_interpret_cfa,
         findings=lambda res, ds, lang: _mi().cfa_findings(res, ds, lang),
+        views=(ViewSpec("fornell_larcker_matrix", fl_matrix_view,
+                        "The Fornell–Larcker table as a factor × factor matrix: √AVE on the diagonal, factor "
+                        "correlations off it."),),
     ),
     AnalysisSpec(
         type="sem",

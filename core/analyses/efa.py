@@ -17,7 +17,8 @@ from core.analyses import _factor as fx
 from core.analyses._sem import threadpool_limits
 from core.data.model import Dataset
 from core.errors import UserError
-from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+from core.i18n import t
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec, ViewSpec
 
 METHODS = ("pc", "pa", "minres", "ml")
 ROTATIONS = ("none", "varimax", "promax", "oblimin")
@@ -203,6 +204,20 @@ def loading_matrix(loadings: pd.DataFrame, cutoff: float = 0.0, sort: bool = Tru
     return out
 
 
+def loading_view(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """The ``loading_matrix`` view: :func:`loading_matrix` with the analysis'
+    display options ``cutoff`` and ``sort``, and a footnote saying what they did."""
+    options = options or {}
+    cutoff = float(options.get("cutoff") if options.get("cutoff") is not None else 0.3)
+    sort = bool(options.get("sort", True))
+    notes = []
+    if cutoff > 0:
+        notes.append(t("efa.view.cutoff", lang, cutoff=f"{cutoff:.2f}"))
+    if sort:
+        notes.append(t("efa.view.sorted", lang))
+    return loading_matrix(result.tables["loadings"], cutoff, sort), ("" if lang == "zh" else " ").join(notes)
+
+
 def _charts(result, ds, lang):
     from core.charts import measurement as mc
 
@@ -301,6 +316,9 @@ SPEC = AnalysisSpec(
     charts=_charts,
     interpret=_interpret,
     findings=lambda res, ds, lang: _mi().efa_findings(res, ds, lang),
+    views=(ViewSpec("loading_matrix", loading_view,
+                    "Items × factors with communalities, loadings below the cutoff blank, sorted by each item's "
+                    "strongest factor (the options cutoff and sort)."),),
 )
 
 

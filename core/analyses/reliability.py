@@ -17,7 +17,8 @@ import pandas as pd
 from core.analyses._factor import cov_to_cor, one_factor_omega
 from core.data.model import Dataset
 from core.errors import UserError
-from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec
+from core.i18n import t
+from core.types import AnalysisSpec, Column, Note, Option, Result, TableSpec, ViewSpec
 
 ALPHA_COLS = ["scale", "k", "n", "alpha", "alpha_std", "omega", "mean_inter_item_r"]
 ITEM_COLS = ["scale", "item", "mean", "sd", "r_drop", "alpha_if_deleted", "flag"]
@@ -154,6 +155,13 @@ def run(ds: Dataset, opts: dict) -> Result:
     return Result("reliability", int(n_used), {"alpha": alpha, "items": items_df}, notes)
 
 
+def items_view(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """The ``items_labelled`` view: the ``items`` table with its flags in words."""
+    items = result.tables["items"].copy()
+    items["flag"] = [t(f"reliability.flag.{f}", lang) if f else "" for f in items["flag"]]
+    return items, ""
+
+
 def _interpret(result, ds, lang):
     from core.interpret.measurement import reliability_text
 
@@ -199,6 +207,8 @@ SPEC = AnalysisSpec(
     run=run,
     interpret=_interpret,
     findings=lambda res, ds, lang: _mi().reliability_findings(res, ds, lang),
+    views=(ViewSpec("items_labelled", items_view, "The items table with its flags in words (the page's and "
+                                                  "reports' version)."),),
 )
 
 
