@@ -4,7 +4,6 @@ come from core (recipe types "difference" and "crosstab"); this page only
 collects choices (stored in the recipe) and renders."""
 from __future__ import annotations
 
-import json
 
 import pandas as pd
 import streamlit as st
@@ -43,10 +42,33 @@ def _codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return dint.translate_codes(df, lang, {n: ds.label(n) for n in names if isinstance(n, str) and ds.has(n)})
 
 
-def _chart(chart, name: str, aid: str | None = None) -> None:
-    st.altair_chart(chart, width="stretch", key=f"chart_{name}")
+def _chart(chart: dict, name: str, aid: str | None = None) -> None:
+    """Show a Vega-Lite spec (from runner.view) with its pin/download tools."""
+    st.vega_lite_chart(chart, width="stretch", key=f"chart_{name}")
     if aid is not None:
-        pins.chart_tools(spec, aid, name, chart.to_dict())
+        pins.chart_tools(spec, aid, name, chart)
+
+
+# Chart views of a result: fn(result, dataset, lang, **display) for runner.view (cached).
+def _means_view(res, ds, lang, group, outcome):
+    gs = res.tables["group_stats"]
+    return dch.means(gs[(gs.group == group) & (gs.outcome == outcome)], ds.label(group), ds.label(outcome), lang)
+
+
+def _box_view(res, ds, lang, group, outcome, merge):
+    return dch.box(ds, group, outcome, lang, merge)
+
+
+def _violin_view(res, ds, lang, group, outcome, merge):
+    return dch.violin(ds, group, outcome, lang, merge)
+
+
+def _interaction_view(res, ds, lang):
+    return dch.interaction(res.tables["factorial_means"], ds, lang)
+
+
+def _crosstab_view(res, ds, lang):
+    return dch.crosstab_bars(res.tables["cells"], ds, lang)
 
 
 def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools: str | None = None, res=None):
@@ -56,14 +78,13 @@ def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools:
         pins.table_tools(sp, res, tools, table)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _display(key: str, lang: str, scheme: str, _res, _ds) -> dict:
+def _display(res, ds, lang: str, scheme: str) -> dict:
     """Heat map spec, thesis tables and reading of a result (the slow part of
-    a rerun), cached like the result itself plus language and star scheme."""
-    return {"heatmap": dch.heatmap(_res, _ds, lang, scheme).to_dict() if not _res.tables["tests"].empty else None,
-            "thesis": dint.thesis_tables(_res, _ds, lang, scheme),
-            "paras": dint.paragraphs(_res, _ds, lang),
-            "levels": dint.level_sentences(_res, _ds, lang)}
+    a rerun; cached through runner.view)."""
+    return {"heatmap": dch.heatmap(res, ds, lang, scheme).to_dict() if not res.tables["tests"].empty else None,
+            "thesis": dint.thesis_tables(res, ds, lang, scheme),
+            "paras": dint.paragraphs(res, ds, lang),
+            "levels": dint.level_sentences(res, ds, lang)}
 
 
 def battery(entry: dict) -> None:
@@ -78,8 +99,7 @@ def battery(entry: dict) -> None:
     res.meta["stars"] = scheme
     star_txt = t("difference.page.star_note", scheme=star_note(scheme, lang))
 
-    fit = json.dumps({k: v for k, v in opts.items() if k in spec.fit_options}, sort_keys=True, default=str)
-    shown = _display(state.data_key() + fit, lang, scheme, res, ds)
+    shown = runner.view(_display, "difference", opts, res, scheme=scheme)
 
     st.subheader(t("difference.page.overview"))
     if shown["heatmap"] is not None:
@@ -157,11 +177,10 @@ def detail(res, opts: dict, star_txt: str) -> None:
         _table(ph.drop(columns=["group", "outcome"]), "posthoc", key="tbl_detail_ph")
     merge = opts.get("merge") or {}
     if view == "means" and not gs.empty:
-        _chart(dch.means(gs, ds.label(g), ds.label(o), lang), "detail_means")
-    elif view == "box":
-        _chart(dch.box(ds, g, o, lang, merge), "detail_box")
-    elif view == "violin":
-        st.altair_chart(dch.violin(ds, g, o, lang, merge), key="chart_detail_violin")
+        _chart(runner.view(_means_view, "difference", opts, res, group=g, outcome=o), "detail_means")
+    elif view in ("box", "violin"):
+        fn = _box_view if view == "box" else _violin_view
+        _chart(runner.view(fn, "difference", opts, res, group=g, outcome=o, merge=merge), f"detail_{view}")
 
 
 def settings(entry: dict) -> None:
@@ -228,7 +247,8 @@ def two_way(groups: list[str], outcomes: list[str]) -> None:
         pins.table_tools(spec, res, AID2, "factorial")
         fm = res.tables["factorial_means"]
         _table(fm.drop(columns=["group", "by", "outcome"]), "factorial_means", key="tbl_fm")
-        _chart(dch.interaction(fm, ds, lang), f"interaction_{a}_{b}_{o}", AID2)
+        _chart(runner.view(_interaction_view, "difference", _options(spec, entry), res),
+               f"interaction_{a}_{b}_{o}", AID2)
     render.notes(res)
 
 
@@ -263,7 +283,7 @@ def crosstab() -> None:
     _table(res.tables["cells"], "cells", sp=xspec, key="tbl_cells")
     cells = res.tables["cells"]
     if not cells.empty:
-        _chart(dch.crosstab_bars(cells, ds, lang), f"crosstab_{r}_{c}")
+        _chart(runner.view(_crosstab_view, "crosstab", _options(xspec, entry), res), f"crosstab_{r}_{c}")
     for i, para in enumerate(dint.crosstab_paragraphs(res, ds, lang)):
         pins.paragraph(para, AIDX, i)
     render.notes(res)
