@@ -579,7 +579,9 @@ SPEC = AnalysisSpec(
         Option("standardized", "bool", default=False,
                doc="Z-score the outcome and numeric predictors over the rows used before fitting (dummies stay "
                    "0/1)."),
-        Option("scenarios", "json", default=[], fit=False,
+        # not display-only: the scenarios table and the extrapolation notes come from them, so a cached
+        # result must be keyed on them (a saved scenario must reach the report's run of this analysis)
+        Option("scenarios", "json", default=[],
                doc="What-if scenarios: [{\"name\": \"better CD\", \"values\": {\"CD\": 2.5}}]; unset predictors "
                    "stay at their means (categorical: level by code or value label)."),
     ),
