@@ -5,18 +5,19 @@ st.fragment: moving a slider re-runs only the simulator, and predictions come
 from the stored fit — nothing is refitted); a levers ranking.
 
 All numbers come from core (recipe types "correlation" and "regression");
-this page collects choices into the recipe and renders.
+this page collects choices into the recipe and renders.  Everything made
+from a result (the thesis table, paragraphs, charts) comes through
+runner.view / runner.charts, cached with the result; every table, chart and
+paragraph can be pinned into the report.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 
-import pandas as pd
 import streamlit as st
 
 from core import registry
-from core.analyses import correlation as corr
 from core.analyses import regression as reg
 from core.charts import regression as rch
 from core.errors import UserError
@@ -83,7 +84,6 @@ def predictor_candidates(outcome: str | None) -> list[str]:
 # ---- correlation ---------------------------------------------------------------------------
 def correlation_section(start_vars: list[str]) -> None:
     st.header(t("regression.page.correlation"))
-    lang = state.lang()
     entry = state.entry(CAID, "correlation")
     if "variables" not in entry:
         entry["variables"] = [v for v in start_vars if ds.has(v)]
@@ -100,19 +100,15 @@ def correlation_section(start_vars: list[str]) -> None:
         render.error(res)
         return
     aid = pins.aid_for(CSPEC, CAID)
-    labels = {v: ds.label(v) for v in res.meta["variables"]}
-    st.subheader(t("regression.page.tri_title"))
-    st.dataframe(corr.lower_triangle(res, labels, lang), hide_index=True, width="stretch", key="cor_tri")
-    st.caption(render.md_escape(corr.lower_triangle_note(res, lang)))
+    render.view_table(CSPEC, "triangle", res, opts, aid=CAID, key="cor_tri")
     for name, chart in runner.charts("correlation", opts, res):
-        st.vega_lite_chart(chart, width="content", key=f"chart_correlation_{name}")
-        pins.chart_tools(CSPEC, aid, name, chart)
+        render.chart(chart, key=f"chart_correlation_{name}", width="content", analysis=CSPEC, aid=aid, name=name)
     with st.expander(t("regression.page.long_table")):
         for table in ("matrix", "descriptives"):
-            render.table(res.tables[table], CSPEC.table(table), "correlation", key=f"tbl_correlation_{table}")
-            pins.table_tools(CSPEC, res, aid, table)
+            render.table(res.tables[table], CSPEC.table(table), "correlation", key=f"tbl_correlation_{table}",
+                         aid=aid, result=res)
     render.notes(res)
-    for i, para in enumerate(corr.interpret(res, ds, lang)):
+    for i, para in enumerate(runner.view(CSPEC.interpret, "correlation", opts, res)):
         pins.paragraph(para, aid, i)
 
 
@@ -182,54 +178,33 @@ def model_form(entry: dict) -> dict:
 
 
 # ---- regression: results -------------------------------------------------------------------
-def results(res, opts: dict) -> None:
-    lang = state.lang()
+def results(res, opts: dict) -> dict:
+    """Tables, paragraphs and diagnostic plots; returns the analysis' chart
+    specs by name (the simulator and levers use them too)."""
     aid = pins.aid_for(RSPEC, RAID)
     for table in ("steps", "coefficients"):
         st.subheader(t(f"regression.table.{table}"))
-        render.table(res.tables[table], RSPEC.table(table), "regression", key=f"tbl_regression_{table}")
-        pins.table_tools(RSPEC, res, aid, table)
+        render.table(res.tables[table], RSPEC.table(table), "regression", key=f"tbl_regression_{table}", aid=aid,
+                     result=res)
     render.notes(res)
     st.subheader(t("regression.page.interpretation"))
-    for i, para in enumerate(reg.interpret(res, ds, lang)):
+    for i, para in enumerate(runner.view(RSPEC.interpret, "regression", opts, res)):
         pins.paragraph(para, aid, i)
     st.subheader(t("regression.page.plots"))
     charts = dict(runner.charts("regression", opts, res))
     if "forest" in charts:
-        st.vega_lite_chart(charts["forest"], width="stretch", key="chart_regression_forest")
-        pins.chart_tools(RSPEC, aid, "forest", charts["forest"])
+        render.chart(charts["forest"], key="chart_regression_forest", analysis=RSPEC, aid=aid, name="forest")
     left, right = st.columns(2)
     for col, name in ((left, "resid_fitted"), (right, "qq")):
         if name in charts:
             with col:
-                st.vega_lite_chart(charts[name], width="stretch", key=f"chart_regression_{name}")
-                pins.chart_tools(RSPEC, aid, name, charts[name])
+                render.chart(charts[name], key=f"chart_regression_{name}", analysis=RSPEC, aid=aid, name=name)
+    return charts
 
 
-def _signature(model: dict) -> str:
-    text = json.dumps([model["outcome"], model["terms"], model["coef"], model["n"], model["robust"]],
-                      default=str)
+def _signature(model: reg.WhatIf) -> str:
+    text = json.dumps([model.outcome, model.terms, model.coef, model.n, model.robust], default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def _model(sig: str, model: dict) -> reg.WhatIf:
-    cache = S.setdefault("_whatif_models", {})
-    if sig not in cache:
-        if len(cache) > 8:
-            cache.clear()
-        cache[sig] = reg.as_model(model)
-    return cache[sig]
-
-
-def _spec(key: tuple, build) -> dict:
-    """A Vega-Lite spec built once per key and kept in the session (building
-    and validating an Altair chart costs 50–100 ms; reruns reuse it)."""
-    cache = S.setdefault("_regression_specs", {})
-    if key not in cache:
-        if len(cache) > 32:
-            cache.clear()
-        cache[key] = build()
-    return cache[key]
 
 
 def _step(lo: float, hi: float) -> float:
@@ -298,8 +273,7 @@ def _value_text(model: reg.WhatIf, name: str, v) -> str:
     return str(v)
 
 
-def _save(sig: str, model_dict: dict) -> None:
-    model = _model(sig, model_dict)
+def _save(model: reg.WhatIf, sig: str) -> None:
     entry = state.entry(RAID, "regression")
     saved = _valid(model, entry.get("scenarios"))
     if len(saved) >= MAX_SCENARIOS:
@@ -312,21 +286,20 @@ def _save(sig: str, model_dict: dict) -> None:
     S[f"wi.{sig}.name"] = ""
 
 
-def _delete(sig: str, model_dict: dict, i: int) -> None:
-    model = _model(sig, model_dict)
+def _delete(model: reg.WhatIf, i: int) -> None:
     entry = state.entry(RAID, "regression")
     entry["scenarios"] = [x for j, x in enumerate(_valid(model, entry.get("scenarios"))) if j != i]
 
 
 @st.fragment
-def whatif(model_dict: dict, sig: str, focus: list[str]) -> None:
+def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None) -> None:
     """One slider per predictor; prediction + CI + PI; saved scenarios side by
     side.  Runs alone on every slider move: a dot product, a quadratic form
-    and a chart whose data are swapped into a cached spec (no refit, no
-    Altair rebuild)."""
-    lang = state.lang()
-    model = _model(sig, model_dict)
+    and the analysis' scenario chart with the current rows swapped in (no
+    refit, no chart rebuilt).  ``model`` comes from the last full run, so its
+    arrays are made once per fit, not once per move."""
     entry = state.entry(RAID, "regression")
+    aid = pins.aid_for(RSPEC, RAID)
     y_label = ds.label(model.outcome)
     st.caption(render.md_escape(t("regression.page.whatif_help", outcome=y_label)))
     main = [p for p in model.predictors if p["name"] in focus] or list(model.predictors)
@@ -358,7 +331,7 @@ def whatif(model_dict: dict, sig: str, focus: list[str]) -> None:
     c1.text_input(t("regression.page.scenario_name"), key=f"wi.{sig}.name",
                   placeholder=t("regression.page.default_scenario", i=len(saved) + 1))
     c2.button(t("regression.page.save_scenario"), disabled=len(saved) >= MAX_SCENARIOS, key=f"wi.{sig}.save",
-              icon=":material/bookmark_add:", on_click=_save, args=(sig, model_dict))
+              icon=":material/bookmark_add:", on_click=_save, args=(model, sig))
     if S.pop(f"wi.{sig}.exists", False):
         st.warning(t("regression.page.scenario_exists"))
     if len(saved) >= MAX_SCENARIOS:
@@ -368,20 +341,30 @@ def whatif(model_dict: dict, sig: str, focus: list[str]) -> None:
         desc = ", ".join(f"{ds.label(k)} = {_value_text(model, k, v)}" for k, v in s["values"].items())
         row.markdown(f"**{render.md_escape(s['name'])}** — {render.md_escape(desc or t('regression.page.mix'))}")
         row.button(t("regression.page.delete"), key=f"wi.{sig}.del.{i}", icon=":material/delete:", type="tertiary",
-                   on_click=_delete, args=(sig, model_dict, i))
+                   on_click=_delete, args=(model, i))
 
     current = t("regression.page.current")
     while any(s["name"] == current for s in saved):
         current += "*"
     scen = reg.scenario_table(model, saved + [{"name": current, "values": values}])
-    template = _spec((sig, "scenarios", lang), lambda: rch.scenario_bars(scen, y_label, lang).to_dict())
-    st.vega_lite_chart(rch.with_data(template, scen), width="stretch", key=f"wi_chart_{sig}")
-    render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}")
+    if template is not None:
+        # the pin is the analysis' scenario chart/table: baseline and the saved scenarios
+        render.chart(rch.with_data(template, scen), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
+                     name="scenarios")
+    render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}", aid=aid)
+    st.caption(t("regression.page.scenario_pin"))
 
 
-def levers_section(res, model_dict: dict, sig: str, focus: list[str]) -> None:
-    lang = state.lang()
-    model = _model(sig, model_dict)
+def _lever_chart(res, ds_, lang: str, chosen: list, change: str) -> dict:
+    lev = res.tables["levers"]
+    lev = lev[lev["predictor"].isin(chosen)]
+    model = reg.as_model(res)
+    labels = {p["name"]: ds_.label(p["name"]) for p in model.predictors}
+    return rch.lever_bars(lev, labels, change, ds_.label(model.outcome), lang)
+
+
+def levers_section(res, opts: dict, model: reg.WhatIf, sig: str, focus: list[str]) -> None:
+    aid = pins.aid_for(RSPEC, RAID)
     y_label = ds.label(model.outcome)
     st.subheader(t("regression.page.levers"))
     st.caption(render.md_escape(t("regression.page.levers_help", outcome=y_label)))
@@ -400,20 +383,20 @@ def levers_section(res, model_dict: dict, sig: str, focus: list[str]) -> None:
     lev = lev[lev["predictor"].isin(chosen)]
     if lev.empty:
         return
-    labels = {v: ds.label(v) for v in numeric}
-    spec = _spec((sig, "levers", tuple(chosen), change, lang),
-                 lambda: rch.lever_bars(lev, labels, change, y_label, lang).to_dict())
-    st.vega_lite_chart(spec, width="stretch", key=f"lev_chart_{sig}")
+    chart = runner.view(_lever_chart, "regression", opts, res, chosen=list(chosen), change=change)
+    # the pins are the analysis' levers chart (+1 SD) and table (both changes) of every numeric predictor
+    render.chart(chart, key=f"lev_chart_{sig}", analysis=RSPEC, aid=aid, name="levers")
     show = lev[lev["change"] == change].copy()
     show["change"] = show["change"].map(names.get)
-    render.table(show, RSPEC.table("levers"), "regression", key=f"lev_table_{sig}")
+    render.table(show, RSPEC.table("levers"), "regression", key=f"lev_table_{sig}", aid=aid)
+    st.caption(t("regression.page.levers_pin"))
 
 
 # ---- the page -----------------------------------------------------------------------------
 if ds is not None:
-    outcome0, blocks0, cat0 = defaults()
     entry = state.entry(RAID, "regression")
     if "outcome" not in entry:
+        outcome0, blocks0, cat0 = defaults()
         entry.update(outcome=outcome0, blocks=blocks0, categorical=cat0, robust=None, standardized=False,
                      scenarios=[])
     start_vars = list((entry.get("blocks") or [[]])[-1]) + ([entry["outcome"]] if entry.get("outcome") else [])
@@ -429,10 +412,14 @@ if ds is not None:
         if isinstance(res, UserError):
             render.error(res)
         else:
-            results(res, run_opts)
-            model_dict = res.meta["whatif"]
-            sig = _signature(model_dict)
+            charts = results(res, run_opts)
+            model = reg.as_model(res)
+            # saved scenarios follow the model (a predictor taken out of the blocks leaves them), so the
+            # report's run of this entry never meets a scenario about a predictor it no longer has
+            if entry.get("scenarios"):
+                entry["scenarios"] = _valid(model, entry["scenarios"])
+            sig = _signature(model)
             focus = list(opts["blocks"][-1])
             st.header(t("regression.page.whatif"))
-            whatif(model_dict, sig, focus)
-            levers_section(res, model_dict, sig, focus)
+            whatif(model, sig, focus, charts.get("scenarios"))
+            levers_section(res, run_opts, model, sig, focus)

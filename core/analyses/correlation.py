@@ -20,7 +20,7 @@ from core.data.model import Dataset
 from core.errors import UserError
 from core.format import fmt_num, star_note, stars
 from core.i18n import t
-from core.types import AnalysisSpec, Column, Finding, Note, Option, Result, TableSpec
+from core.types import AnalysisSpec, Column, Finding, Note, Option, Result, TableSpec, ViewSpec
 
 MATRIX_COLS = ("var_a", "var_b", "r", "p", "n")
 DESC_COLS = ("variable", "n", "mean", "sd")
@@ -144,6 +144,13 @@ def lower_triangle_note(result: Result, lang: str = "en", scheme: str = "spss") 
         star_note(scheme, lang)
 
 
+def triangle_view(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """The ``triangle`` view: :func:`lower_triangle` with the variables' labels
+    and its footnote (SPSS stars, as the page shows it)."""
+    labels = {v: ds.label(v) for v in result.meta.get("variables") or []}
+    return lower_triangle(result, labels, lang), lower_triangle_note(result, lang)
+
+
 # ---- charts, interpretation, findings -------------------------------------------
 def chart_list(result: Result, ds: Dataset, lang: str) -> list:
     from core.charts import regression as rch
@@ -200,4 +207,7 @@ SPEC = AnalysisSpec(
     charts=chart_list,
     interpret=interpret,
     findings=findings,
+    views=(ViewSpec("triangle", triangle_view,
+                    "Thesis-style table: one row per variable with M and SD, r with stars (SPSS: * p < .05, "
+                    "** p < .01) in the lower triangle."),),
 )
