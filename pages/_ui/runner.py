@@ -4,11 +4,20 @@ Display-only options (``Option.fit=False``) are left out of the cache key, so
 toggling them never refits.  Errors come back as values: a UserError is shown
 translated; anything unexpected is shown as an internal error without a
 traceback and nothing already loaded is lost.
+
+Where results are kept: results (and charts and views) of a shipped sample
+survey are public and shared by every session (``st.cache_data``); results
+of *uploaded* data — personal answers — are kept in the user's own session
+(a small LRU in session state), so they are never served to or held for
+anyone else and go away with the session (a process-wide cache would keep
+them, and their memory, after the user left).
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
+from collections import OrderedDict
 
 import altair as alt
 import streamlit as st
@@ -42,9 +51,32 @@ def _unrecorded(update):
     return call
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _run(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
+SESSION_ENTRIES = 128   # per-session LRU size (results, charts and views together)
+
+
+def _cached(shared, own, key: tuple, *args):
+    """``shared(*key, *args)`` (an st.cache_data function) for sample data;
+    for uploaded data ``own(*key, *args)`` memoised in this session only.
+    Both hand out copies, so a page that changes what it got cannot change
+    the cache."""
+    if state.shared_data():
+        return shared(*key, *args)
+    store = st.session_state.setdefault("_session_results", OrderedDict())
+    k = (own.__name__, *key)
+    if k in store:
+        store.move_to_end(k)
+    else:
+        store[k] = own(*key, *args)
+        while len(store) > SESSION_ENTRIES:
+            store.popitem(last=False)
+    return copy.deepcopy(store[k])
+
+
+def _run_impl(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
     return registry.run(type_, _dataset, _options, progress=_progress)
+
+
+_run = st.cache_data(show_spinner=False, max_entries=256)(_run_impl)
 
 
 def _fit_json(spec, options: dict) -> str:
@@ -59,8 +91,8 @@ def run(type_: str, options: dict) -> Result | UserError:
     spec = registry.get(type_)
     bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
     try:
-        return _run(state.data_key(), type_, _fit_json(spec, options), ds, options,
-                    _unrecorded(bar.progress) if bar else None)
+        return _cached(_run, _run_impl, (state.data_key(), type_, _fit_json(spec, options)), ds, options,
+                       _unrecorded(bar.progress) if bar else None)
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly
@@ -71,10 +103,12 @@ def run(type_: str, options: dict) -> Result | UserError:
             bar.empty()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _charts(data_key: str, type_: str, fit_json: str, lang: str, _result: Result, _dataset) -> list:
+def _charts_impl(data_key: str, type_: str, fit_json: str, lang: str, _result: Result, _dataset) -> list:
     spec = registry.get(type_)
     return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang)]
+
+
+_charts = st.cache_data(show_spinner=False, max_entries=256)(_charts_impl)
 
 
 def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
@@ -84,16 +118,19 @@ def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
     ds = state.dataset()
     if not spec.charts or ds is None:
         return []
-    return _charts(state.data_key(), type_, _fit_json(spec, options), state.lang(), result, ds)
+    return _cached(_charts, _charts_impl, (state.data_key(), type_, _fit_json(spec, options), state.lang()),
+                   result, ds)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _view(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,
-          _fn, _result: Result, _dataset, _kwargs: dict):
+def _view_impl(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,
+               _fn, _result: Result, _dataset, _kwargs: dict):
     out = _fn(_result, _dataset, lang, **_kwargs)
     if isinstance(out, alt.TopLevelMixin):
         out = out.to_dict()  # an Altair chart: keep its Vega-Lite spec
     return out
+
+
+_view = st.cache_data(show_spinner=False, max_entries=512)(_view_impl)
 
 
 def view(fn, type_: str, options: dict, result: Result, /, **kwargs):
@@ -106,5 +143,5 @@ def view(fn, type_: str, options: dict, result: Result, /, **kwargs):
     spec = registry.get(type_)
     ds = state.dataset()
     extra = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
-    return _view(f"{fn.__module__}.{fn.__qualname__}", state.data_key(), type_, _fit_json(spec, options),
-                 state.lang(), extra, fn, result, ds, kwargs)
+    return _cached(_view, _view_impl, (f"{fn.__module__}.{fn.__qualname__}", state.data_key(), type_,
+                                       _fit_json(spec, options), state.lang(), extra), fn, result, ds, kwargs)

@@ -57,6 +57,19 @@ def _sample(key: str):
     return samples.load(key)
 
 
+@st.cache_resource(show_spinner=False)
+def _sample_fingerprints() -> frozenset:
+    return frozenset(_sample(k)[0].source.get("fingerprint") for k in samples.SAMPLES)
+
+
+def shared_data() -> bool:
+    """True when the loaded data is a shipped sample survey (public): its
+    results may be cached for every session.  Results of uploaded data stay
+    in the user's session (see pages/_ui/runner.py)."""
+    fp = raw().source.get("fingerprint")
+    return bool(fp) and fp in _sample_fingerprints()
+
+
 def raw() -> RawData:
     ensure_loaded()
     return S["raw"]

@@ -1,0 +1,98 @@
+"""Privacy and safety of what users upload (issue 8), at the level of pages
+(AppTest) and code.  The real-server checks — nothing uploaded reaches the
+disk, hostile names fire no script in a browser — are in
+tests/e2e/test_privacy_browser.py; formula neutralisation of CSV/Excel and
+small-cell suppression of exports are tested in tests/test_report.py.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.data import io as dio
+from core.data import samples
+from core.i18n import t
+
+ROOT = Path(__file__).resolve().parents[1]
+CSV = ("grp,Q1,Q2,Q3,note\n" + "\n".join(f"{1 + i % 2},{1 + i % 5},{1 + (i * 2) % 5},{1 + (i * 3) % 5},n{i}"
+                                          for i in range(40)) + "\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+
+
+def _data_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+# ---- upload size ---------------------------------------------------------------------------------
+def test_upload_widget_limit_is_above_the_importers_own():
+    """The widget accepts up to 1 GB (its own refusal would be English only);
+    the importer refuses anything over MAX_UPLOAD_MB with a translated message."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 1024
+    assert 0 < dio.MAX_UPLOAD_MB < config["server"]["maxUploadSize"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_too_large_upload_is_refused_with_a_translated_message(monkeypatch, lang):
+    at = _data_page(lang)
+    monkeypatch.setattr(dio, "MAX_UPLOAD_MB", 0.001)          # ~1 KB: the CSV below is larger
+    before = at.session_state["raw"].source["name"]
+    at.file_uploader(key="upload").set_value(("big.csv", CSV * 3, "text/csv"))
+    at.run()
+    assert not at.exception
+    msg = at.error[0].value
+    expected = t("io.too_large", lang, size_mb=f"{len(CSV * 3) / 1048576:.1f}", limit_mb="0.001")
+    assert msg.replace("\\", "") == expected                  # (arguments are Markdown-escaped)
+    assert at.session_state["raw"].source["name"] == before     # the data already loaded stay
+    assert at.info and at.info[0].value == t("data.previous_kept", lang)
+
+
+# ---- results of uploaded data stay in the session -------------------------------------------------
+def _describe_page(raw=None, recipe=None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "describe.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    if raw is not None:
+        at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+    return at.run()
+
+
+def test_results_of_uploaded_data_stay_in_the_session_and_sample_results_are_shared():
+    from core import recipe as recipes
+    from core.data import setup
+
+    at = _describe_page()                                   # the sample survey
+    assert not at.exception
+    assert not at.session_state["_session_results"] if "_session_results" in at.session_state else True
+    raw = dio.read_bytes(CSV, "mine.csv")
+    prop = setup.propose(raw)
+    rec = recipes.validate({**recipes.empty(), "scales": prop["scales"],
+                            "roles": {"demographics": prop["demographics"]}})
+    other = _describe_page(raw, rec)
+    assert not other.exception
+    store = other.session_state["_session_results"]
+    assert store, "results of uploaded data must be kept in the session"
+    assert {k[0] for k in store} >= {"_run_impl"}
+    # a second session with the same upload does not see the first one's results
+    fresh = _describe_page(raw, rec)
+    assert fresh.session_state["_session_results"] is not store
+
+
+def test_sample_surveys_count_as_shared_data_and_uploads_do_not():
+    from pages._ui import state
+
+    raw, _, _ = samples.load("role_pressure")
+    fps = state._sample_fingerprints()
+    assert raw.source["fingerprint"] in fps
+    assert dio.read_bytes(CSV, "mine.csv").source["fingerprint"] not in fps
