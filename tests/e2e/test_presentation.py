@@ -1,0 +1,59 @@
+"""Presentation mode, walked in a real browser as an analyst would before a
+meeting: run two analyses, open the report, present, step through the
+findings with the buttons and the arrow keys, open the technical detail, exit."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pages._ui.nav import PAGES
+
+from .conftest import shot, wait_idle
+
+pytestmark = pytest.mark.browser
+MENU = [p for p, _, _ in PAGES]
+
+
+def _open(page, script: str) -> None:
+    page.locator("[data-testid='stSidebarNav'] a").nth(MENU.index(script)).click()
+    wait_idle(page, 120_000)
+
+
+def _position(page) -> tuple[int, int]:
+    text = page.get_by_text(re.compile(r"第 \d+ / \d+ 条发现")).first.inner_text()
+    i, n = map(int, re.findall(r"\d+", text))
+    return i, n
+
+
+def test_presentation_mode_walk_in_chinese(page, server):
+    page.goto(server)
+    wait_idle(page)
+    page.get_by_text("中文", exact=True).click()
+    wait_idle(page)
+    _open(page, "pages/describe.py")       # each page adds its analysis to the session
+    _open(page, "pages/differences.py")
+    _open(page, "pages/report.py")
+    page.get_by_text("演示模式").first.click()
+    wait_idle(page, 120_000)
+    i, n = _position(page)
+    assert i == 1 and n >= 3, (i, n)
+    first = page.locator("h1").first.inner_text()
+    shot(page, "e2e_present_1_zh")
+    page.get_by_role("button", name="下一条").click()
+    wait_idle(page)
+    assert _position(page)[0] == 2
+    assert page.locator("h1").first.inner_text() != first   # a new headline
+    page.keyboard.press("ArrowRight")                       # keyboard navigation
+    wait_idle(page)
+    assert _position(page)[0] == 3
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    assert _position(page)[0] == 2
+    page.get_by_text("技术细节").first.click()               # detail is one click away
+    wait_idle(page)
+    shot(page, "e2e_present_2_zh_detail")
+    page.get_by_role("button", name="退出演示").click()
+    wait_idle(page)
+    assert page.get_by_text("第 2 /").count() == 0
+    assert page.dialogs == []
