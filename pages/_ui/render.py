@@ -98,7 +98,9 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
             config[str(col)] = st.column_config.NumberColumn(title, format=fmt)
         else:
             config[str(col)] = st.column_config.TextColumn(title)
-    st.dataframe(arrow_table(df, kinds), hide_index=True, column_config=config, key=key, width="stretch")
+    # placeholder="": a missing number is a blank cell (Streamlit writes "None" by default)
+    st.dataframe(arrow_table(df, kinds), hide_index=True, column_config=config, key=key, width="stretch",
+                 placeholder="")
     if aid is not None and spec is not None and analysis:
         aspec = registry.get(analysis)
         own = result is not None and (spec.name in result.tables or aspec.has_view(spec.name))
