@@ -358,9 +358,8 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     tables["verdicts"] = pd.DataFrame(vrows, columns=SPEC_TABLES["verdicts"])
 
     # ---- notes -----------------------------------------------------------------------
-    notes.append(Note("process.note.conventions", {
-        "model": model.number, "n_boot": n_boot, "seed": seed, "conf": _show(conf),
-        "ci": opts.get("ci_type") or "percentile"}))
+    notes.append(Note(f"process.note.conventions_{opts.get('ci_type') or 'percentile'}", {
+        "model": model.number, "n_boot": n_boot, "seed": seed, "conf": _show(conf)}))
     if model.tpl.moderators:
         key = {"mean_sd": "process.note.conditioning_mean_sd"}.get(opts.get("conditioning"),
                                                                   "process.note.conditioning_percentiles")

@@ -70,7 +70,8 @@ def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: st
     if opt.kind == "variables":
         options = candidates(ds, opt.role)
         _seed(key, [v for v in (current or []) if v in options])
-        value = container.multiselect(label, options, key=key, format_func=var_label(ds))
+        value = container.multiselect(label, options, key=key, format_func=var_label(ds),
+                                      placeholder=state.t("forms.choose"))
     elif opt.kind == "variable":
         options = candidates(ds, opt.role)
         if opt.nullable or not opt.required:
@@ -86,7 +87,8 @@ def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: st
     elif opt.kind == "choices":
         options = list(opt.choices)
         _seed(key, [v for v in (current or []) if v in options])
-        value = container.multiselect(label, options, key=key, format_func=choice_label(spec, opt))
+        value = container.multiselect(label, options, key=key, format_func=choice_label(spec, opt),
+                                      placeholder=state.t("forms.choose"))
     elif opt.kind == "bool":
         _seed(key, bool(current))
         value = container.checkbox(label, key=key)
