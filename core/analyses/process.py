@@ -46,21 +46,37 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         fits[e.outcome_role] = ols.fit(U[:, e.cols], U[:, e.y], hc=hc, conf=conf)
 
     tables: dict[str, pd.DataFrame] = {}
+    xrole = model.roles["X"]
+    has_m = bool(model.mediators)
+    # standardized coefficients (PROCESS stand=1): not for models with a multicategorical variable
+    want_std = bool(opts.get("standardized"))
+    std_ok = want_std and not any(ro.kind == "categorical" for ro in model.roles.values())
+    if want_std and not std_ok:
+        notes.append(Note("process.note.std_categorical"))
     # ---- per equation --------------------------------------------------------
-    mrows, crows, irows = [], [], []
+    mrows, crows, irows, orows = [], [], [], []
     for e in model.equations:
         f = fits[e.outcome_role]
         mrows.append({"equation": e.label, "n": model.n, "r": float(np.sqrt(max(f.r2, 0.0))), "r2": f.r2,
                       "mse": f.mse, "f": f.f, "df1": f.df1, "df2": f.df2, "p": f.p_model})
+        std_b = _std_coefficients(U[:, e.cols], U[:, e.y], f.b) if std_ok else np.full(len(e.cols), np.nan)
         for pos, ci in enumerate(e.cols):
             crows.append({"equation": e.label, "term": model.columns[ci].name, "b": f.b[pos], "se": f.se[pos],
-                          "t": f.t[pos], "p": f.p[pos], "ci_low": f.ci_low[pos], "ci_high": f.ci_high[pos]})
+                          "t": f.t[pos], "p": f.p[pos], "ci_low": f.ci_low[pos], "ci_high": f.ci_high[pos],
+                          "std_b": std_b[pos]})
         for name, pos in e.tests:
             test = ols.r2_change_test(U[:, e.cols], U[:, e.y], f, pos, hc)
             irows.append({"equation": e.label, "term": name, **test})
             if test["p"] >= 0.10:
                 notes.append(Note("process.note.probe_ns", {"equation": e.label, "term": name,
                                                             "p": f"{test['p']:.3f}"}))
+        # omnibus tests of a multicategorical X's total and direct effect (PROCESS: mediation models)
+        if xrole.kind == "categorical" and has_m and e.outcome_role in ("Y", "Ytotal"):
+            xpos = [pos for pos, ci in enumerate(e.cols)
+                    if len(model.columns[ci].comp) == 1 and model.columns[ci].comp[0][0] == "X"]
+            test = ols.r2_change_test(U[:, e.cols], U[:, e.y], f, xpos, hc)
+            orows.append({"equation": e.label, "kind": "total" if e.outcome_role == "Ytotal" else "direct",
+                          "focal": xrole.var, "moderator": "", "moderator_value": np.nan, **test})
     tables["models"] = pd.DataFrame(mrows, columns=SPEC_TABLES["models"])
     tables["coefficients"] = pd.DataFrame(crows, columns=SPEC_TABLES["coefficients"])
     tables["interaction_tests"] = pd.DataFrame(irows, columns=SPEC_TABLES["interaction_tests"])
@@ -82,14 +98,30 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
             out.append(({r: v for r, (v, _) in zip(mods, combo)}, [(r, s) for r, (_, s) in zip(mods, combo)]))
         return out
 
-    xrole = model.roles["X"]
     xcols = list(range(len(xrole.colnames)))
 
     def focal_name(role: str, j: int) -> str:
         return model.roles[role].colnames[j]
 
     # ---- conditional effects, JN, plot data ---------------------------------------
-    cerows, jnb, jnt, prows = [], [], [], []
+    cerows, jnb, jnt, prows, cirows = [], [], [], [], []
+
+    def jn_rows(e, f, focal_label: str, mr, L0, L1):
+        """Johnson–Neyman boundaries of the effect L0·b + w·L1·b along the
+        continuous moderator role ``mr`` and its table (21 values + boundaries)."""
+        w = mr.values[:, 0]
+        lo, hi = float(w.min()), float(w.max())
+        bounds = fx.johnson_neyman(L0, L1, f.b, f.V, f.df2, conf, lo, hi)
+        for bd in bounds:
+            jnb.append({"equation": e.label, "focal": focal_label, "moderator": mr.var, "boundary": bd,
+                        "pct_below": 100.0 * np.mean(w < bd), "pct_above": 100.0 * np.mean(w > bd)})
+        for wv in np.unique(np.concatenate([np.linspace(lo, hi, JN_POINTS), bounds])):
+            row = {"equation": e.label, "focal": focal_label, "moderator": mr.var, "moderator_value": float(wv)}
+            row.update(fx.linear_effect(L0 + wv * L1, f.b, f.V, f.df2, conf))
+            jnt.append(row)
+        if not bounds:
+            notes.append(Note("process.note.jn_none", {"equation": e.label, "focal": focal_label,
+                                                       "moderator": mr.var}))
     for e in model.equations:
         if e.outcome_role == "Ytotal":
             continue
@@ -110,34 +142,45 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
                     cerows.append(row)
                 # Johnson–Neyman: one continuous moderator, continuous-or-binary focal column
                 if len(mods) == 1 and model.roles[mods[0]].kind == "continuous" and opts.get("jn", True):
-                    mr = model.roles[mods[0]]
-                    w = mr.values[:, 0]
-                    lo, hi = float(w.min()), float(w.max())
                     L0 = fx.link_form(model, e, foc, j, {mods[0]: np.array([0.0])})
                     L1 = fx.link_form(model, e, foc, j, {mods[0]: np.array([1.0])}) - L0
-                    bounds = fx.johnson_neyman(L0, L1, f.b, f.V, f.df2, conf, lo, hi)
-                    for bd in bounds:
-                        jnb.append({"equation": e.label, "focal": focal_name(foc, j), "moderator": mr.var,
-                                    "boundary": bd, "pct_below": 100.0 * np.mean(w < bd),
-                                    "pct_above": 100.0 * np.mean(w > bd)})
-                    grid = np.unique(np.concatenate([np.linspace(lo, hi, JN_POINTS), bounds]))
-                    for wv in grid:
-                        row = {"equation": e.label, "focal": focal_name(foc, j), "moderator": mr.var,
-                               "moderator_value": float(wv)}
-                        row.update(fx.linear_effect(L0 + wv * L1, f.b, f.V, f.df2, conf))
-                        jnt.append(row)
-                    if not bounds:
-                        notes.append(Note("process.note.jn_none", {"equation": e.label,
-                                                                   "focal": focal_name(foc, j), "moderator": mr.var}))
+                    jn_rows(e, f, focal_name(foc, j), model.roles[mods[0]], L0, L1)
                 # predicted values for the simple-slopes plot
                 if model.roles[foc].kind != "categorical":
                     prows += _predicted(model, e, f, foc, points(mods), conf)
+            if model.roles[foc].kind == "categorical":
+                # test of equality of conditional means: the indicators' conditional effects as a set
+                k = len(model.roles[foc].colnames)
+                for pt, shown in points(mods):
+                    L = np.vstack([fx.link_form(model, e, foc, j, pt) for j in range(k)])
+                    orows.append({"equation": e.label, "kind": "conditional_means", "focal": model.roles[foc].var,
+                                  "moderator": model.var(shown[0][0]), "moderator_value": shown[0][1],
+                                  **ols.linear_test(f, L)})
             if model.roles[foc].kind == "categorical" and len(mods) == 1 and \
                     model.roles[mods[0]].kind != "categorical":
                 # multicategorical X: the moderator on the x-axis, one line per group of X
                 vecs, labels, _ = dsn.moderator_values(model.roles[foc], "percentiles")
                 prows += _predicted(model, e, f, mods[0], [({foc: v}, [(foc, lab)]) for v, lab in zip(vecs, labels)],
                                     conf)
+        # model 3: the X*W interaction conditional on Z (PROCESS's "Test of conditional X*W interaction at
+        # value(s) of the moderator(s)") and its Johnson–Neyman region along Z
+        for pos3, ci3 in enumerate(e.cols):
+            comp3 = model.columns[ci3].comp
+            if len(comp3) != 3 or [r for r, _ in comp3] != ["X", "W", "Z"]:
+                continue
+            pos2 = next(pos for pos, ci in enumerate(e.cols) if model.columns[ci].comp == comp3[:2])
+            term = f"{model.var('X')}*{model.var('W')}"
+            L0, L1 = np.zeros(len(e.cols)), np.zeros(len(e.cols))
+            L0[pos2], L1[pos3] = 1.0, 1.0
+            for pt, shown in points(["Z"]):
+                le = fx.linear_effect(L0 + float(pt["Z"][0]) * L1, f.b, f.V, f.df2, conf)
+                cirows.append({"equation": e.label, "term": term, "moderator": model.var("Z"),
+                               "moderator_value": shown[0][1], "effect": le["effect"], "se": le["se"],
+                               "f": le["t"] ** 2, "df1": 1, "df2": f.df2, "p": le["p"]})
+            if model.roles["Z"].kind == "continuous" and opts.get("jn", True):
+                jn_rows(e, f, term, model.roles["Z"], L0, L1)
+    tables["omnibus"] = pd.DataFrame(orows, columns=SPEC_TABLES["omnibus"])
+    tables["conditional_interactions"] = pd.DataFrame(cirows, columns=SPEC_TABLES["conditional_interactions"])
     tables["conditional_effects"] = pd.DataFrame(cerows, columns=SPEC_TABLES["conditional_effects"])
     tables["johnson_neyman"] = pd.DataFrame(jnb, columns=SPEC_TABLES["johnson_neyman"])
     tables["jn_table"] = pd.DataFrame(jnt, columns=SPEC_TABLES["jn_table"])
@@ -154,7 +197,6 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         boot_rows.append((table, len(rows) - 1))
 
     yv = model.var("Y")
-    has_m = bool(model.mediators)
     alpha = 1.0 - conf / 100.0
     fY = fits["Y"]
     eY = model.eq("Y")
@@ -380,6 +422,22 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     return Result("process", model.n, tables, notes, meta)
 
 
+def _std_coefficients(X: np.ndarray, y: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Standardized coefficients (PROCESS stand=1): b·SD(column)/SD(outcome) —
+    the coefficients of the regression on z-scored columns — for every
+    regressor column (products included, as the column they are); a column
+    with two distinct values (a dichotomous X, W or covariate) is not
+    standardized itself: b/SD(outcome) (partially, Y-standardized); the
+    constant has none."""
+    sd_y = float(np.std(y, ddof=1))
+    out = np.full(X.shape[1], np.nan)
+    for j in range(1, X.shape[1]):
+        col = X[:, j]
+        scale = 1.0 if np.unique(col).size == 2 else float(np.std(col, ddof=1))
+        out[j] = b[j] * scale / sd_y
+    return out
+
+
 def _show(v) -> str:
     if isinstance(v, str):
         return v
@@ -466,7 +524,13 @@ TABLES = (
                          "“var[level]” of a multicategorical variable, or a product “X*W” / “X*W*Z”."),
         ("b", "num", "Coefficient."), ("se", "num", "Standard error (classic, or HC0–HC4)."),
         ("t", "num", "t."), ("p", "p", "Two-sided p."), ("ci_low", "num", "Lower CI limit (t-based)."),
-        ("ci_high", "num", "Upper CI limit.")), "Regression coefficients of every equation."),
+        ("ci_high", "num", "Upper CI limit."),
+        ("std_b", "num", "Standardized coefficient (option standardized; PROCESS stand=1): b·SD(column)/SD(outcome), "
+                         "i.e. the coefficient of the regression on z-scored columns (completely standardized; a "
+                         "product term as the column it is); for a column with two distinct values (a dichotomous "
+                         "X, W or covariate) b/SD(outcome) (partially, Y-standardized); empty for the constant, when "
+                         "the option is off, and for models with a multicategorical variable (as PROCESS).")),
+        "Regression coefficients of every equation."),
     TableSpec("interaction_tests", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("term", "text", "Highest-order product (set of indicator products when multicategorical); "
@@ -474,7 +538,33 @@ TABLES = (
         ("r2_change", "num", "R² lost when the product(s) are dropped."),
         ("f", "num", "F of the R² change (with hc: Wald F on the HC covariance)."),
         ("df1", "int", "Numerator df (number of product columns)."), ("df2", "int", "Residual df."),
-        ("p", "p", "p of F.")), "Test(s) of highest order unconditional interaction(s)."),
+        ("p", "p", "p of F.")), "Test(s) of highest order unconditional interaction(s); for a multicategorical X "
+                                "or W (model 1) one row tests all k − 1 indicator products as a set (df1 = k − 1), "
+                                "as anova() of the nested models (with hc: the Wald F)."),
+    TableSpec("omnibus", _cols(
+        ("equation", "text", "Outcome variable of the equation (“Y (total)” = the total-effect model)."),
+        ("kind", "text", "total (model 4: PROCESS's “Omnibus test of total effect of X on Y”) | direct (“Omnibus "
+                           "test of direct effect of X on Y”) | conditional_means (model 1: “Test of equality of "
+                           "conditional means” at a value of the moderator)."),
+        ("focal", "text", "The multicategorical X."),
+        ("moderator", "text", "Moderator (conditional tests), else empty."),
+        ("moderator_value", "text", "Moderator value (conditional tests), else empty."),
+        ("r2_change", "num", "R² lost when X's k − 1 indicators are dropped (for a conditional test: from the model "
+                             "re-centred at the moderator value) — always from OLS."),
+        ("f", "num", "F of the nested models (with hc: the Wald F of the indicators' (conditional) effects on "
+                     "the HC covariance, as PROCESS)."),
+        ("df1", "int", "k − 1."), ("df2", "int", "Residual df."), ("p", "p", "p of F.")),
+        "Omnibus tests of a multicategorical X: its k − 1 (relative) effects as a set."),
+    TableSpec("conditional_interactions", _cols(
+        ("equation", "text", "Outcome variable."), ("term", "text", "The two-way interaction “X*W”."),
+        ("moderator", "text", "The second moderator Z."),
+        ("moderator_value", "text", "Z's value (16th/50th/84th percentiles or mean ± 1 SD; a dichotomous Z at "
+                                    "its two values)."),
+        ("effect", "num", "Conditional X*W interaction b(X*W) + b(X*W*Z)·Z."),
+        ("se", "num", "Its SE (classic or HC)."), ("f", "num", "F = t² (df1 = 1)."), ("df1", "int", "1."),
+        ("df2", "int", "Residual df."), ("p", "p", "p of F.")),
+        "Model 3: test of the conditional X*W interaction at values of Z (PROCESS's “Test of conditional X*W "
+        "interaction at value(s) of the moderator(s)”)."),
     TableSpec("conditional_effects", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("focal", "text", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
@@ -485,17 +575,25 @@ TABLES = (
         "Conditional effects of the focal predictor at the moderator values (always shown; PROCESS shows them "
         "only when the interaction's p < .10)."),
     TableSpec("johnson_neyman", _cols(
-        ("equation", "text", "Outcome variable of the equation."), ("focal", "text", "Focal predictor."),
+        ("equation", "text", "Outcome variable of the equation."),
+        ("focal", "text", "Focal predictor (an indicator of a multicategorical X: its relative effect); model 3: "
+                          "the interaction “X*W”, whose conditional effect along Z is probed, as PROCESS does."),
         ("moderator", "text", "Continuous moderator."),
         ("boundary", "num", "Moderator value where the conditional effect's p equals 1 − conf (roots of the "
                             "quadratic, kept within the observed range)."),
         ("pct_below", "pct", "Percent of rows with the moderator below the boundary."),
-        ("pct_above", "pct", "Percent above.")), "Johnson–Neyman significance region boundaries."),
+        ("pct_above", "pct", "Percent above.")),
+        "Johnson–Neyman significance region boundaries (option jn): model 1 and the moderated paths of models "
+        "5–59 with one continuous moderator — the focal predictor's effect along W; model 3 — the conditional X*W "
+        "interaction along a continuous Z (as PROCESS v4). None for model 2 (two moderators of one path; PROCESS "
+        "gives none), for a dichotomous or multicategorical moderator, and no omnibus JN for a multicategorical X "
+        "(one region per indicator's relative effect instead)."),
     TableSpec("jn_table", _cols(
         ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
         ("moderator", "text", "Moderator."), ("moderator_value", "num", "21 evenly spaced values from the "
                                                                        "minimum to the maximum, plus the boundaries."),
-        *EFFECT_COLS), "Conditional effect of the focal predictor along the moderator (PROCESS's JN table)."),
+        *EFFECT_COLS), "Conditional effect of the focal predictor (model 3: of the X*W interaction) along the "
+                       "moderator (PROCESS's JN table)."),
     TableSpec("effects", _cols(
         ("kind", "text", "total | direct | indirect."),
         ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
@@ -561,7 +659,15 @@ DOC = (
     "data), a two-valued moderator at its two values, a multicategorical W at each level; HC0–HC4 as "
     "sandwich::vcovHC; percentile bootstrap CI at the sorted positions round(B·α/2) and trunc(B·(1−α/2))+1 "
     "(bias-corrected optional); 5,000 resamples; covariates in every equation by default. Indirect, index, "
-    "contrast and standardized effects are bootstrapped together in one vectorised pass; same seed → same CIs.")
+    "contrast and standardized effects are bootstrapped together in one vectorised pass; same seed → same CIs. "
+    "What PROCESS prints and where it is here: a multicategorical X or W (model 1) — the interaction as a set "
+    "(interaction_tests, df1 = k − 1) and, for X, the test of equality of conditional means at each moderator "
+    "value (omnibus); a multicategorical X in model 4 — the omnibus tests of its total and direct effect "
+    "(omnibus) and relative total, direct and indirect effects per indicator (effects, indirect ones with "
+    "bootstrap CIs); model 3 — the conditional X*W interaction at values of Z (conditional_interactions) and its "
+    "Johnson–Neyman region along Z; standardized coefficients (std_b) with option standardized. Not provided: "
+    "Johnson–Neyman for model 2 (PROCESS has none either) and PROCESS's omnibus Johnson–Neyman for a "
+    "multicategorical X.")
 
 SPEC = AnalysisSpec(
     type="process",
@@ -597,9 +703,13 @@ SPEC = AnalysisSpec(
                doc="Values of a continuous moderator: 16th/50th/84th percentiles or mean ± 1 SD."),
         Option("hc", "choice", default=None, choices=("HC0", "HC1", "HC2", "HC3", "HC4"), nullable=True,
                doc="Heteroscedasticity-consistent SEs (null = classic OLS)."),
-        Option("jn", "bool", default=True, doc="Johnson–Neyman boundaries and table (continuous moderator)."),
+        Option("jn", "bool", default=True,
+               doc="Johnson–Neyman boundaries and table (continuous moderator; model 3: along Z for the "
+                   "conditional X*W interaction; none for model 2)."),
         Option("standardized", "bool", default=False,
-               doc="Standardized total, direct and indirect effects (models 4 and 6)."),
+               doc="Standardized regression coefficients (column std_b of coefficients; not with a "
+                   "multicategorical variable, as PROCESS stand=1) and standardized total, direct and indirect "
+                   "effects (models 4 and 6)."),
     ),
     tables=TABLES,
     run=run,

@@ -140,6 +140,20 @@ def paragraphs(result, ds, lang: str) -> list[str]:
                 s += t("process.text.jn", lang, w=_label(ds, mod),
                        bounds=", ".join(fmt_num(b, 2) for b in jb["boundary"]))
         out.append(s)
+    # model 3: the X*W interaction at values of Z
+    ci = T.get("conditional_interactions", pd.DataFrame())
+    if ci is not None and len(ci):
+        r0 = ci.iloc[0]
+        x, w = str(r0["term"]).split("*", 1)
+        vals = ("; " if lang == "en" else "；").join(t("process.text.cond_int_value", lang, z=_label(ds, r0["moderator"]),
+                           v=_value(r["moderator_value"]), b=fmt_num(r["effect"], 3), p=_p(r["p"]))
+                         for r in ci.to_dict("records"))
+        s = t("process.text.cond_int", lang, x=_label(ds, x), w=_label(ds, w), values=vals)
+        jb = jn[jn["focal"] == r0["term"]] if len(jn) else jn
+        if len(jb):
+            s += t("process.text.jn", lang, w=_label(ds, r0["moderator"]),
+                   bounds=", ".join(fmt_num(b, 2) for b in jb["boundary"]))
+        out.append(s)
     return out
 
 

@@ -38,6 +38,7 @@ class Fit:
     df1: int
     p_model: float
     sse: float
+    V_ols: np.ndarray | None = None    # classic MSE·(X'X)⁻¹ (= V without hc); R² changes of Wald tests use it
 
 
 def hc_weights(e: np.ndarray, h: np.ndarray, n: int, k: int, hc: str) -> np.ndarray:
@@ -76,13 +77,14 @@ def fit(X: np.ndarray, y: np.ndarray, hc: str | None = None, conf: float = 95.0)
     mse = sse / df2
     Rinv = np.linalg.solve(R, np.eye(k))
     XtXi = Rinv @ Rinv.T
+    V_ols = mse * XtXi
     if hc:
         h = np.sum(Q * Q, axis=1)
         omega = hc_weights(e, h, n, k, hc)
         meat = (X * omega[:, None]).T @ X
         V = XtXi @ meat @ XtXi
     else:
-        V = mse * XtXi
+        V = V_ols
     se = np.sqrt(np.diag(V))
     t = b / se
     p = 2.0 * special.stdtr(df2, -np.abs(t))
@@ -95,7 +97,7 @@ def fit(X: np.ndarray, y: np.ndarray, hc: str | None = None, conf: float = 95.0)
     else:
         f = wald_f(b, V, list(range(1, k))) if hc else (r2 / df1) / ((1.0 - r2) / df2)
         pm = float(special.fdtrc(df1, df2, f))
-    return Fit(b, V, se, t, p, b - tc * se, b + tc * se, n, k, df2, r2, mse, f, df1, pm, sse)
+    return Fit(b, V, se, t, p, b - tc * se, b + tc * se, n, k, df2, r2, mse, f, df1, pm, sse, V_ols)
 
 
 def r2_change_test(X: np.ndarray, y: np.ndarray, full: Fit, pos: list[int], hc: str | None) -> dict:
@@ -113,3 +115,27 @@ def r2_change_test(X: np.ndarray, y: np.ndarray, full: Fit, pos: list[int], hc: 
     else:
         f = (dr2 / df1) / ((1.0 - full.r2) / full.df2)
     return {"r2_change": dr2, "f": f, "df1": df1, "df2": full.df2, "p": float(special.fdtrc(df1, full.df2, f))}
+
+
+def _wald(est: np.ndarray, V: np.ndarray) -> float:
+    try:
+        return float(est @ np.linalg.solve(V, est) / est.size)
+    except np.linalg.LinAlgError:
+        return float("nan")
+
+
+def linear_test(full: Fit, L: np.ndarray) -> dict:
+    """Joint test of the q linear combinations ``L b = 0`` (L is q × k).
+
+    F: the Wald F ``(Lb)'(L V L')⁻¹(Lb)/q`` on the fit's covariance (classic
+    or HC).  With the classic covariance this is exactly the F of the nested
+    OLS models, and the R² change is ``F_ols·q·(1 − R²)/df2`` — the R² lost
+    by the restricted (nested) model; with an HC covariance the R² change is
+    still that OLS one while F is the HC Wald F (as PROCESS prints both)."""
+    L = np.atleast_2d(np.asarray(L, dtype=float))
+    q = L.shape[0]
+    est = L @ full.b
+    f_ols = _wald(est, L @ full.V_ols @ L.T)
+    f = _wald(est, L @ full.V @ L.T)
+    dr2 = f_ols * q * (1.0 - full.r2) / full.df2
+    return {"r2_change": dr2, "f": f, "df1": q, "df2": full.df2, "p": float(special.fdtrc(q, full.df2, f))}

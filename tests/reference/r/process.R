@@ -18,7 +18,7 @@
 # sample_data/role_pressure.csv: 99 = missing, PS1/PS3/PS5 reversed as 6 - x,
 # scale = mean of all items, missing if any item is missing).
 suppressMessages({
-  library(sandwich); library(lmtest); library(jsonlite); library(psych); library(boot)
+  library(sandwich); library(lmtest); library(jsonlite); library(psych); library(boot); library(car)
 })
 
 out_dir <- "tests/reference"
@@ -138,7 +138,8 @@ run_case <- function(data, opts) {
   }
   tc <- qt(0.5 + conf / 200, df = 1)             # placeholder, set per fit
   res <- list(models = list(), coefficients = list(), interaction_tests = list(), conditional_effects = list(),
-              johnson_neyman = list(), effects = list(), sobel = list(), index = list(), mod_values = list())
+              johnson_neyman = list(), effects = list(), sobel = list(), index = list(), mod_values = list(),
+              omnibus = list(), conditional_interactions = list())
   fits <- list()
   mv <- list()
   for (r in c(w, z)) if (!is.null(r)) {
@@ -158,9 +159,19 @@ run_case <- function(data, opts) {
     b <- coef(fit); se <- sqrt(diag(V)); df2 <- fit$df.residual
     tcrit <- qt(0.5 + conf / 200, df2)
     tt <- b / se
-    res$coefficients[[length(res$coefficients) + 1]] <- data.frame(
+    cf <- data.frame(
       equation = label, term = rename(names(b), factors), b = unname(b), se = unname(se), t = unname(tt),
       p = unname(2 * pt(-abs(tt), df2)), ci_low = unname(b - tcrit * se), ci_high = unname(b + tcrit * se))
+    if (isTRUE(opts[["standardized"]]) && length(factors) == 0) {
+      # standardized coefficients: the regression of scale(y) on every design column scale()d, a column
+      # with two distinct values left as it is (partially, Y-standardized); none for the constant
+      mm <- model.matrix(fit)
+      zcols <- sapply(seq_len(ncol(mm))[-1], function(j) {
+        v <- mm[, j]; if (length(unique(v)) == 2) v else as.numeric(scale(v)) })
+      sfit <- lm(as.numeric(scale(d[[e$outcome]])) ~ zcols)
+      cf$std_b <- c(NA, unname(coef(sfit)[-1]))
+    }
+    res$coefficients[[length(res$coefficients) + 1]] <- cf
     s <- summary(fit)
     if (is.null(hc)) {
       fs <- s$fstatistic; F <- unname(fs[1]); df1 <- unname(fs[2])
@@ -190,7 +201,47 @@ run_case <- function(data, opts) {
         equation = label, term = nm, r2_change = s$r.squared - summary(red)$r.squared, f = Fi, df1 = d1,
         df2 = df2, p = pf(Fi, d1, df2, lower.tail = FALSE))
     }
+    # omnibus tests of a multicategorical X's total and direct effect (mediation models): anova() of the
+    # nested models, or lmtest::waldtest() on the HC covariance
+    if (x %in% factors && length(m) && (tot || e$outcome == y)) {
+      red <- update(fit, as.formula(paste(". ~ . -", x)))
+      if (is.null(hc)) {
+        a <- anova(red, fit); Fo <- a$F[2]; d1 <- a$Df[2]
+      } else {
+        wt <- waldtest(fit, red, vcov = function(o) vcovHC(o, type = hc), test = "F"); Fo <- wt$F[2]; d1 <- abs(wt$Df[2])
+      }
+      res$omnibus[[length(res$omnibus) + 1]] <- data.frame(
+        equation = label, kind = if (tot) "total" else "direct", focal = x, moderator = "", moderator_value = NA,
+        r2_change = s$r.squared - summary(red)$r.squared, f = Fo, df1 = d1, df2 = df2,
+        p = pf(Fo, d1, df2, lower.tail = FALSE))
+    }
     if (tot) next
+    # model 3: the X*W interaction conditional on Z, by refitting with Z shifted to each of its values (the
+    # X:W coefficient is then the conditional interaction); Johnson–Neyman along Z by root finding
+    if (model == 3 && e$outcome == y) {
+      xw <- paste0(x, ":", w); xwz <- paste0(x, ":", w, ":", z)
+      for (zv in mv[[z]]) {
+        d2 <- d; d2[[z]] <- d[[z]] - zv
+        f2 <- lm(formula(fit), data = d2); V2 <- vc_of(f2, hc)
+        est <- unname(coef(f2)[xw]); se2 <- sqrt(V2[xw, xw]); Fv <- (est / se2)^2
+        res$conditional_interactions[[length(res$conditional_interactions) + 1]] <- data.frame(
+          equation = label, term = paste0(x, "*", w), moderator = z, moderator_value = as.character(zv),
+          effect = est, se = se2, f = Fv, df1 = 1, df2 = df2, p = pf(Fv, 1, df2, lower.tail = FALSE))
+      }
+      if (length(unique(d[[z]])) > 2) {
+        tfun <- function(zv) {
+          (b[xw] + zv * b[xwz])^2 / (V[xw, xw] + 2 * zv * V[xw, xwz] + zv^2 * V[xwz, xwz]) - tcrit^2
+        }
+        lo <- min(d[[z]]); hi <- max(d[[z]])
+        gz <- seq(lo, hi, length.out = 2001)
+        gv <- sapply(gz, tfun)
+        for (k in which(diff(sign(gv)) != 0)) {
+          rt <- uniroot(tfun, c(gz[k], gz[k + 1]), tol = 1e-12)$root
+          res$johnson_neyman[[length(res$johnson_neyman) + 1]] <- data.frame(
+            equation = label, focal = paste0(x, "*", w), moderator = z, boundary = rt)
+        }
+      }
+    }
     # conditional effects of X (and M in the Y equation)
     focals <- c(x, if (e$outcome == y) m)
     for (fv in focals) {
@@ -201,6 +252,28 @@ run_case <- function(data, opts) {
       if (length(mods) == 0) next
       grid <- expand.grid(lapply(mods, function(r) mv[[r]]), stringsAsFactors = FALSE)
       names(grid) <- mods
+      # multicategorical X: test of equality of conditional means at each moderator value — refit with the
+      # moderator shifted to the value; R² change = R² lost when the X indicators are then dropped (nested OLS
+      # fit); F from those nested fits, or car::linearHypothesis() on the HC covariance
+      if (fv %in% factors && length(mods) == 1) {
+        for (wv in mv[[mods]]) {
+          d2 <- d; d2[[mods]] <- d[[mods]] - wv
+          f2 <- lm(formula(fit), data = d2)
+          mm <- model.matrix(f2); yy <- d2[[e$outcome]]
+          xc <- which(colnames(mm) %in% pieces)
+          red <- lm.fit(mm[, -xc, drop = FALSE], yy)
+          r2f <- summary(f2)$r.squared
+          r2r <- 1 - sum(red$residuals^2) / sum((yy - mean(yy))^2)
+          if (is.null(hc)) {
+            Fc <- ((r2f - r2r) / length(xc)) / ((1 - r2f) / df2)
+          } else {
+            Fc <- car::linearHypothesis(f2, colnames(mm)[xc], vcov. = vcovHC(f2, type = hc), test = "F")$F[2]
+          }
+          res$omnibus[[length(res$omnibus) + 1]] <- data.frame(
+            equation = label, kind = "conditional_means", focal = fv, moderator = mods, moderator_value = wv,
+            r2_change = r2f - r2r, f = Fc, df1 = length(xc), df2 = df2, p = pf(Fc, length(xc), df2, lower.tail = FALSE))
+        }
+      }
       for (pc in pieces) {
         for (g in seq_len(nrow(grid))) {
           point <- as.list(grid[g, , drop = FALSE])
@@ -299,7 +372,9 @@ cases_pmi <- list(
   list(model = 4, x = "cond", m = list("import", "pmi"), y = "reaction", covariates = list("gender", "age"), hc = "HC3"),
   list(model = 4, x = "cond", m = list("import", "pmi"), y = "reaction", covariates = list("age"), covariates_in = "m"),
   list(model = 6, x = "cond", m = list("import", "pmi"), y = "reaction", covariates = list("age"), covariates_in = "y"),
-  list(model = 4, x = "pmi", m = list("import"), y = "reaction", hc = "HC0")
+  list(model = 4, x = "pmi", m = list("import"), y = "reaction", hc = "HC0"),
+  list(model = 4, x = "cond", m = list("pmi"), y = "reaction", standardized = TRUE),
+  list(model = 6, x = "cond", m = list("import", "pmi"), y = "reaction", covariates = list("age"), standardized = TRUE)
 )
 cases_protest <- list(
   list(model = 1, x = "prot2", w = "sexism", y = "liking"),
@@ -315,7 +390,16 @@ cases_protest <- list(
   list(model = 14, x = "sexism", m = list("respappr"), w = "prot2", y = "liking"),
   list(model = 15, x = "prot2", m = list("respappr", "anger"), w = "sexism", y = "liking", center = "all"),
   list(model = 58, x = "prot2", m = list("respappr"), w = "sexism", y = "liking"),
-  list(model = 59, x = "prot2", m = list("respappr"), w = "sexism", y = "liking", hc = "HC3")
+  list(model = 59, x = "prot2", m = list("respappr"), w = "sexism", y = "liking", hc = "HC3"),
+  list(model = 1, x = "protest", w = "sexism", y = "liking", categorical = list(protest = 1), hc = "HC3",
+       covariates = list("anger")),
+  list(model = 1, x = "protest", w = "sexism", y = "liking", categorical = list(protest = 0), conditioning = "mean_sd"),
+  list(model = 1, x = "protest", w = "anger", y = "liking", categorical = list(protest = 0), hc = "HC0"),
+  list(model = 4, x = "protest", m = list("respappr"), y = "liking", categorical = list(protest = 0), hc = "HC1",
+       covariates = list("sexism")),
+  list(model = 4, x = "protest", m = list("respappr", "anger"), y = "liking", categorical = list(protest = 2)),
+  list(model = 3, x = "sexism", w = "anger", z = "prot2", y = "liking", hc = "HC3"),
+  list(model = 1, x = "prot2", w = "sexism", y = "liking", standardized = TRUE, covariates = list("anger"))
 )
 cases_rp <- list(
   list(model = 4, x = "RP", m = list("PS"), y = "WW"),
@@ -323,7 +407,13 @@ cases_rp <- list(
   list(model = 7, x = "RP", m = list("PS"), w = "EMC", y = "WW"),
   list(model = 14, x = "RP", m = list("PS"), w = "EMC", y = "WW", hc = "HC3"),
   list(model = 58, x = "RP", m = list("PS"), w = "EMC", y = "WW", conditioning = "mean_sd"),
-  list(model = 59, x = "RP", m = list("PS"), w = "EMC", y = "WW", covariates = list("age"))
+  list(model = 59, x = "RP", m = list("PS"), w = "EMC", y = "WW", covariates = list("age")),
+  list(model = 3, x = "RP", w = "EMC", z = "PS", y = "WW"),
+  list(model = 3, x = "RP", w = "EMC", z = "PS", y = "WW", hc = "HC3", center = "all", conditioning = "mean_sd"),
+  list(model = 4, x = "RP", m = list("PS"), y = "WW", standardized = TRUE),
+  list(model = 4, x = "RP", m = list("PS", "EMC"), y = "WW", covariates = list("gender", "age"), standardized = TRUE,
+       hc = "HC3"),
+  list(model = 7, x = "RP", m = list("PS"), w = "EMC", y = "WW", standardized = TRUE, center = "continuous")
 )
 
 write_ref <- function(name, dataset, cases, data, source) {
@@ -332,8 +422,9 @@ write_ref <- function(name, dataset, cases, data, source) {
               expected = expected, tol = list(abs = 1e-6))
   write_json(ref, file.path(out_dir, name), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 }
-src <- sprintf("%s; lm, sandwich %s vcovHC, lmtest %s waldtest, psych %s data", R.version.string,
-               packageVersion("sandwich"), packageVersion("lmtest"), packageVersion("psych"))
+src <- sprintf("%s; lm, sandwich %s vcovHC, lmtest %s waldtest, car %s linearHypothesis, psych %s data",
+               R.version.string, packageVersion("sandwich"), packageVersion("lmtest"), packageVersion("car"),
+               packageVersion("psych"))
 write_ref("process_pmi.json", "tests/data/process_pmi.csv (psych::Tal_Or)", cases_pmi, pmi, src)
 write_ref("process_protest.json", "tests/data/process_protest.csv (psych::Garcia)", cases_protest, protest, src)
 write_ref("process_role_pressure.json", "sample_data/role_pressure.csv (scored as above)", cases_rp, rp, src)
@@ -358,6 +449,16 @@ st7 <- function(dd, i) {
   c((a[2] + a[4] * wv) * bb, a[4] * bb)
 }
 b7 <- boot(d7, st7, R = B)
+# multicategorical X (3 groups, reference 0), one mediator: relative indirect effects a_j·b per indicator
+dm <- protest[, c("protest", "respappr", "liking")]
+stm <- function(dd, i) {
+  s <- dd[i, ]
+  D <- cbind(1, s$protest == 1, s$protest == 2)
+  a <- .lm.fit(D, s$respappr)$coefficients
+  bb <- .lm.fit(cbind(D, s$respappr), s$liking)$coefficients[4]
+  c(a[2] * bb, a[3] * bb)
+}
+bm <- boot(dm, stm, R = B)
 summ <- function(bt, k) {
   v <- bt$t[, k]
   list(effect = unname(bt$t0[k]), boot_se = sd(v), ci_low = unname(quantile(v, .025, type = 6)),
@@ -366,12 +467,17 @@ summ <- function(bt, k) {
 ref <- list(
   source = sprintf("%s; boot %s: boot(R = %d) nonparametric resampling, percentile limits quantile(type = 6)",
                    R.version.string, packageVersion("boot"), B),
-  generator = "tests/reference/r/process.R", dataset = "tests/data/process_pmi.csv; sample_data/role_pressure.csv",
+  generator = "tests/reference/r/process.R",
+  dataset = "tests/data/process_pmi.csv; sample_data/role_pressure.csv; tests/data/process_protest.csv",
   options = list(n_boot = B),
   expected = list(
     pmi_model4 = list(options = list(model = 4, x = "cond", m = list("pmi"), y = "reaction"), indirect = summ(b4, 1)),
     rp_model7 = list(options = list(model = 7, x = "RP", m = list("PS"), w = "EMC", y = "WW"), w_values = wv,
-                     conditional = lapply(1:3, function(k) summ(b7, k)), index = summ(b7, 4))),
-  tol = list(note = "Monte-Carlo: compared within 0.2 bootstrap SD (limits) and 5% (SE); see tests/test_process.py"))
+                     conditional = lapply(1:3, function(k) summ(b7, k)), index = summ(b7, 4)),
+    protest_model4_mcx = list(options = list(model = 4, x = "protest", m = list("respappr"), y = "liking",
+                                             categorical = list(protest = 0)),
+                              paths = c("protest[1]->respappr->liking", "protest[2]->respappr->liking"),
+                              relative = lapply(1:2, function(k) summ(bm, k)))),
+  tol = list(note = "Monte-Carlo: compared within 0.25 bootstrap SD (limits) and 5% (SE); see tests/test_process.py"))
 write_json(ref, file.path(out_dir, "process_boot.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 cat("done\n")
