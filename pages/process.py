@@ -179,9 +179,11 @@ def _codes(df):
 
 
 def _table(res, name: str) -> None:
-    df = res.tables.get(name)
+    df = res.tables.get(name) if name else None
     if df is None or df.empty:
         return
+    if "std_b" in df.columns and df["std_b"].isna().all():   # standardized coefficients only when asked
+        df = df.drop(columns="std_b")
     st.markdown("**" + render.md_escape(t(f"process.table.{name}")) + "**")
     render.table(_codes(df), spec.table(name), spec.type, key=f"tbl_process_{name}")
     pins.table_tools(spec, res, pins.aid_for(spec, AID), name)
@@ -200,7 +202,8 @@ def results(res, opts: dict) -> None:
     tabs = st.tabs([t("process.page.tab_effects"), t("process.page.tab_models"), t("process.page.tab_moderation"),
                     t("process.page.tab_plots"), t("process.page.tab_diagram")])
     with tabs[0]:
-        for name in ("verdicts", "effects", "index_moderated_mediation", "contrasts", "sobel", "standardized"):
+        for name in ("verdicts", "effects", "index_moderated_mediation", "contrasts", "sobel", "standardized",
+                     "omnibus" if res.tables["omnibus"]["kind"].isin(["total", "direct"]).any() else ""):
             _table(res, name)
         if res.tables["effects"].empty:
             st.caption(t("process.page.no_mediation"))
@@ -209,7 +212,9 @@ def results(res, opts: dict) -> None:
             _table(res, name)
         st.caption(t("process.page.constant_note"))
     with tabs[2]:
-        for name in ("interaction_tests", "conditional_effects", "johnson_neyman", "jn_table"):
+        mod_omnibus = "omnibus" if (res.tables["omnibus"]["kind"] == "conditional_means").any() else ""
+        for name in ("interaction_tests", "conditional_interactions", mod_omnibus, "conditional_effects",
+                     "johnson_neyman", "jn_table"):
             _table(res, name)
         if res.tables["interaction_tests"].empty:
             st.caption(t("process.page.no_moderation"))
