@@ -130,3 +130,10 @@ def test_measurement_page_pins_the_loading_matrix_and_it_exports_to_word():
     assert any("" in r[1:-1] for r in rows[1:]) and all(r[-1] for r in rows[1:])
     assert t("efa.view.cutoff", lang, cutoff=f"{cutoff:.2f}") in "\n".join(p.text for p in word.paragraphs)
     assert t("cfa.table.fit", lang) in "\n".join(p.text for p in word.paragraphs)
+
+
+def test_views_are_documented_and_never_shadow_a_result_table():
+    for spec in registry.specs().values():
+        tables = {tb.name for tb in spec.tables}
+        for view in spec.views:
+            assert view.doc and view.name not in tables, (spec.type, view.name)
