@@ -10,13 +10,14 @@ from pathlib import Path
 import streamlit as st
 
 from core import recipe as recipes
-from pages._ui import state
+from pages._ui import memory, state
 from pages._ui.nav import PAGES
 from pages._ui.render import md_escape
 
 ROOT = Path(__file__).parent
 
 st.set_page_config(page_title="Pressure Explorer", page_icon=":material/analytics:", layout="wide")
+memory.start()   # gives memory back when users leave (once per server process)
 state.ensure_loaded()
 
 with st.sidebar:
