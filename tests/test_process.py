@@ -229,12 +229,47 @@ def test_same_seed_identical_and_chunking_invariant(datasets, monkeypatch):
         pd.testing.assert_frame_equal(df, _boot_tables(b)[k])
     c = registry.run("process", datasets["role_pressure"], {**opts, "seed": 12})
     assert not a.tables["effects"]["ci_low"].equals(c.tables["effects"]["ci_low"])
-    # small chunks and sub-batches: the same resamples, so the same figures
+    # small chunks and sub-batches, and worker threads: the same resamples, so the same figures (up to the last
+    # bits of BLAS sums over chunks of another shape)
     monkeypatch.setattr(bootmod, "COUNTS_BYTES", 8 * 386 * 37)
     monkeypatch.setattr(bootmod, "SUB_ELEMENTS", 386 * 5)
     d = registry.run("process", datasets["role_pressure"], opts)
+    monkeypatch.setattr(bootmod, "BLOCK_DRAWS", 386 * 100)       # several blocks …
+    e = registry.run("process", datasets["role_pressure"], opts)
+    monkeypatch.setattr(bootmod, "THREAD_MIN_DRAWS", 0)          # … counted by worker threads
+    monkeypatch.setattr(bootmod, "THREADS", 2)
+    monkeypatch.setattr(bootmod, "COUNTS_BYTES", 4 * 2**20)
+    f = registry.run("process", datasets["role_pressure"], opts)
     for k, df in _boot_tables(a).items():
-        pd.testing.assert_frame_equal(df, _boot_tables(d)[k])
+        pd.testing.assert_frame_equal(df, _boot_tables(d)[k], rtol=1e-10, atol=1e-13)
+        pd.testing.assert_frame_equal(_boot_tables(e)[k], _boot_tables(f)[k], rtol=1e-10, atol=1e-13)
+
+
+def test_singular_resamples_are_replaced_deterministically(monkeypatch):
+    """A dichotomous X with 3 cases of 1 in 40: resamples without a 1 are
+    singular and redrawn (later rounds, own streams); the same seed gives the
+    same replacements and figures with or without worker threads and blocks."""
+    from core.data.model import Dataset
+
+    rng = np.random.default_rng(0)
+    n = 40
+    x = np.zeros(n)
+    x[:3] = 1
+    m = rng.normal(size=n) + x
+    ds = Dataset(frame=pd.DataFrame({"X": x, "M": m, "Y": m + rng.normal(size=n)}, index=pd.RangeIndex(1, n + 1)),
+                 meta={})
+    opts = {"model": 4, "x": "X", "m": ["M"], "y": "Y", "n_boot": 2000, "seed": 3}
+    a = registry.run("process", ds, opts)
+    assert a.meta["replaced"] > 0 and any(nt.key == "process.note.replaced" for nt in a.notes)
+    assert np.isfinite(a.tables["effects"]["ci_low"]).all()
+    monkeypatch.setattr(bootmod, "BLOCK_DRAWS", 40 * 300)
+    monkeypatch.setattr(bootmod, "THREAD_MIN_DRAWS", 0)
+    monkeypatch.setattr(bootmod, "THREADS", 2)
+    b = registry.run("process", ds, opts)
+    monkeypatch.setattr(bootmod, "THREADS", 1)
+    c = registry.run("process", ds, opts)
+    assert b.meta["replaced"] == c.meta["replaced"] > 0
+    pd.testing.assert_frame_equal(b.tables["effects"], c.tables["effects"], rtol=1e-10, atol=1e-13)
 
 
 def test_vectorised_bootstrap_equals_plain_refits(datasets):
@@ -248,11 +283,30 @@ def test_vectorised_bootstrap_equals_plain_refits(datasets):
     got = []
     bs.run(lambda coefs, sds: got.append(coefs["Y"]) or coefs["Y"], 20, seed=5)
     coefs = np.vstack(got)
-    counts = bootmod.Bootstrap(U, [("Y", [0, 1, 2], 3)])._counts(np.random.default_rng(5), 20)
+    counts = bootmod.Bootstrap(U, [("Y", [0, 1, 2], 3)])._counts(bootmod.block_rng(5, 0, 0), 20)
     for k in range(20):
         idx = np.repeat(np.arange(n), counts[k].astype(int))
         b, *_ = np.linalg.lstsq(X[idx], y[idx], rcond=None)
         np.testing.assert_allclose(coefs[k], b, atol=1e-10)
+
+
+@pytest.mark.parametrize("n", [7, 100, 409, 70_000])
+def test_counts_are_multinomial(n):
+    """Each resample's counts: n draws in all (d base-n digits of one 64-bit
+    draw, the unused ones weighted 0); a row's count is Binomial(n, 1/n) —
+    mean 1, variance 1 − 1/n, P(0) = (1 − 1/n)ⁿ — within Monte-Carlo error."""
+    U = np.column_stack([np.ones(n), np.arange(n, dtype=float)])
+    bs = bootmod.Bootstrap(U, [("Y", [0], 1)])
+    m = max(50, 2_000_000 // n)
+    C = bs._counts(bootmod.block_rng(1, 0, 0), m)
+    assert C.shape == (m, n) and (C.sum(axis=1) == n).all() and (C == np.round(C)).all()
+    k = C.size
+    assert abs(C.mean() - 1) < 1e-12                     # n draws among n rows, exactly
+    assert abs(C.var() / (1 - 1 / n) - 1) < 5 / np.sqrt(k) * 2
+    p0 = (1 - 1 / n) ** n
+    assert abs((C == 0).mean() - p0) < 5 * np.sqrt(p0 * (1 - p0) / k)
+    per_row = C.mean(axis=0)                              # every row equally likely (each has mean 1)
+    assert np.abs(per_row - 1).max() < 6 * np.sqrt((1 - 1 / n) / m)
 
 
 def test_bias_corrected_and_percentile_positions():

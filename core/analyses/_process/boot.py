@@ -9,33 +9,71 @@ one matrix product ``C @ Q`` — C the (resamples × n) counts, Q the
 (n × pairs) element-wise products of U's column pairs — gives all Gram
 matrices of all equations of all resamples; the small systems are then
 solved together (a batched Cholesky over the stack).  No per-resample model
-objects, no Python loop over resamples: resamples are processed in chunks
-that bound memory (4 MB of counts per chunk, at least 32 resamples: 26 MB
-at 100,000 rows), and counts are drawn in
-sub-batches so that counting stays in cache.
+objects, no Python loop over resamples.
 
-Random stream: ``numpy.random.default_rng(seed)``; for a fixed seed, data and
-number of resamples the results are identical run to run.  A resample whose
-design is singular or nearly so (a Cholesky pivot of its unit-diagonal Gram
-below 1e-10, e.g. all rows of one group) is replaced by a fresh one, as PROCESS does; the number replaced
-is reported.
+Random streams: the resamples are drawn in blocks of ⌈BLOCK_DRAWS / n⌉
+resamples (32 at 100,000 rows, all of them for a few hundred rows); block
+b of round r (r = 0, then the rounds that replace singular resamples)
+draws from its own generator ``numpy.random.default_rng(SeedSequence(seed,
+spawn_key=(r, b)))``, its resamples one after another, n exact bounded
+integers each.  So a seed (with the data and the number of resamples)
+fixes every resample, however the work is chunked for memory or cache and
+however many threads do it.  Within a block, resamples are processed in
+chunks that bound memory (4 MB of counts, at least 32 resamples), counted
+in sub-batches of ~400,000 draws that stay in cache; blocks of large jobs
+(≥ THREAD_MIN_DRAWS draws) go to two worker threads — drawing and the BLAS
+product release the GIL, counting does not — with a few reused counts
+buffers (three blocks' counts: ≈ 80 MB at 100,000 rows), so memory stays
+bounded.
+
+A resample whose design is singular or nearly so (a Cholesky pivot of its
+unit-diagonal Gram below 1e-10, e.g. all rows of one group) is replaced by
+a fresh one, as PROCESS does; the number replaced is reported.
 """
 from __future__ import annotations
 
 import contextlib
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
 
 try:  # installed with scikit-learn; without it BLAS keeps its default thread count
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import ThreadpoolController
 except ImportError:  # pragma: no cover
-    threadpool_limits = None
+    ThreadpoolController = None
+_CONTROLLER: list = []   # one controller, made on first use (finding the BLAS libraries takes ~4 ms)
+
+
+def _blas_single_thread():
+    """A context in which BLAS runs single-threaded."""
+    if ThreadpoolController is None:  # pragma: no cover
+        return contextlib.nullcontext()
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 COUNTS_BYTES = 4 * 2**20       # counts per chunk (float64): stays in cache for small n …
 MIN_CHUNK = 32                 # … but at least this many resamples, so Q is read once per 32 resamples
-SUB_ELEMENTS = 400_000         # draws counted per bincount call (its counts stay in cache)
+SUB_ELEMENTS = 400_000         # draws counted per CSR → dense call (its counts stay in cache)
 PIVOT_MIN = 1e-10     # smallest Cholesky pivot of the unit-diagonal Gram (≈ 1 / condition number)
+BLOCK_DRAWS = 3_200_000        # a block of resamples (one random stream) holds ⌈BLOCK_DRAWS / n⌉ resamples;
+                               # part of what a seed means: changing it changes the resamples
+THREADS = min(2, os.cpu_count() or 1)   # worker threads for large jobs …
+THREAD_MIN_DRAWS = 20_000_000  # … of at least this many draws in all (fewer: thread start-up is not worth it)
+
+
+def block_size(n: int) -> int:
+    """Resamples per random-stream block for n rows."""
+    return max(1, -(-BLOCK_DRAWS // n))
+
+
+def block_rng(seed: int, rnd: int, block: int) -> np.random.Generator:
+    """The generator of block ``block`` of round ``rnd`` (0 = the first draw of
+    every resample; 1, 2, … = replacements of singular ones)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(rnd, block)))
 
 
 def spd_solve(A: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,32 +151,59 @@ class Bootstrap:
         self.pair = np.full((self.q, self.q), -1, dtype=int)
         self.pair[iu, ju] = np.arange(iu.size)
         self.pair[ju, iu] = np.arange(iu.size)
-        self._ones = None
-        self._indptr = None
+        self._parts = None
 
     # -- counts --------------------------------------------------------------
     def _counts(self, rng: np.random.Generator, m: int, out: np.ndarray | None = None) -> np.ndarray:
         """(m × n) multinomial counts: n uniform row draws per resample, counted.
 
-        Draws are exact bounded integers from the Generator; a sub-batch of
-        about 400,000 draws (cache-resident) is counted in one pass by
-        scipy's CSR → dense conversion, which sums duplicate entries: the
-        sub-batch is a CSR matrix with one row per resample, the drawn row
-        numbers as column indices and 1 as every value."""
+        Draws: NumPy's exact bounded 64-bit integers v, uniform on [0, nᵈ)
+        with d the largest power that fits 64 bits (3 for n = 100,000, 7 for
+        n = 409); the d base-n digits of each v are d independent uniform row
+        numbers, so one 64-bit draw gives d rows (a resample takes
+        ⌈n/d⌉ of them and uses the first n of their digits, taken digit by
+        digit) — a third of the generator work of one bounded draw per row.
+        Counting: a sub-batch of about 400,000 draws (cache-resident) in one
+        pass of scipy's CSR → dense conversion, which sums duplicate entries:
+        one CSR row per resample, the digits as column indices, 1 as the
+        value (0 for the unused digits of the last draw)."""
         n = self.n
         C = out[:m] if out is not None and out.shape[0] >= m else np.empty((m, n))
         sub = max(1, min(m, SUB_ELEMENTS // n))
-        dtype = np.int32 if (sub + 1) * n < 2**31 else np.int64
-        if self._ones is None or self._ones.size < sub * n:
-            self._ones = np.ones(sub * n)
-            self._indptr = np.arange(0, (sub + 1) * n, n, dtype=dtype)
+        d, vpr, weights, indptr = self._csr_parts(sub)
+        nn = np.uint64(n)
         for s in range(0, m, sub):   # sub-batches of resamples (not one per resample)
             k = min(sub, m - s)
-            idx = rng.integers(0, n, size=k * n, dtype=dtype)
+            v = rng.integers(0, n ** d, size=(k, vpr), dtype=np.uint64)
+            D = np.empty((k, d, vpr), dtype=indptr.dtype)
+            q = np.empty_like(v)
+            for t in range(d - 1):    # digit t = v mod n, then v ← v div n
+                np.floor_divide(v, nn, out=q)
+                np.subtract(v, q * nn, out=D[:, t, :], casting="unsafe")
+                v, q = q, v
+            np.copyto(D[:, d - 1, :], v, casting="unsafe")
             block = C[s:s + k]
             block.fill(0.0)
-            sparse.csr_matrix((self._ones[:k * n], idx, self._indptr[:k + 1]), shape=(k, n)).toarray(out=block)
+            sparse.csr_matrix((weights[:k * d * vpr], D.reshape(-1), indptr[:k + 1]),
+                              shape=(k, n)).toarray(out=block)
         return C
+
+    def _csr_parts(self, sub: int) -> tuple:
+        """Digits per draw d, draws per resample, the CSR values (1, or 0 for
+        unused digits) and row pointers for a sub-batch of up to ``sub``
+        resamples (made before any thread starts; read-only after)."""
+        n = self.n
+        if self._parts is None or self._parts[3].size < sub + 1:
+            d = 1
+            while n ** (d + 1) <= 2**64:
+                d += 1
+            vpr = -(-n // d)
+            per = d * vpr                           # digits drawn per resample (≥ n)
+            dtype = np.int32 if (sub + 1) * per < 2**31 else np.int64
+            weights = np.ones((sub, per))
+            weights[:, n:] = 0.0
+            self._parts = (d, vpr, weights.reshape(-1), np.arange(0, (sub + 1) * per, per, dtype=dtype))
+        return self._parts
 
     def _solve(self, G: np.ndarray) -> tuple[dict, dict, np.ndarray]:
         """Coefficients per equation, SDs and a validity mask for Gram stack G (m × pairs)."""
@@ -163,38 +228,72 @@ class Bootstrap:
 
         BLAS runs single-threaded here: the products are small (or memory-bound
         for large n), and a second BLAS thread competing with other work on a
-        2-core machine made them up to 10× slower."""
-        limit = threadpool_limits(limits=1, user_api="blas") if threadpool_limits else contextlib.nullcontext()
-        with limit:
+        2-core machine made them up to 10× slower; large jobs use threads of
+        their own instead (blocks of resamples; see the module docstring)."""
+        with _blas_single_thread():
             return self._run(stat_fn, n_boot, seed, progress)
 
+    def _block(self, seed: int, rnd: int, b: int, m: int, buf: np.ndarray, stat_fn):
+        """Statistics and validity of the m resamples of block ``b`` (round
+        ``rnd``), chunk by chunk (``buf`` holds one chunk's counts)."""
+        rng = block_rng(seed, rnd, b)
+        vals, oks = [], []
+        for s in range(0, m, buf.shape[0]):
+            k = min(buf.shape[0], m - s)
+            coefs, sds, ok = self._solve(self._counts(rng, k, buf) @ self.Q)
+            vals.append(stat_fn(coefs, sds))
+            oks.append(ok)
+        return (vals[0], oks[0]) if len(vals) == 1 else (np.vstack(vals), np.concatenate(oks))
+
     def _run(self, stat_fn, n_boot: int, seed: int, progress=None) -> tuple[np.ndarray, int]:
-        rng = np.random.default_rng(seed)
-        chunk = max(1, min(n_boot, max(MIN_CHUNK, COUNTS_BYTES // (8 * self.n))))
+        n = self.n
+        bsize = min(n_boot, block_size(n))
+        chunk = max(1, min(bsize, max(MIN_CHUNK, COUNTS_BYTES // (8 * n))))
+        self._csr_parts(max(1, min(chunk, SUB_ELEMENTS // n)))
+        threads = THREADS if THREADS > 1 and n_boot * n >= THREAD_MIN_DRAWS and n_boot > bsize else 1
         out = None
         bad_total = 0
         todo = np.arange(n_boot)
-        buf = np.empty((chunk, self.n))     # counts buffer, reused by every chunk
-        rounds = 0
+        rnd = 0
         done = 0
-        while todo.size and rounds < 50:
-            bad = []
-            for s in range(0, todo.size, chunk):
-                ids = todo[s:s + chunk]
-                C = self._counts(rng, ids.size, buf)
-                G = C @ self.Q
-                coefs, sds, ok = self._solve(G)
-                vals = stat_fn(coefs, sds)
-                if out is None:
-                    out = np.full((n_boot, vals.shape[1]), np.nan)
-                out[ids[ok]] = vals[ok]
-                bad.append(ids[~ok])
-                done += int(ok.sum())
-                if progress is not None:
-                    progress(min(1.0, done / n_boot))
-            todo = np.concatenate(bad) if bad else np.array([], dtype=int)
-            bad_total += todo.size
-            rounds += 1
+
+        def collect(ids, vals, ok):
+            nonlocal out, done
+            if out is None:
+                out = np.full((n_boot, vals.shape[1]), np.nan)
+            out[ids[ok]] = vals[ok]
+            done += int(ok.sum())
+            if progress is not None:
+                progress(min(1.0, done / n_boot))
+            return ids[~ok]
+
+        free = [np.empty((chunk, n)) for _ in range(threads + 1 if threads > 1 else 1)]   # counts buffers
+        pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+        try:
+            while todo.size and rnd < 50:
+                bad = []
+                pending: deque = deque()
+                for b, s in enumerate(range(0, todo.size, bsize)):
+                    ids = todo[s:s + bsize]
+                    if pool is None:
+                        bad.append(collect(ids, *self._block(seed, rnd, b, ids.size, free[0], stat_fn)))
+                        continue
+                    if not free:     # every buffer is in use: collect the oldest block (results stay in order)
+                        pids, fut, buf = pending.popleft()
+                        bad.append(collect(pids, *fut.result()))
+                        free.append(buf)
+                    buf = free.pop()
+                    pending.append((ids, pool.submit(self._block, seed, rnd, b, ids.size, buf, stat_fn), buf))
+                while pending:
+                    pids, fut, buf = pending.popleft()
+                    bad.append(collect(pids, *fut.result()))
+                    free.append(buf)
+                todo = np.concatenate(bad) if bad else np.array([], dtype=int)
+                bad_total += todo.size
+                rnd += 1
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
         return out, bad_total
 
 
