@@ -458,3 +458,26 @@ def test_progress_is_reported(datasets):
     registry.run("process", datasets["role_pressure"], {"model": 4, "x": "RP", "m": ["PS"], "y": "WW",
                                                         "n_boot": 3000, "seed": 2}, progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_shows_the_new_tables(lang):
+    """The Process page with model 3 (conditional interactions, JN along Z) and
+    with model 4 standardized renders without errors."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.i18n import t
+
+    raw, recipe, _ = samples.load("role_pressure")
+    at = AppTest.from_file(str(ROOT / "pages" / "process.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["raw"] = raw
+    at.session_state["recipe"] = recipe
+    at.run()
+    at.selectbox(key="process_model").set_value(3).run()
+    assert not at.exception and not at.error
+    at.selectbox(key="process_model").set_value(4).run()
+    std = [c for c in at.checkbox if c.label == t("process.opt.standardized", lang)]
+    assert std
+    std[0].check().run()
+    assert not at.exception and not at.error
