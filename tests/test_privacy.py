@@ -96,3 +96,50 @@ def test_sample_surveys_count_as_shared_data_and_uploads_do_not():
     fps = state._sample_fingerprints()
     assert raw.source["fingerprint"] in fps
     assert dio.read_bytes(CSV, "mine.csv").source["fingerprint"] not in fps
+
+
+# ---- small cells: presentation mode (key findings, slides) and exports ------------------------------
+def _small_group_session():
+    import numpy as np
+    import pandas as pd
+
+    from core import recipe as recipes
+    from core import registry
+    from core.data.model import RawData, VariableMeta
+    from core.data.prepare import build_dataset
+
+    rng = np.random.default_rng(2)
+    y = rng.normal(3, 0.5, 80)
+    y[-3:] = 4.9                                    # the three members of "tiny" stand out
+    frame = pd.DataFrame({"unit": ["big"] * 40 + ["mid"] * 37 + ["tiny"] * 3, "y": y.round(2)})
+    rec = recipes.validate({"version": 1, "analyses": [
+        {"id": "d", "type": "difference", "groups": ["unit"], "outcomes": ["y"]}],
+        "report": [{"kind": "table", "analysis": "d", "table": "group_stats"},
+                   {"kind": "table", "analysis": "d", "table": "posthoc"}]})
+    ds = build_dataset(RawData(frame=frame, meta={c: VariableMeta(name=c) for c in frame}), rec)
+    return rec, ds, {"d": registry.run("difference", ds, rec["analyses"][0])}
+
+
+def test_small_cells_hide_small_groups_in_presentation_mode_and_exports():
+    import io
+
+    from docx import Document
+
+    from core import report as reports
+
+    rec, ds, results = _small_group_session()
+    rec["ui"] = {"report": {"small_cells": False}}
+    shown = " ".join(k.headline for k in reports.key_findings(rec, ds, results, "en"))
+    assert "tiny" in shown and "4.90" in shown                      # off: the small group is told
+    rec["ui"] = {"report": {"small_cells": True, "min_cell": 5}}
+    findings = reports.key_findings(rec, ds, results, "en")
+    text = " ".join(k.headline + " " + k.detail for k in findings)
+    assert "4.90" not in text and "tiny >" not in text               # no mean, no pairwise standing
+    for slide in reports.slides(rec, ds, results, "en", findings):
+        assert "4.90" not in slide.headline + slide.detail
+    doc = Document(io.BytesIO(reports.export("docx", rec, ds, results, "en")))
+    rows = [[c.text for c in r.cells] for tb in doc.tables for r in tb.rows]
+    tiny = [r for r in rows if "tiny" in r]
+    assert tiny and all(set(r) <= {"unit", "y", "tiny", "big", "mid", "tukey", "games_howell", "bonferroni", "",
+                                   "True"}
+                        for r in tiny), tiny

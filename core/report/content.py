@@ -244,9 +244,41 @@ def suppress_result(res: Result, spec: AnalysisSpec, k: int) -> tuple[Result, di
         except KeyError:
             tspec = None
         tables[name], counts[name] = suppress_small(df, k, column_kinds(df, tspec))
+    _suppress_pairs(res, spec, tables, counts)
     if not any(counts.values()):
         return res, counts
     return replace(res, tables=tables), counts
+
+
+def _suppress_pairs(res: Result, spec: AnalysisSpec, tables: dict, counts: dict) -> None:
+    """Pairwise rows (post-hoc comparisons: ``level_a`` vs ``level_b`` of a
+    ``group``) that involve a suppressed group would still tell its standing
+    ("tiny > big, p < .001"): their statistics are blanked too."""
+    small = set()
+    for name, df in tables.items():
+        if counts.get(name) and {"group", "level", "n"} <= set(df.columns):
+            gone = df["n"].isna().to_numpy() & pd.to_numeric(res.tables[name]["n"], errors="coerce").notna().to_numpy()
+            small |= set(zip(df.loc[gone, "group"], df.loc[gone, "level"]))
+    if not small:
+        return
+    for name, df in tables.items():
+        if "n" in df.columns or not {"group", "level_a", "level_b"} <= set(df.columns):
+            continue
+        mask = np.array([(g, a) in small or (g, b) in small
+                         for g, a, b in zip(df["group"], df["level_a"], df["level_b"])], dtype=bool)
+        if not mask.any():
+            continue
+        try:
+            tspec = spec.table(name)
+        except KeyError:
+            tspec = None
+        kinds = column_kinds(df, tspec)
+        out = df.copy()
+        for col in out.columns:
+            if kinds.get(col, "text") != "text" and pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].astype("float64")
+                out.loc[mask, col] = np.nan
+        tables[name], counts[name] = out, int(mask.sum())
 
 
 # ---- footnotes -------------------------------------------------------------------
