@@ -143,3 +143,32 @@ def test_small_cells_hide_small_groups_in_presentation_mode_and_exports():
     assert tiny and all(set(r) <= {"unit", "y", "tiny", "big", "mid", "tukey", "games_howell", "bonferroni", "",
                                    "True"}
                         for r in tiny), tiny
+
+
+# ---- sessions that are gone are shut down, memory handed back (pages/_ui/memory.py) -----------------
+def test_housekeeping_shuts_down_expired_sessions_and_removes_their_downloads(monkeypatch):
+    from types import SimpleNamespace
+
+    from streamlit.runtime.caching.ttl_cache import TTLCache
+
+    from pages._ui import memory
+
+    now = [0.0]
+    cache = TTLCache(maxsize=10, ttl=120, timer=lambda: now[0])
+    closed, orphan_calls = [], []
+    for sid in ("gone", "recent"):
+        cache[sid] = SimpleNamespace(session=SimpleNamespace(shutdown=lambda sid=sid: closed.append(sid)))
+        now[0] += 100
+    mgr = SimpleNamespace(_session_storage=SimpleNamespace(_cache=cache), list_sessions=lambda: list(cache.values()))
+    rt = SimpleNamespace(_session_mgr=mgr,
+                         media_file_mgr=SimpleNamespace(remove_orphaned_files=lambda: orphan_calls.append(1)))
+    monkeypatch.setattr(memory, "_runtime", lambda: rt)
+    assert memory.sessions_after_reaping() == 1             # "gone" disconnected 200 s ago (> TTL)
+    assert closed == ["gone"] and orphan_calls == [1]
+    memory.release()                                          # gc + malloc_trim: must not fail
+
+
+def test_housekeeping_is_a_no_op_without_a_server():
+    from pages._ui import memory
+
+    assert memory.sessions_after_reaping() is None

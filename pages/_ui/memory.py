@@ -9,10 +9,19 @@ next written to (the next disconnect of anybody), and its objects, which
 hold reference cycles, only when Python's cyclic collector next runs; glibc
 then keeps the freed memory of the script threads' arenas.
 
+Each user's script runs in its own thread, and glibc gives threads their own
+malloc arenas (up to 8 per core), which fragment and keep their high-water
+mark after a burst of users; ``start`` caps them at ``ARENAS`` (what
+``MALLOC_ARENA_MAX=2`` does; measured: peak RSS of ten concurrent sessions
+355 → 315 MB and memory back within 5% of the baseline instead of 16%).
+
 One daemon thread per server process looks every ``INTERVAL`` seconds: it
-drops sessions whose TTL has passed (their personal data go at once, not at
-someone else's next disconnect), and when sessions have gone since its last
-look it runs the cyclic collector and ``malloc_trim(0)``.  It relies on
+shuts down sessions whose TTL has passed (their personal data — session
+state, uploaded files, generated downloads — go at once, not at someone
+else's next disconnect; a session merely dropped from Streamlit's store
+keeps its uploads and downloads in the runtime's file managers), and when
+sessions have gone since its last look it runs the cyclic collector and
+``malloc_trim(0)``.  It relies on
 Streamlit internals, guarded: if they change, it does nothing (and says so
 once in the log).  Measured by benchmarks/load_sessions.py.
 """
@@ -28,32 +37,48 @@ import streamlit as st
 
 log = logging.getLogger("pressure_explorer")
 INTERVAL = 30.0
+ARENAS = 2
+_M_ARENA_MAX = -8   # glibc's mallopt parameter
 
 
-def _malloc_trim():
+def _libc(name: str):
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
+        return getattr(ctypes.CDLL("libc.so.6"), name)
     except (OSError, AttributeError):  # not glibc
         return None
 
 
-def _session_manager():
+def _malloc_trim():
+    return _libc("malloc_trim")
+
+
+def _runtime():
     from streamlit.runtime import Runtime
 
-    return Runtime.instance()._session_mgr if Runtime.exists() else None
+    return Runtime.instance() if Runtime.exists() else None
 
 
 def sessions_after_reaping() -> int | None:
     """Number of sessions the server holds (connected + kept for reconnect),
-    after dropping those kept longer than the TTL; None if unknown."""
-    mgr = _session_manager()
+    after shutting down those kept longer than the TTL; None if unknown."""
+    rt = _runtime()
+    mgr = getattr(rt, "_session_mgr", None)
     if mgr is None:
         return None
     storage = getattr(mgr, "_session_storage", None)
     cache = getattr(storage, "_cache", None)
     if hasattr(cache, "expire"):
         with getattr(mgr, "_storage_lock", threading.Lock()):
-            cache.expire()
+            gone = cache.expire()
+        for _, info in gone or ():
+            # what Streamlit's close_session does for a stored session: its uploaded
+            # files, generated downloads (media files) and table sources go as well
+            session = getattr(info, "session", None)
+            if session is not None:
+                session.shutdown()
+    # a generated download is marked when no session refers to it and deleted at the next call:
+    # ticks of this thread are INTERVAL apart, so a file goes 30–60 s after its session
+    rt.media_file_mgr.remove_orphaned_files()
     return len(mgr.list_sessions())
 
 
@@ -81,7 +106,11 @@ def _loop() -> None:
 
 @st.cache_resource(show_spinner=False)
 def start() -> threading.Thread:
-    """Start the housekeeping thread (once per server process)."""
+    """Cap malloc arenas and start the housekeeping thread (once per server
+    process, before most script threads exist)."""
+    mallopt = _libc("mallopt")
+    if mallopt is not None:
+        mallopt(_M_ARENA_MAX, ARENAS)
     thread = threading.Thread(target=_loop, name="pe-memory-housekeeping", daemon=True)
     thread.start()
     return thread
