@@ -7,4 +7,7 @@ PY=${PYTHON:-python3}
 # shellcheck disable=SC1091
 . .venv/bin/activate
 python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# two malloc arenas for all script threads: memory comes back after a burst of users
+# (pages/_ui/memory.py also caps them with mallopt; this covers threads started before the app runs)
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 exec streamlit run app.py --browser.gatherUsageStats false "$@"
