@@ -1,6 +1,7 @@
 """The whole journey, as a new user takes it, in a real browser — in English
 and in Chinese: open the app → upload the second sample survey as .sav →
-propose and apply the scales on the Variables page → reliability →
+propose and apply the scales on the Variables page → reliability, with
+one-click reverse keying of the items it flags →
 differences by the demographics → regression with a saved what-if scenario →
 mediation (PROCESS model 4, mediator chosen) → moderation plot (model 1) →
 pin results to the report → download the Word report and open it with
@@ -117,8 +118,19 @@ def journey(pg, server: str, lang: str) -> None:
     pg.get_by_text(tr("vars.scored"), exact=True).wait_for()
     snap("scales")
 
-    # 4 · reliability (the measurement page opens on it)
+    # 4 · reliability (the measurement page opens on it): PS has unmarked reverse-keyed items (α < 0);
+    #     the page offers one-click reverse keying for each, as a new user would use it
     open_page(pg, "measurement", tr("reliability.table.alpha"))
+    assert re.search(r"α = -\.\d", pg.inner_text("[data-testid='stMain']"))
+    for _ in range(7):
+        found = pg.evaluate("""() => Array.from(document.querySelectorAll('[class*="st-key-rev-"]'))
+                               .map(e => Array.from(e.classList).find(c => c.startsWith('st-key-rev-')))""")
+        if not found:
+            break
+        pg.locator("." + found[0]).locator("button").first.click()
+        wait_idle(pg, LONG)
+    body = pg.inner_text("[data-testid='stMain']")
+    assert not re.search(r"α = -\.\d", body), "PS still has a negative alpha after reverse keying"
     pin(pg, "pin_table_reliability_alpha", lang)
     snap("reliability")
 
