@@ -339,12 +339,13 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
             if not keep.all():     # resamples still singular after repeated replacement (tiny samples)
                 samples = samples[keep]
                 notes.append(Note("process.note.boot_dropped", {"n": int((~keep).sum())}))
+        if n_boot > 0 and len(samples) >= 2:
             bse = samples.std(axis=0, ddof=1)
             if (opts.get("ci_type") or "percentile") == "bc":
                 lo, hi = bc_ci(samples, est, conf)
             else:
                 lo, hi = percentile_ci(samples, conf)
-        else:
+        else:   # no bootstrap asked, or (tiny samples) too few usable resamples for an interval
             bse = lo = hi = np.full(len(boot_stats), np.nan)
         rowsets = {"effects": erows, "index_moderated_mediation": imm_rows, "contrasts": con_rows,
                    "standardized": std_rows}
