@@ -496,8 +496,10 @@ def surveys(draw) -> Dataset:
         {"name": scale_names[1], "items": [names[b] for b in ("B1", "B2", "B3")], "min": 1, "max": 5,
          "score": draw(st.sampled_from(["mean", "sum"]))},
     ]
-    if scale_names[0] == scale_names[1] or scale_names[0] in frame.columns:
+    if scale_names[0] == scale_names[1]:
         rec["scales"] = rec["scales"][1:]
+    # a scale may not take a column's name (build_dataset refuses it; the variables page checks first)
+    rec["scales"] = [sc for sc in rec["scales"] if sc["name"] not in frame.columns]
     rec = recipes.validate(rec)
     return build_dataset(raw, rec, draw(st.sampled_from(["en", "zh"])))
 
@@ -845,6 +847,16 @@ def test_found_nan_in_process_meta_keeps_results_json_strict():
 def test_found_singular_hc_covariance_gives_an_undefined_f():
     from core.analyses._process.ols import wald_f
     assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2)), [0, 1]))
+
+
+def test_found_principal_axis_of_uncorrelated_items_still_extracts():
+    # communalities (SMCs) summing below the convergence bound left the
+    # iteration with no loadings at all (psych's fa.pa loop never runs either)
+    x = np.random.default_rng(5).normal(size=(200, 3))
+    q, _ = np.linalg.qr(x - x.mean(axis=0))     # centred, exactly uncorrelated columns: SMCs 0
+    ds = _ds(pd.DataFrame(q * 10 + 3, columns=["a", "b", "c"]))
+    res = registry.run("efa", ds, {"items": ["a", "b", "c"], "n_factors": 1, "method": "pa", "rotation": "none"})
+    assert res.tables["loadings"].shape[0] == 3
 
 
 def test_found_bootstrap_with_no_usable_resample_gives_no_interval():

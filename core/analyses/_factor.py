@@ -128,10 +128,9 @@ def _pa(r: np.ndarray, nf: int, min_err: float = 0.001, max_iter: int = 50):
     if nf <= r.shape[0]:
         np.fill_diagonal(rm, smc(r))
     comm = float(np.trace(rm))
-    err, i, converged = comm, 1, True
-    lam = None
-    while err > min_err:
-        w, v = _top(rm, nf)
+    i, converged = 1, True
+    while True:   # psych's `while (err > min.err)` with err = comm at first, but at least one step
+        w, v = _top(rm, nf)      # (items with communalities summing below min_err left psych with no loadings)
         lam = v[:, :nf] * np.sqrt(np.maximum(w[:nf], 0))   # psych would give NaN for < 0
         new = (lam ** 2).sum(axis=1)
         comm1 = float(new.sum())
@@ -141,6 +140,8 @@ def _pa(r: np.ndarray, nf: int, min_err: float = 0.001, max_iter: int = 50):
         i += 1
         if i > max_iter:
             converged = False
+            break
+        if not err > min_err:
             break
     return lam, {"iterations": i - 1, "converged": converged}
 
