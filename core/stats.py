@@ -33,3 +33,14 @@ def moments(x: np.ndarray) -> dict:
         out["kurtosis"] = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6.0)
         out["se_kurtosis"] = 2.0 * out["se_skew"] * np.sqrt((n * n - 1.0) / ((n - 3) * (n + 5)))
     return out
+
+
+def f_from_r2(r2_gain: float, df1: int, r2: float, df2: int) -> float:
+    """The F of an R² (or R² change) ``r2_gain`` on df1 over the residual
+    share 1 − ``r2`` of the full model on df2.  An exact fit (R² = 1) leaves
+    no residual: F is infinite (R's summary.lm, "essentially perfect fit"),
+    or undefined when nothing was gained either."""
+    resid = (1.0 - r2) / df2
+    if resid > 0:
+        return (r2_gain / df1) / resid
+    return np.inf if r2_gain > 0 else np.nan

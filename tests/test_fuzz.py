@@ -873,3 +873,17 @@ def test_found_bootstrap_with_no_usable_resample_gives_no_interval():
         assert np.isfinite(ind["effect"]) and np.isnan(ind["ci_low"]) and np.isnan(ind["ci_high"])
         dropped = [n for n in res.notes if n.key == "process.note.boot_dropped"]
         assert dropped and dropped[0].kwargs["n"] == 200
+
+
+def test_found_exact_fit_gives_an_infinite_f():
+    # Y is exactly M (a scale of one repeated item): R² = 1, no residual left
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=40)
+    m = np.round(x + rng.normal(size=40)) + 3
+    ds = _ds(pd.DataFrame({"x": x, "m": m, "y": m.copy()}))
+    res = registry.run("process", ds, {"model": 4, "x": "x", "m": ["m"], "y": "y", "n_boot": 100, "seed": 1})
+    models = res.tables["models"]
+    y_row = models[models["equation"] == "y"].iloc[0]
+    assert y_row["r2"] == pytest.approx(1.0) and y_row["f"] > 1e12 and y_row["p"] == 0
+    reg = registry.run("regression", ds, {"outcome": "y", "blocks": [["x"], ["m"]]})
+    assert reg.tables["steps"]["f_change"].iloc[-1] > 1e12

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from core.stats import f_from_r2
+
 # 1 - R² of a column on the columns before it below this: perfectly collinear.
 COLLINEAR_TOL = 1e-10
 
@@ -242,7 +244,7 @@ def _wald_or_classical(b, vb, r2, k, df, robust, undefined) -> tuple[float, floa
             return np.nan, np.nan
         f = float(b @ np.linalg.solve(vb, b)) / k
     else:
-        f = (r2 / k) / ((1.0 - r2) / df) if r2 < 1 else np.inf
+        f = f_from_r2(r2, k, r2, df)
     return f, float(stats.f.sf(f, k, df))
 
 
@@ -262,5 +264,5 @@ def change_test(small: Fit, big: Fit) -> tuple[float, int, int, float]:
         vn = big.cov[1 + small.k:, 1 + small.k:]
         f = float(bn @ np.linalg.solve(vn, bn)) / q
     else:
-        f = ((big.r2 - small.r2) / q) / ((1.0 - big.r2) / df2) if big.r2 < 1 else np.inf
+        f = f_from_r2(big.r2 - small.r2, q, big.r2, df2)
     return f, q, df2, float(stats.f.sf(f, q, df2))

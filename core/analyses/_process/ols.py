@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from core.stats import f_from_r2
+
 
 @dataclass
 class Fit:
@@ -95,7 +97,7 @@ def fit(X: np.ndarray, y: np.ndarray, hc: str | None = None, conf: float = 95.0)
     if df1 == 0:
         f, pm = np.nan, np.nan
     else:
-        f = wald_f(b, V, list(range(1, k))) if hc else (r2 / df1) / ((1.0 - r2) / df2)
+        f = wald_f(b, V, list(range(1, k))) if hc else f_from_r2(r2, df1, r2, df2)
         pm = float(special.fdtrc(df1, df2, f))
     return Fit(b, V, se, t, p, b - tc * se, b + tc * se, n, k, df2, r2, mse, f, df1, pm, sse, V_ols)
 
@@ -113,7 +115,7 @@ def r2_change_test(X: np.ndarray, y: np.ndarray, full: Fit, pos: list[int], hc: 
     if hc:
         f = wald_f(full.b, full.V, pos)
     else:
-        f = (dr2 / df1) / ((1.0 - full.r2) / full.df2)
+        f = f_from_r2(dr2, df1, full.r2, full.df2)
     return {"r2_change": dr2, "f": f, "df1": df1, "df2": full.df2, "p": float(special.fdtrc(df1, full.df2, f))}
 
 
