@@ -224,7 +224,8 @@ async def main_async(args) -> int:
     files = [make_csv(i, args.rows, folder) for i in range(args.sessions + 1)]
     exps = [expected(p, tag) for p, tag in files]
     warm, warm_exp = files[-1], exps[-1]
-    proc, url = start_server({"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl)})
+    # the server as scripts/run_app.sh starts it (two malloc arenas)
+    proc, url = start_server({"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl), "MALLOC_ARENA_MAX": "2"})
     pid = proc.pid
     rows = []
     try:

@@ -16,7 +16,7 @@ magic numbers), valid .xlsx/.sav/.zsav/.dta files truncated or with bytes
 flipped, generated CSV text in mixed encodings with NaN/inf/huge/tiny numbers,
 duplicate and empty column names, quotes, newlines and HTML; plus 10,000
 columns, one row and all-missing files.  Analyses get generated surveys
-(1–80 rows; constant, all-missing, infinite, huge and tiny columns; hostile
+(1–200 rows; constant, all-missing, infinite, huge and tiny columns; hostile
 names and value labels; singleton and duplicate-label groups) with option
 dicts drawn from each spec's declared options (kinds, choices, ranges,
 roles), including wrong names and degenerate choices.  Successful results
