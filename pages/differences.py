@@ -27,10 +27,6 @@ st.caption(t("difference.page.intro"))
 ds = state.dataset()
 
 
-def _options(sp, entry: dict) -> dict:
-    return {o.name: entry.get(o.name, o.default) for o in sp.options}
-
-
 def _codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = set()
     for col in ("group", "by", "outcome"):
@@ -89,7 +85,7 @@ def _display(res, ds, lang: str, scheme: str) -> dict:
 
 def battery(entry: dict) -> None:
     lang = state.lang()
-    opts = _options(spec, entry)
+    opts = forms.options(spec, entry)
     opts["by"] = None
     res = runner.run("difference", opts)
     if isinstance(res, UserError):
@@ -237,7 +233,7 @@ def two_way(groups: list[str], outcomes: list[str]) -> None:
     main = state.entry(AID, "difference")
     entry.update(groups=[a], outcomes=[o], by=b, posthoc=[], test=main.get("test", "auto"),
                  merge=main.get("merge") or {})
-    res = runner.run("difference", _options(spec, entry))
+    res = runner.run("difference", forms.options(spec, entry))
     if isinstance(res, UserError):
         render.error(res)
         return
@@ -247,7 +243,7 @@ def two_way(groups: list[str], outcomes: list[str]) -> None:
         pins.table_tools(spec, res, AID2, "factorial")
         fm = res.tables["factorial_means"]
         _table(fm.drop(columns=["group", "by", "outcome"]), "factorial_means", key="tbl_fm")
-        _chart(runner.view(_interaction_view, "difference", _options(spec, entry), res),
+        _chart(runner.view(_interaction_view, "difference", forms.options(spec, entry), res),
                f"interaction_{a}_{b}_{o}", AID2)
     render.notes(res)
 
@@ -275,7 +271,7 @@ def crosstab() -> None:
         return
     entry.update(rows=[r], cols=[c])
     forms.form(xspec, ds, entry, only=["correct"])
-    res = runner.run("crosstab", _options(xspec, entry))
+    res = runner.run("crosstab", forms.options(xspec, entry))
     if isinstance(res, UserError):
         render.error(res)
         return
@@ -283,7 +279,7 @@ def crosstab() -> None:
     _table(res.tables["cells"], "cells", sp=xspec, key="tbl_cells")
     cells = res.tables["cells"]
     if not cells.empty:
-        _chart(runner.view(_crosstab_view, "crosstab", _options(xspec, entry), res), f"crosstab_{r}_{c}")
+        _chart(runner.view(_crosstab_view, "crosstab", forms.options(xspec, entry), res), f"crosstab_{r}_{c}")
     for i, para in enumerate(dint.crosstab_paragraphs(res, ds, lang)):
         pins.paragraph(para, AIDX, i)
     render.notes(res)

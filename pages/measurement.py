@@ -123,7 +123,7 @@ def efa() -> None:
     forms.form(spec, ds, entry, only=["rotation"], container=c3)
     with st.expander(t("measure.page.display_options")):
         forms.form(spec, ds, entry, only=["cutoff", "sort", "kaiser_oblimin", "n_iter", "seed"])
-    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    options = forms.options(spec, entry)
     res = runner.run("efa", options)
     if isinstance(res, UserError):
         render.error(res)
@@ -161,7 +161,7 @@ def cfa() -> None:
     c1, c2 = st.columns(2)
     forms.form(spec, ds, entry, only=["group"], container=c1)
     forms.form(spec, ds, entry, only=["compare_one_factor"], container=c2)
-    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    options = forms.options(spec, entry)
     if not (options.get("model") or "").strip() and not factors:
         st.info(t("cfa.error.no_factors"))
         return
@@ -207,7 +207,7 @@ def sem() -> None:
         entry["model"] = default
     _model_box(entry, entry["model"], "sem.model", t("sem.opt.model"))
     st.caption(render.md_escape(t("measure.page.sem_help")))
-    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    options = forms.options(spec, entry)
     if not (options.get("model") or "").strip():
         st.info(t("sem.error.no_model"))
         return

@@ -246,7 +246,7 @@ if ds is not None:
     n_m = len(entry.get("m") or []) or None
     with st.expander(t("process.page.conceptual", model=num), expanded=True):
         st.graphviz_chart(pch.conceptual_dot(num, n_m, {k: v for k, v in names.items() if v}, state.lang()))
-    opts = {o.name: entry.get(o.name, o.default) for o in spec.options}
+    opts = forms.options(spec, entry)
     res = runner.run("process", opts)
     if isinstance(res, UserError):
         render.error(res)

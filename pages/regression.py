@@ -91,7 +91,7 @@ def correlation_section(start_vars: list[str]) -> None:
     forms.widget(CSPEC, CSPEC.option("variables"), ds, entry, f"opt.{CAID}", cols[0])
     forms.widget(CSPEC, CSPEC.option("method"), ds, entry, f"opt.{CAID}", cols[1])
     forms.widget(CSPEC, CSPEC.option("missing"), ds, entry, f"opt.{CAID}", cols[2])
-    opts = {o.name: entry.get(o.name, o.default) for o in CSPEC.options}
+    opts = forms.options(CSPEC, entry)
     if len(opts["variables"] or []) < 2:
         st.info(t("correlation.error.too_few_variables"))
         return
@@ -174,7 +174,7 @@ def model_form(entry: dict) -> dict:
     entry["robust"] = "HC3" if c1.toggle(t("regression.page.robust"), key=rk) else None
     entry["standardized"] = bool(c2.toggle(t("regression.page.standardized"), key=sk))
     entry.setdefault("scenarios", [])
-    return {o.name: entry.get(o.name, o.default) for o in RSPEC.options}
+    return forms.options(RSPEC, entry)
 
 
 # ---- regression: results -------------------------------------------------------------------

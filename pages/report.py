@@ -19,7 +19,7 @@ from core import report as reports
 from core.errors import UserError
 from core.report import model
 from core.types import Result
-from pages._ui import render, runner, state
+from pages._ui import forms, render, runner, state
 from pages._ui.render import md_escape
 
 S = st.session_state
@@ -37,10 +37,6 @@ PRESENT_CSS = """
 
 
 # ---- results of the whole session --------------------------------------------
-def _options(spec, entry: dict) -> dict:
-    return {o.name: entry.get(o.name, o.default) for o in spec.options}
-
-
 def session_results() -> dict:
     """Every analysis of the recipe, run through the cached runner."""
     out: dict = {}
@@ -50,7 +46,7 @@ def session_results() -> dict:
         except UserError as err:
             out[entry["id"]] = err
             continue
-        out[entry["id"]] = runner.run(spec.type, _options(spec, entry))
+        out[entry["id"]] = runner.run(spec.type, forms.options(spec, entry))
     return out
 
 
@@ -64,7 +60,7 @@ def chart_provider(results: dict):
         res = results.get(aid)
         if not isinstance(res, Result):
             return []
-        return runner.charts(spec.type, _options(spec, entry), res)
+        return runner.charts(spec.type, forms.options(spec, entry), res)
     return charts
 
 

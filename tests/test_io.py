@@ -5,7 +5,6 @@ import hashlib
 import io
 import math
 import re
-import time
 import zipfile
 
 import numpy as np

@@ -34,7 +34,7 @@ from core.__main__ import main as cli_main
 from core.data import io as dio
 from core.data import samples
 from core.data.prepare import build_dataset
-from core.format import fmt_num, fmt_p
+from core.format import fmt_num
 from core.i18n import t
 from core.report import content, images, model, safety, xlsx_writer
 from core.report.findings import first_sentence

@@ -99,7 +99,6 @@ def _top(r: np.ndarray, nf: int) -> tuple[np.ndarray, np.ndarray]:
 def extract(r: np.ndarray, nf: int, method: str) -> dict:
     """Unrotated loadings (p × nf) by ``method``; dict with loadings,
     communality, uniqueness, iterations, converged."""
-    p = r.shape[0]
     if method == "pc":
         w, v = _top(r, nf)
         lam = v[:, :nf] * np.sqrt(np.maximum(w[:nf], 0))

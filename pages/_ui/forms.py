@@ -114,6 +114,11 @@ def form(spec: AnalysisSpec, ds: Dataset, entry: dict, only: list[str] | None = 
         if only is not None and opt.name not in only:
             continue
         widget(spec, opt, ds, entry, prefix, container)
+    return options(spec, entry)
+
+
+def options(spec: AnalysisSpec, entry: dict) -> dict:
+    """The analysis' options as chosen in ``entry`` (declared defaults for the rest)."""
     return {o.name: entry.get(o.name, o.default) for o in spec.options}
 
 

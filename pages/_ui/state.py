@@ -10,7 +10,6 @@ import json
 import streamlit as st
 
 from core import i18n
-from core import recipe as recipes
 from core.data import samples
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
