@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 def run(args) -> dict:
     recipe_path = Path(args.recipe)
     try:
-        text = recipe_path.read_text(encoding="utf-8-sig")
+        text = recipe_path.read_bytes()
     except OSError as exc:
         raise UserError("error.file_unreadable", path=str(recipe_path), detail=exc.strerror or str(exc)) from None
     recipe = recipes.from_json(text)
