@@ -16,7 +16,8 @@ from pages._ui.render import md_escape
 
 ROOT = Path(__file__).parent
 
-st.set_page_config(page_title="Pressure Explorer", page_icon=":material/analytics:", layout="wide")
+# a local icon: emoji and :material/…: icons make the browser fetch the favicon from an outside host
+st.set_page_config(page_title="Pressure Explorer", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 memory.start()   # gives memory back when users leave (once per server process)
 state.ensure_loaded()
 

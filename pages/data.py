@@ -105,7 +105,8 @@ if S.get("upload_info") and S.get("upload_error") is None:
     st.success(t(S.pop("upload_info")))
 
 with st.expander(t("data.recipe_load"), icon=":material/restore:"):
-    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload")
+    # 2 MB: no larger recipe is read (recipes.MAX_BYTES); the server never holds more
+    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload", max_upload_size=2)
     if rf is not None and S.get("recipe_id") != rf.file_id:
         S["recipe_id"] = rf.file_id
         try:

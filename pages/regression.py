@@ -161,7 +161,7 @@ def model_form(entry: dict) -> dict:
                 if S[rkey] not in codes:
                     S[rkey] = codes[0]
             lab = dict(zip(codes, labels))
-            new_cat[v] = rcols[i % len(rcols)].selectbox(t("regression.page.reference", name=ds.label(v)), codes,
+            new_cat[v] = rcols[i % len(rcols)].selectbox(render.label("regression.page.reference", name=ds.label(v)), codes,
                                                         key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
     entry["categorical"] = new_cat
 
@@ -222,7 +222,7 @@ def _reset(model: reg.WhatIf, sig: str) -> None:
 
 def _control(p: dict, sig: str, container):
     key = f"wi.{sig}.{p['name']}"
-    label = ds.label(p["name"])
+    label = render.md_escape(ds.label(p["name"]))   # a label is Markdown: the name as plain text
     if p["kind"] == "numeric":
         lo, hi = float(p["min"]), float(p["max"])
         if key not in S:
@@ -320,7 +320,7 @@ def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None)
     pred = reg.predict(model, values)
     base = reg.predict(model, {})
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
+    m1.metric(render.label("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
               delta=f"{fmt_num(pred['prediction'] - base['prediction'], 2)} {t('regression.page.versus_baseline')}",
               delta_color="off")
     m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 2)} – {fmt_num(pred['ci_high'], 2)}")

@@ -33,6 +33,13 @@ def note_text(note: Note, lang: str) -> str:
     return _t(note.key, lang, **{k: md_escape(v) for k, v in note.kwargs.items()})
 
 
+def label(key: str, **kwargs) -> str:
+    """A translated widget label, heading or caption whose arguments (variable
+    names and labels) show as plain text: Streamlit renders every label as
+    Markdown, where a name could be bold, a live link or a remote image."""
+    return note_text(Note(key, kwargs), state.lang())
+
+
 def error(err: UserError) -> None:
     """Show a UserError, translated, with escaped arguments."""
     st.error(note_text(Note(err.key, err.kwargs), state.lang()))

@@ -107,7 +107,8 @@ def dataset() -> Dataset | None:
             S["_dataset"], S["_dataset_error"] = None, err
         S["_dataset_key"] = key
     if S["_dataset_error"] is not None:
-        st.error(S["_dataset_error"].message(lang()))
+        from pages._ui.render import error   # render imports this module
+        error(S["_dataset_error"])
     return S["_dataset"]
 
 
