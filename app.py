@@ -20,10 +20,12 @@ ROOT = Path(__file__).parent
 st.set_page_config(page_title="Pressure Explorer", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 memory.start()   # gives memory back when users leave (once per server process)
 state.ensure_loaded()
+state.choose_lang()   # ?lang=, else the browser's language
 
 with st.sidebar:
     st.radio(state.t("app.language"), ["en", "zh"], key="lang", horizontal=True,
              format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+state.lang_to_url()
 
 nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
                      for path, key, icon in PAGES if (ROOT / path).exists()])
