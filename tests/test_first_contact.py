@@ -48,3 +48,42 @@ def test_switching_language_updates_the_url_and_keeps_other_parameters():
     assert not at.exception and _chinese(at)
     params = {k: at.query_params[k] for k in at.query_params}
     assert params == {"lang": "zh", "s": "token-from-another-helper", "page_state": "x"}
+
+
+# ---- requirements and the launcher ------------------------------------------------------------
+def _imported_distributions() -> set[str]:
+    import ast
+    import importlib.metadata as md
+    import sys
+
+    mods = set()
+    for path in [ROOT / "app.py", *ROOT.glob("core/**/*.py"), *ROOT.glob("pages/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                mods |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods.add(node.module.split(".")[0])
+    dists = md.packages_distributions()
+    own = {"core", "pages", "__future__"}
+    return {d.lower() for m in mods - own - set(sys.stdlib_module_names) for d in dists.get(m, [m])}
+
+
+def _pins(name: str) -> set[str]:
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    return {ln.split("==")[0].strip().lower() for ln in lines if "==" in ln and not ln.startswith("#")}
+
+
+def test_runtime_requirements_are_what_the_app_imports():
+    """Exactly what app.py, pages/ and core/ import, plus statsmodels and
+    pingouin (named by the design for the analyses to come); test-only
+    packages live in requirements-dev.txt."""
+    assert _pins("requirements.txt") == _imported_distributions() | {"statsmodels", "pingouin"}
+    assert not {"semopy", "factor_analyzer", "scikit-learn", "graphviz"} & _pins("requirements.txt")
+    assert {"pytest", "hypothesis", "playwright"} <= _pins("requirements-dev.txt")
+
+
+def test_every_browser_test_carries_the_browser_mark():
+    """The launcher deselects browser tests by their mark when chromium cannot
+    be installed (and says so): a browser test without it would fail instead."""
+    for path in (ROOT / "tests" / "e2e").glob("test_*.py"):
+        assert "pytestmark = pytest.mark.browser" in path.read_text(encoding="utf-8"), path.name
