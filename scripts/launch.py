@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -138,7 +139,14 @@ def wait_healthy(proc, url, seconds=120):
     return False
 
 
+def _stop(*_):
+    raise KeyboardInterrupt
+
+
 def run_app(python, args):
+    # Ctrl+C (even where a parent shell ignored SIGINT) and a plain kill both stop the server too
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     env = dict(os.environ)
     # two malloc arenas for all script threads: memory comes back after a burst of users
     env.setdefault("MALLOC_ARENA_MAX", "2")

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -27,6 +26,7 @@ from core.data import io as dio
 from core.errors import UserError
 from core.i18n import catalogue
 from core.report import script_writer
+from hostile_files import END, NS, book, col, shared_string_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 30        # bound on a loaded 2-core machine; refusals take well under 5 s alone
@@ -141,84 +141,36 @@ def test_reproduce_script_refuses_an_id_that_leaves_its_folder(tmp_path):
 
 
 # ---- spreadsheets -----------------------------------------------------------------------------
-def _book(sheet_xml: bytes, shared_xml: bytes | None = None, level: int = 9) -> bytes:
-    """A valid workbook made by openpyxl with its sheet (and shared strings) replaced."""
-    wb = openpyxl.Workbook()
-    wb.active.title = "S"
-    wb.active["A1"] = "x"
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = sheet_xml
-            elif item.filename == "[Content_Types].xml" and shared_xml is not None:
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            elif item.filename == "xl/_rels/workbook.xml.rels" and shared_xml is not None:
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats'
-                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                                    b"</Relationships>")
-            z.writestr(item, data)
-        if shared_xml is not None:
-            z.writestr("xl/sharedStrings.xml", shared_xml)
-    return out.getvalue()
-
-
-_NS = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-_END = b"</sheetData></worksheet>"
-
-
-def _col(i: int) -> str:
-    s = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _shared_string_bomb(text: str, uses: int) -> bytes:
-    shared = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-              b"<si><t>" + text.encode() + b"</t></si></sst>")
-    cells = b"".join(b'<c r="%s2" t="s"><v>0</v></c>' % _col(i).encode() for i in range(1, uses + 1))
-    header = b"".join(b'<c r="%s1" t="inlineStr"><is><t>v%d</t></is></c>' % (_col(i).encode(), i)
-                      for i in range(1, uses + 1))
-    return _book(_NS + b'<row r="1">' + header + b'</row><row r="2">' + cells + b"</row>" + _END, shared)
-
-
 def test_one_40mb_shared_string_in_200_cells(tmp_path):
-    content = _shared_string_bomb("A" * 40_000_000, 200)
+    content = shared_string_bomb("A" * 40_000_000, 200)
     assert len(content) < 200_000
     for kind in ("read", "sheets"):
         assert_refused(probe(tmp_path, kind, "bomb.xlsx", content), "io.xlsx_bomb")
 
 
 def test_a_shared_string_longer_than_excel_allows(tmp_path):
-    content = _shared_string_bomb("Ab" * 200_000, 200)   # 400,000 characters, compresses under the ratio check
+    content = shared_string_bomb("Ab" * 200_000, 200)   # 400,000 characters, compresses under the ratio check
     assert_refused(probe(tmp_path, "read", "long.xlsx", content), "io.xlsx_long_text")
 
 
 def test_millions_of_cells_in_a_small_file(tmp_path):
-    row = b"".join(b'<c r="%s{r}"><v>1</v></c>' % _col(i).encode() for i in range(1, 101)).decode()
+    row = b"".join(b'<c r="%s{r}"><v>1</v></c>' % col(i).encode() for i in range(1, 101)).decode()
     rows = "".join(f'<row r="{r}">' + row.replace("{r}", str(r)) + "</row>" for r in range(1, 21_001))
-    content = _book(_NS + rows.encode() + _END, level=1)   # 2.1 million cells
+    content = book(NS + rows.encode() + END, level=1)   # 2.1 million cells
     assert len(content) < 5_000_000
     assert_refused(probe(tmp_path, "read", "cells.xlsx", content), "io.xlsx_too_many_cells")
 
 
 def test_far_right_cells_that_expand_every_row(tmp_path):
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="XFD{r}"><v>2</v></c></row>' for r in range(1, 2001))
-    content = _book(_NS + rows.encode() + _END)   # 4,000 cells stored, 32 million once rows are filled out
+    content = book(NS + rows.encode() + END)   # 4,000 cells stored, 32 million once rows are filled out
     assert len(content) < 100_000
     assert_refused(probe(tmp_path, "read", "wide.xlsx", content), "io.xlsx_too_many_cells")
 
 
 def test_a_highly_compressed_part(tmp_path):
     rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' + "<row/>" * 3_000_000
-    content = _book(_NS + rows.encode() + _END)
+    content = book(NS + rows.encode() + END)
     assert_refused(probe(tmp_path, "read", "ratio.xlsx", content), "io.xlsx_bomb")
 
 
