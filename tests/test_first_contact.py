@@ -87,3 +87,53 @@ def test_every_browser_test_carries_the_browser_mark():
     be installed (and says so): a browser test without it would fail instead."""
     for path in (ROOT / "tests" / "e2e").glob("test_*.py"):
         assert "pytestmark = pytest.mark.browser" in path.read_text(encoding="utf-8"), path.name
+
+
+def _launcher():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("launch", ROOT / "scripts" / "launch.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_without_apt_the_browser_tests_are_deselected_and_reported_not_run(monkeypatch, capsys):
+    launch = _launcher()
+    monkeypatch.setattr(launch, "_missing_browser_packages", lambda: ["chromium", "fonts-noto-cjk"])
+    monkeypatch.setattr(launch.shutil, "which", lambda name: None)          # no apt-get, no sudo
+    ran = []
+    monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
+                        type("Done", (), {"returncode": 0})())
+    assert launch.run_tests("python", ["tests/test_io.py"]) == 0
+    assert ran == [["python", "-m", "pytest", "-q", "tests/test_io.py", "-m", "not browser"]]
+    out = capsys.readouterr().out
+    assert "NOT RUN" in out and "apt-get install chromium fonts-noto-cjk" in out
+
+
+def test_with_chromium_present_everything_runs(monkeypatch, capsys):
+    launch = _launcher()
+    monkeypatch.setattr(launch, "_missing_browser_packages", lambda: [])
+    ran = []
+    monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
+                        type("Done", (), {"returncode": 3})())
+    assert launch.run_tests("python", []) == 3
+    assert ran == [["python", "-m", "pytest", "-q"]] and "NOT RUN" not in capsys.readouterr().out
+
+
+def test_a_venv_of_another_python_version_is_remade(monkeypatch, tmp_path):
+    launch = _launcher()
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("#!/bin/sh\necho 3.10\n")
+    (venv / "bin" / "python").chmod(0o755)
+    monkeypatch.setattr(launch, "VENV", str(venv))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.delenv("PE_NO_VENV", raising=False)
+    made = []
+    real_run = launch.subprocess.run
+    monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: made.append(cmd) if "venv" in cmd
+                        else real_run(cmd, **kw))
+    launch.environment()
+    assert not (venv / "bin" / "python").exists()      # the 3.10 one was removed …
+    assert made and made[0][1:3] == ["-m", "venv"]      # … and a new one made with this Python
