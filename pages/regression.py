@@ -132,7 +132,8 @@ def model_form(entry: dict) -> dict:
         if key not in S:
             S[key] = [v for v in (blocks[i] if i < len(blocks) else []) if v in cands]
         chosen.append(list(cols[i % len(cols)].multiselect(t("regression.page.block", i=i + 1), cands, key=key,
-                                                           format_func=forms.var_label(ds))))
+                                                           format_func=forms.var_label(ds),
+                                                           placeholder=t("forms.choose"))))
     entry["blocks"] = [b for b in chosen if b]
     predictors = [v for b in entry["blocks"] for v in b]
 
@@ -143,7 +144,8 @@ def model_form(entry: dict) -> dict:
     if ckey not in S:
         S[ckey] = [v for v in predictors if v in cat or v in forced]
     S[ckey] = [v for v in S[ckey] if v in predictors]
-    picked = st.multiselect(t("regression.page.categorical"), predictors, key=ckey, format_func=forms.var_label(ds))
+    picked = st.multiselect(t("regression.page.categorical"), predictors, key=ckey, format_func=forms.var_label(ds),
+                            placeholder=t("forms.choose"))
     new_cat = {}
     if picked:
         rcols = st.columns(min(len(picked), 4))
@@ -347,7 +349,7 @@ def whatif(model: wi.WhatIf, sig: str, focus: list[str], template: dict | None) 
     current = t("regression.page.current")
     while any(s["name"] == current for s in saved):
         current += "*"
-    scen = wi.scenario_table(model, saved + [{"name": current, "values": values}])
+    scen = rch.scenario_names(wi.scenario_table(model, saved + [{"name": current, "values": values}]), state.lang())
     if template is not None:
         # the pin is the analysis' scenario chart/table: baseline and the saved scenarios
         render.chart(rch.with_data(template, scen), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
@@ -376,7 +378,8 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
     if mkey not in S:
         S[mkey] = [v for v in focus if v in numeric] or numeric
     c1, c2 = st.columns([3, 1])
-    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds))
+    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds),
+                            placeholder=t("forms.choose"))
     names = {"1 SD": t("regression.change.sd"), "1 point": t("regression.change.point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=names.get)

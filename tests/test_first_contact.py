@@ -137,3 +137,27 @@ def test_a_venv_of_another_python_version_is_remade(monkeypatch, tmp_path):
     launch.environment()
     assert not (venv / "bin" / "python").exists()      # the 3.10 one was removed …
     assert made and made[0][1:3] == ["-m", "venv"]      # … and a new one made with this Python
+
+
+# ---- strings that stayed English in the Chinese UI ----------------------------------------------
+def test_codes_in_result_tables_are_shown_in_the_users_language():
+    import pandas as pd
+
+    from core.analyses.regression import charts as rch
+    from pages._ui import render
+
+    kmo = pd.DataFrame({"item": ["overall", "Q1"], "msa": [0.8, 0.7]})
+    assert render.shown_codes(kmo, "efa", "zh")["item"].tolist() == ["总体", "Q1"]
+    assert kmo["item"].tolist() == ["overall", "Q1"]                     # the result keeps its code
+    assert render.shown_codes(kmo, "describe", "zh") is kmo               # no codes declared: untouched
+    scen = pd.DataFrame({"scenario": ["baseline", "Lower CD"], "prediction": [3.0, 2.5]})
+    assert rch.scenario_names(scen, "zh")["scenario"].tolist() == ["基准", "Lower CD"]
+
+
+def test_placeholders_and_the_scale_score_choice_are_translated():
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "pages").glob("*.py")}
+    forms_text = (ROOT / "pages" / "_ui" / "forms.py").read_text(encoding="utf-8")
+    calls = sum(text.count(".multiselect(") for text in [*pages.values(), forms_text])
+    assert sum(text.count('placeholder=t("forms.choose")') + text.count('placeholder=state.t("forms.choose")')
+               for text in [*pages.values(), forms_text]) == calls
+    assert 'format_func=lambda s: t(f"vars.score.{s}")' in pages["variables.py"]

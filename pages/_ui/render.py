@@ -6,6 +6,7 @@ placed into Markdown passes through :func:`md_escape` first.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from core import registry
+from core import i18n, registry
 from core.errors import UserError
 from core.format import column_title, fmt_p
 from core.i18n import t as _t
@@ -81,6 +82,26 @@ def arrow_table(df: pd.DataFrame, kinds: dict[str, str]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=[str(c) for c in df.columns])
 
 
+@functools.lru_cache(maxsize=None)
+def _code_columns(analysis: str) -> frozenset:
+    """Columns of ``analysis`` whose text cells hold codes named in the catalogue
+    (``<analysis>.code.<column>.<code>``, e.g. efa's KMO row "overall")."""
+    prefix = f"{analysis}.code."
+    return frozenset(k[len(prefix):].split(".", 1)[0] for k in i18n.catalogue() if k.startswith(prefix))
+
+
+def shown_codes(df: pd.DataFrame, analysis: str, lang: str) -> pd.DataFrame:
+    """The table with its code cells in ``lang`` (results keep the codes)."""
+    cols = [c for c in _code_columns(analysis) if c in df.columns]
+    if not cols:
+        return df
+    df = df.copy()
+    for c in cols:
+        df[c] = df[c].map(lambda v, c=c: _t(f"{analysis}.code.{c}.{v}", lang)
+                          if isinstance(v, str) and i18n.has(f"{analysis}.code.{c}.{v}") else v)
+    return df
+
+
 def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str | None = None,
           digits: int = 3, aid: str | None = None, result: Result | None = None) -> None:
     """A result table: numbers stay numbers (sortable), p values as .003 / < .001.
@@ -100,7 +121,7 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
         else:
             config[str(col)] = st.column_config.TextColumn(title)
     # placeholder="": a missing number is a blank cell (Streamlit writes "None" by default)
-    st.dataframe(arrow_table(df, kinds), hide_index=True, column_config=config, key=key, width="stretch",
+    st.dataframe(arrow_table(shown_codes(df, analysis, lang), kinds), hide_index=True, column_config=config, key=key, width="stretch",
                  placeholder="")
     if aid is not None and spec is not None and analysis:
         aspec = registry.get(analysis)
