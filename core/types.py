@@ -59,6 +59,7 @@ OPTION_KINDS = (
     "text",
     "map",        # {variable: value}, e.g. categorical reference levels
     "blocks",     # list of lists of variable names (hierarchical regression)
+    "pairs",      # list of [a, b] variable-name pairs (paired t test)
     "json",       # free structure validated by the analysis itself
 )
 

@@ -723,6 +723,8 @@ def _options(draw, ds: Dataset, spec) -> dict:
             opts[opt.name] = {}
         elif k == "blocks":
             opts[opt.name] = [g.vars("any", 0, 3) for _ in range(draw(st.integers(0, 3)))]
+        elif k == "pairs":
+            opts[opt.name] = [[g.var(opt.role), g.var(opt.role)] for _ in range(draw(st.integers(int(g.sane), 3)))]
         elif k == "json":
             opts[opt.name] = draw(st.sampled_from([None, [], {}, "x", 1]))
     # every so often a bad value of the right name (the recipe runner must answer with a UserError)
