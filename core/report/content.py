@@ -469,9 +469,11 @@ def _view(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> tuple[pd.D
     entry = sess.entries.get(aid) or {}
     options = {o.name: entry.get(o.name, o.default) for o in spec.options}
     try:
-        df, note = spec.view(name).make(sess.shown(aid)[0], sess.dataset, sess.lang, options)
+        df, note = spec.make_view(name, sess.shown(aid)[0], sess.dataset, sess.lang, options)
     except Exception as exc:  # a view that cannot be made is reported missing, the report goes on
         log.warning("view %s of %s failed: %s: %s", name, aid, type(exc).__name__, exc)
+        return None
+    if df is None:
         return None
     return df, note
 
@@ -501,7 +503,7 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     scheme = sess.entries[aid].get("stars")
     scheme = scheme if scheme in STAR_SCHEMES else opts["stars"]
     star_note = t(f"format.stars.{scheme}", lang) if has_p else None
-    title = sess.prefix(aid) + t(f"{spec.type}.table.{name}", lang)
+    title = sess.prefix(aid) + spec.table_title(name, lang, sess.dataset)
     return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
                       lang=lang, labels=labels)
 
