@@ -3,18 +3,18 @@ been taken from, in one run (figures for core/engines/README.md).
 
     python benchmarks/bench_engines.py [--repeat 5]
 
-- OLS (core/analyses/_ols.py) vs ``statsmodels.OLS`` on 1,000,000 rows ×
+- OLS (core/engines/ols.py) vs ``statsmodels.OLS`` on 1,000,000 rows ×
   10 predictors: classical and HC3 fits, wall/CPU time and the largest
   difference in coefficients and HC3 SEs;
-- the studentized range (core/analyses/_srange.py) vs
+- the studentized range (core/engines/srange.py) vs
   ``scipy.stats.studentized_range`` on the R ``ptukey``/``qtukey`` reference
   grid (tests/reference/difference_srange.json): time and largest error
   against R;
-- principal axis factoring (core/analyses/_factor.py) vs
+- principal axis factoring (core/engines/factor.py) vs
   ``factor_analyzer`` (``method="principal"``, the nearest it has) on psych's
   bfi, 5 factors: communalities against ``psych::fa(fm = "pa")``
   (tests/reference/measurement_efa_bfi.json);
-- the SEM/CFA fitter (core/analyses/_sem.py) vs ``semopy`` on the
+- the SEM/CFA fitter (core/engines/sem.py) vs ``semopy`` on the
   Holzinger–Swineford three-factor CFA: χ², RMSEA, AIC, BIC against lavaan
   (tests/reference/measurement_cfa_hs.json).
 
@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import registry  # noqa: E402
-from core.analyses import _ols as ols  # noqa: E402
-from core.analyses._srange import ptukey, qtukey  # noqa: E402
+from core.engines import ols  # noqa: E402
+from core.engines.srange import ptukey, qtukey  # noqa: E402
 from core.data import io  # noqa: E402
 from core.data.prepare import build_dataset  # noqa: E402
 from core import recipe as recipes  # noqa: E402
