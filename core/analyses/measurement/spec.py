@@ -37,7 +37,7 @@ RELIABILITY = AnalysisSpec(
             Column("sd", "num", "Item standard deviation (n − 1)."),
             Column("r_drop", "num", "Corrected item-total correlation: the item with the sum of the other items."),
             Column("alpha_if_deleted", "num", "Cronbach's alpha of the scale without this item."),
-            Column("flag", "text", "'reverse' when r_drop < 0 and the item loads negatively on the first principal "
+            Column("flag", "text", codes="reliability.flag.", doc="'reverse' when r_drop < 0 and the item loads negatively on the first principal "
                                    "component oriented to the majority of items (psych::check.keys) — likely a "
                                    "forgotten reverse key; 'lowers_alpha' when alpha_if_deleted exceeds alpha or "
                                    "r_drop < 0; else empty."),
@@ -73,7 +73,7 @@ SCREENING = AnalysisSpec(
     ),
     tables=(
         TableSpec("summary", (
-            Column("check", "text", "straight_lining, missing or mahalanobis."),
+            Column("check", "text", "straight_lining, missing or mahalanobis.", codes="screening.choice.checks."),
             Column("n_checked", "int", "Respondents the check could be applied to."),
             Column("n_flagged", "int", "Respondents flagged."),
             Column("rule", "text", "The rule applied."),
@@ -97,9 +97,9 @@ SCREENING = AnalysisSpec(
         ), "Multivariate outliers, largest distance first."),
         TableSpec("flagged", (
             Column("row", "int", "Row number in the data file (1-based)."),
-            Column("straight_lining", "text", "Flagged for straight-lining."),
-            Column("missing", "text", "Flagged for many missing answers."),
-            Column("mahalanobis", "text", "Flagged as a multivariate outlier."),
+            Column("straight_lining", "flag", "Flagged for straight-lining."),
+            Column("missing", "flag", "Flagged for many missing answers."),
+            Column("mahalanobis", "flag", "Flagged as a multivariate outlier."),
         ), "Every flagged respondent once."),
     ),
     run=lazy("core.analyses.measurement.screening:run"),
@@ -140,7 +140,7 @@ EFA = AnalysisSpec(
     ),
     tables=(
         TableSpec("kmo", (
-            Column("item", "text", "Item, or \"overall\" for the whole matrix."),
+            Column("item", "text", "Item, or \"overall\" for the whole matrix.", codes="efa.kmo_item."),
             Column("msa", "num", "Kaiser–Meyer–Olkin measure of sampling adequacy (psych::KMO)."),
         ), "KMO overall and per item."),
         TableSpec("bartlett", (
@@ -282,8 +282,8 @@ CFA = AnalysisSpec(
             Column("factor_a", "text", "Row factor."),
             Column("factor_b", "text", "Column factor."),
             Column("value", "num", "√AVE on the diagonal, the factor correlation elsewhere."),
-            Column("kind", "text", "sqrt_ave or correlation."),
-            Column("violates", "text", "True when |r| ≥ the smaller √AVE of the two factors."),
+            Column("kind", "text", "sqrt_ave or correlation.", codes="cfa.fl_kind."),
+            Column("violates", "flag", "True when |r| ≥ the smaller √AVE of the two factors."),
         ), "Fornell–Larcker criterion in long form (pivot for the matrix)."),
         TableSpec("factor_correlations", (
             Column("factor_a", "text", "Factor."),
@@ -300,7 +300,7 @@ CFA = AnalysisSpec(
             Column("htmt2", "num", "HTMT2 with geometric means (Roemer et al. 2021; semTools 0.5-6 default)."),
         ), "HTMT per pair of factors, from the item correlations."),
         TableSpec("model_comparison", (
-            Column("model", "text", "hypothesised or one_factor."),
+            Column("model", "text", "hypothesised or one_factor.", codes="cfa.model."),
             Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("p", "p", "p of χ²."),
             Column("chi2_df", "num", "χ²/df."), Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."),
             Column("rmsea", "num", "RMSEA."), Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."),
@@ -310,7 +310,8 @@ CFA = AnalysisSpec(
             Column("d_p", "p", "p of the χ² difference test."),
         ), "Hypothesised model against a one-factor model of all items."),
         TableSpec("invariance", (
-            Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal)."),
+            Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal).",
+                   codes="measure.invariance."),
             Column("chi2", "num", "χ² (Σ over groups)."), Column("df", "int", "df."), Column("p", "p", "p."),
             Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."), Column("rmsea", "num", "RMSEA."),
             Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."), Column("bic", "num", "BIC."),
