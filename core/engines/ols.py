@@ -219,21 +219,24 @@ def check_design(cr: Cross, cols=None, tol: float = COLLINEAR_TOL) -> None:
 
 
 def hc_weights(e: np.ndarray, h: np.ndarray, n: int, k: int, hc: str) -> np.ndarray:
-    """√ω of the HC sandwich (k coefficients, intercept included)."""
-    ae = np.abs(e)
+    """√ω of the HC sandwich (k coefficients, intercept included), as a new
+    array (one n-vector of work besides it)."""
+    w = np.abs(e)
     if hc == "HC0":
-        return ae
+        return w
     if hc == "HC1":
-        return ae * np.sqrt(n / (n - k))
+        w *= np.sqrt(n / (n - k))
+        return w
+    if hc not in ("HC2", "HC3", "HC4"):
+        raise ValueError(hc)
     one_minus = 1.0 - h
+    if hc == "HC2":
+        np.sqrt(one_minus, out=one_minus)
+    elif hc == "HC4":
+        np.power(one_minus, np.minimum(4.0, n * h / k) / 2.0, out=one_minus)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if hc == "HC2":
-            return ae / np.sqrt(one_minus)
-        if hc == "HC3":
-            return ae / one_minus
-        if hc == "HC4":
-            return ae / one_minus ** (np.minimum(4.0, n * h / k) / 2.0)
-    raise ValueError(hc)
+        w /= one_minus
+    return w
 
 
 def fit(cr: Cross, cols=None, y: int | None = None, hc: str | None = None, keep_resid: bool = False,
@@ -311,7 +314,7 @@ def fit(cr: Cross, cols=None, y: int | None = None, hc: str | None = None, keep_
         else:
             work = None
             h = np.full(n, 1.0 / n)
-        hc_undefined = hc in ("HC2", "HC3", "HC4") and bool(np.any(1.0 - h <= 1e-12))
+        hc_undefined = hc in ("HC2", "HC3", "HC4") and bool(np.any(h >= 1.0 - 1e-12))
         root_w = hc_weights(e, h, n, k + 1, hc)
         m = np.empty((k + 1, k + 1))
         m[0, 0] = float(root_w @ root_w)

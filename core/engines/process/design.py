@@ -76,7 +76,7 @@ class Model:
     dropped: int
     centred: list[str]                         # variable names that were centred
     sd: dict[str, float]                       # sample SD of X and Y (standardized effects)
-    cross: ols.Cross                           # U's columns after the constant, centred, and their cross-products
+    cross: ols.Cross                           # the columns after the constant, centred, and their cross-products
 
     def col_index(self, name: str) -> int:
         for i, c in enumerate(self.columns):
