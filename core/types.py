@@ -225,7 +225,7 @@ class AnalysisSpec:
     options: tuple[Option, ...]
     tables: tuple[TableSpec, ...]
     run: Callable[..., Result]                 # (dataset, options) -> Result
-    charts: Callable[..., list] | None = None  # (result, dataset, lang) -> [(name, altair chart)]
+    charts: Callable[..., list] | None = None  # (result, dataset, lang, options) -> [(name, altair chart)]
     interpret: Callable[..., list[str]] | None = None  # (result, dataset, lang) -> paragraphs
     doc: str = ""              # English description for docs/recipes.md
     progress: bool = False     # run accepts progress=callable(fraction in [0, 1])

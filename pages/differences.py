@@ -80,7 +80,6 @@ def battery(entry: dict) -> None:
         render.error(res)
         return
     scheme = opts.get("stars") or "apa"
-    res.meta["stars"] = scheme
     star_txt = t("difference.page.star_note", scheme=star_note(scheme, lang))
 
     shown = runner.view(_display, "difference", opts, res, scheme=scheme)

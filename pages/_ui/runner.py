@@ -119,9 +119,10 @@ def run(type_: str, options: dict) -> Result | UserError:
             bar.empty()
 
 
-def _charts_impl(data_key: str, type_: str, fit_json: str, lang: str, _result: Result, _dataset) -> list:
+def _charts_impl(data_key: str, type_: str, options_json: str, lang: str, _result: Result, _dataset,
+                 _options: dict) -> list:
     spec = registry.get(type_)
-    return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang)]
+    return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang, _options)]
 
 
 _charts = st.cache_data(show_spinner=False, max_entries=256)(_charts_impl)
@@ -134,8 +135,8 @@ def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
     ds = state.dataset()
     if not spec.charts or ds is None:
         return []
-    return _cached(_charts, _charts_impl, (state.data_key(), type_, _fit_json(spec, options), state.lang()),
-                   result, ds)
+    every = json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)   # display options too (stars)
+    return _cached(_charts, _charts_impl, (state.data_key(), type_, every, state.lang()), result, ds, options)
 
 
 def _view_impl(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,
