@@ -45,7 +45,7 @@ def differences(result: Result, ds: Dataset, lang: str) -> alt.Chart:
     return themed((box + zero + ci + mean).properties(title=title, width="container", height={"step": 44}))
 
 
-def chart_list(result: Result, ds: Dataset, lang: str) -> list:
+def chart_list(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     if result.tables["tests"]["mean_diff"].notna().any():
         return [("differences", differences(result, ds, lang))]
     return []
