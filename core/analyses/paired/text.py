@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import math
 
-from core.analyses.difference.text import p_apa
-from core.format import fmt_num
+from core.format import fmt_num, p_apa
 from core.i18n import t
 from core.types import Finding, Result
 
