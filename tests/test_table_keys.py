@@ -1,7 +1,6 @@
 """Declared row keys (issue 12): every table's ``keys`` identify its rows — checked on both sample surveys
 with every analysis type and enough option variety that every declared table has rows (reference tests match
 R's rows on these keys, see tests/reference_compare.py)."""
-import pandas as pd
 import pytest
 
 from core import recipe as recipes
