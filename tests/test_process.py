@@ -102,7 +102,7 @@ def test_against_r(datasets, name, i):
     opts = {**case["options"], "n_boot": 0}
     res = registry.run("process", datasets[name], opts)
     exp = case["result"]
-    tol = ref["tol"]["abs"]
+    tol = ref["tol"]["default"]
     T = res.tables
     _compare(T["models"], exp["models"], ["equation"], ["n", "r", "r2", "mse", "f", "df1", "df2", "p"], "models", tol)
     std = "std_b" in exp["coefficients"][0]

@@ -288,7 +288,7 @@ out <- list(source = paste0("R ", R.version$major, ".", R.version$minor,
                                       cor_case(csv, cs_vars, "pearson", "pairwise")),
               cs_spearman_listwise = c(list(data = "tests/data/civil_servants_regression.csv"),
                                        cor_case(csv, cs_vars, "spearman", "listwise"))),
-            tol = list(default = 1e-6))
+            tol = list(default = 1e-6, mean = 1e-9, sd = 1e-9))
 write_json(out, "tests/reference/regression_correlation.json", digits = NA, auto_unbox = TRUE, pretty = TRUE,
            na = "null", null = "null")
 cat("written\n")
