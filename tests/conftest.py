@@ -64,11 +64,18 @@ def _missing(v) -> bool:
 
 
 def _key(v) -> str:
-    """A key cell as text: 2, 2.0 and "2" are one key; None, NaN and "" are one (empty) key."""
+    """A key cell as text: 2, 2.0 and "2.0" are one key, numbers to 12 significant digits and |x| < 1e-9 as 0
+    (R prints a moderator value computed as mean + SD, or a centred mean, with other last digits); None, NaN
+    and "" are one (empty) key."""
     if _missing(v) or v == "":
         return ""
+    if isinstance(v, str):
+        try:
+            v = float(v)
+        except ValueError:
+            return v
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return f"{float(v):.12g}"
+        return "0" if abs(v) < 1e-9 else f"{float(v):.12g}"
     return str(v)
 
 
