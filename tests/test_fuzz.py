@@ -845,8 +845,8 @@ def test_found_nan_in_process_meta_keeps_results_json_strict():
 
 
 def test_found_singular_hc_covariance_gives_an_undefined_f():
-    from core.engines.process.ols import wald_f
-    assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2)), [0, 1]))
+    from core.engines.ols import wald_f
+    assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2))))
 
 
 def test_found_principal_axis_of_uncorrelated_items_still_extracts():
