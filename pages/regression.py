@@ -22,7 +22,7 @@ from core.analyses.regression import whatif as wi
 from core.analyses.regression import charts as rch
 from core.data.model import json_code
 from core.errors import UserError
-from core.format import fmt_num
+from core.format import code_key, fmt_num
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t
@@ -164,7 +164,8 @@ def model_form(entry: dict) -> dict:
                 if S[rkey] not in codes:
                     S[rkey] = codes[0]
             lab = dict(zip(codes, labels))
-            new_cat[v] = rcols[i % len(rcols)].selectbox(render.label("regression.page.reference", name=ds.label(v)), codes,
+            new_cat[v] = rcols[i % len(rcols)].selectbox(render.label("regression.page.reference", name=ds.label(v)),
+                                                        codes,
                                                         key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
     entry["categorical"] = new_cat
 
@@ -349,10 +350,10 @@ def whatif(model: wi.WhatIf, sig: str, focus: list[str], template: dict | None) 
     current = t("regression.page.current")
     while any(s["name"] == current for s in saved):
         current += "*"
-    scen = rch.scenario_names(wi.scenario_table(model, saved + [{"name": current, "values": values}]), state.lang())
+    scen = wi.scenario_table(model, saved + [{"name": current, "values": values}])
     if template is not None:
         # the pin is the analysis' scenario chart/table: baseline and the saved scenarios
-        render.chart(rch.with_data(template, scen), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
+        render.chart(rch.with_data(template, rch.scenario_names(scen, state.lang())), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
                      name="scenarios")
     render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}", aid=aid)
     st.caption(t("regression.page.scenario_pin"))
@@ -380,7 +381,7 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
     c1, c2 = st.columns([3, 1])
     chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds),
                             placeholder=t("forms.choose"))
-    names = {"1 SD": t("regression.change.sd"), "1 point": t("regression.change.point")}
+    names = {c: t(f"regression.change.{code_key(c)}") for c in ("1 SD", "1 point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=names.get)
     lev = res.tables["levers"]

@@ -140,18 +140,22 @@ def test_a_venv_of_another_python_version_is_remade(monkeypatch, tmp_path):
 
 
 # ---- strings that stayed English in the Chinese UI ----------------------------------------------
-def test_codes_in_result_tables_are_shown_in_the_users_language():
+def test_the_scenario_chart_names_the_baseline_in_the_users_language():
+    """Tables name the "baseline" code through the column's codes; the what-if
+    chart (whose data the page swaps on every slider move) names it too."""
     import pandas as pd
 
     from core.analyses.regression import charts as rch
-    from pages._ui import render
+    from core.i18n import t
 
-    kmo = pd.DataFrame({"item": ["overall", "Q1"], "msa": [0.8, 0.7]})
-    assert render.shown_codes(kmo, "efa", "zh")["item"].tolist() == ["总体", "Q1"]
-    assert kmo["item"].tolist() == ["overall", "Q1"]                     # the result keeps its code
-    assert render.shown_codes(kmo, "describe", "zh") is kmo               # no codes declared: untouched
-    scen = pd.DataFrame({"scenario": ["baseline", "Lower CD"], "prediction": [3.0, 2.5]})
-    assert rch.scenario_names(scen, "zh")["scenario"].tolist() == ["基准", "Lower CD"]
+    scen = pd.DataFrame({"scenario": ["baseline", "Lower CD"], "prediction": [3.0, 2.5], "ci_low": [2.8, 2.3],
+                         "ci_high": [3.2, 2.7], "pi_low": [1.5, 1.0], "pi_high": [4.5, 4.0]})
+    zh = t("regression.scenario.baseline", "zh")
+    assert rch.scenario_names(scen, "zh")["scenario"].tolist() == [zh, "Lower CD"]
+    assert scen["scenario"].tolist() == ["baseline", "Lower CD"]           # the result keeps its code
+    spec = rch.scenario_bars(scen, "Y", "zh").to_dict()
+    shown = [r["scenario"] for rows in spec["datasets"].values() for r in rows]
+    assert zh in shown and "baseline" not in shown
 
 
 def test_placeholders_and_the_scale_score_choice_are_translated():
