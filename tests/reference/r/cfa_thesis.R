@@ -1,8 +1,8 @@
 # Reference values for the cfa options "competing" (nested models by merging the most correlated factors)
 # and "method_factor" (an unmeasured common-method factor on every item).
 # Run from the repository root:  Rscript tests/reference/r/cfa_thesis.R
-# R 4.2.2; lavaan 0.6-14; jsonlite 1.8.4.  Data: lavaan::HolzingerSwineford1939 (tests/data/holzinger_swineford.csv,
-# written by measurement.R).  lavaan::cfa defaults (ML, marker variables, expected information).
+# R 4.2.2; lavaan 0.6-14; jsonlite 1.8.4.  Data: lavaan::HolzingerSwineford1939 (tests/data/holzinger_swineford.csv)
+# for competing models, psych::bfi (tests/data/bfi.csv) for the method factor, both written by measurement.R.  lavaan::cfa defaults (ML, marker variables, expected information).
 # competing: merge the two factors with the highest latent correlation (lavInspect(fit, "cor.lv")), refit, repeat
 # down to one factor; each row is named by the factor its step made, "a+b" (a before b in the model); chi2
 # difference against the hypothesised model (anova(hyp, nested), the plain LRT for ML).
@@ -48,12 +48,13 @@ competing <- function(fac) {
   do.call(rbind, rows)
 }
 
-method <- function(fac) {
-  hyp <- cfa(syntax(fac), data = HS)
+method <- function(fac, data) {
+  hyp <- cfa(syntax(fac), data = data)
   items <- unlist(fac)
   mf <- paste0(syntax(fac), "\nmethod =~ ", paste0("NA*", items, collapse = " + "), "\nmethod ~~ 1*method\n",
                paste0("method ~~ 0*", names(fac), collapse = "\n"))
-  fm <- cfa(mf, data = HS)
+  fm <- cfa(mf, data = data)
+  stopifnot(lavInspect(fm, "converged"))
   ss <- standardizedSolution(fm)
   ml <- ss[ss$lhs == "method" & ss$op == "=~", ]
   a <- fitm(hyp); b <- fitm(fm)
@@ -69,13 +70,21 @@ method <- function(fac) {
 hs3 <- list(visual = c("x1", "x2", "x3"), textual = c("x4", "x5", "x6"), speed = c("x7", "x8", "x9"))
 comp <- competing(hs3)
 print(comp[, 1:5])
-mfac <- method(hs3)
+# the method factor on the Big Five's A, C and E scales (psych::bfi, A1 C4 C5 E1 E2 reversed as 7 - x, listwise):
+# HS's method model has an improper solution (negative latent variance) with several local optima
+bfi <- read.csv("tests/data/bfi.csv")
+for (r in c("A1", "C4", "C5", "E1", "E2")) bfi[[r]] <- 7 - bfi[[r]]
+ace <- list(A = paste0("A", 1:5), C = paste0("C", 1:5), E = paste0("E", 1:5))
+mfac <- method(ace, na.omit(bfi[, unlist(ace)]))
 print(mfac)
 write_json(list(source = paste0(R.version.string, ", lavaan ", packageVersion("lavaan"),
                                 ": cfa() defaults; fitMeasures(); merging by lavInspect(fit, 'cor.lv'); anova() LRT; ",
                                 "method factor with free loadings, unit variance, orthogonal to traits; standardizedSolution()"),
-                generator = "tests/reference/r/cfa_thesis.R", dataset = "tests/data/holzinger_swineford.csv",
-                options = list(factors = hs3, competing = TRUE, method_factor = TRUE),
+                generator = "tests/reference/r/cfa_thesis.R",
+                dataset = list(competing = "tests/data/holzinger_swineford.csv", method_factor = "tests/data/bfi.csv"),
+                options = list(competing = list(factors = hs3, competing = TRUE),
+                               method_factor = list(factors = ace, reverse = list("A1", "C4", "C5", "E1", "E2"),
+                                                    method_factor = TRUE)),
                 expected = list(model_comparison = comp, method_factor = mfac$method_factor,
                                 method_loadings = mfac$method_loadings),
                 tol = list(abs = 1e-3)),
