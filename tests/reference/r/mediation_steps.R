@@ -55,3 +55,24 @@ write_json(list(source = paste0(R.version.string, ": lm() for the three models o
                 generator = "tests/reference/r/mediation_steps.R", dataset = "tests/data/process_pmi.csv",
                 options = list(), expected = cases, tol = list(abs = 1e-9)),
            "tests/reference/mediation_steps_pmi.json", digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
+
+# ---- effect shares of PROCESS model 4 (process option "effects" table, column proportion) ----------------------
+# proportion = indirect / total effect, from lm(): a_i = coef of x in lm(m_i ~ x + cov), b_i = coef of m_i in
+# lm(y ~ x + m + cov), total c = coef of x in lm(y ~ x + cov); TOTAL = sum of the indirect effects.
+share <- function(x, ms, y, cov = character(0)) {
+  dd <- d[complete.cases(d[, c(x, ms, y, cov)]), ]
+  cc <- coef(lm(reformulate(c(x, cov), y), dd))[[x]]
+  fb <- coef(lm(reformulate(c(x, ms, cov), y), dd))
+  ind <- sapply(ms, function(m) coef(lm(reformulate(c(x, cov), m), dd))[[x]] * fb[[m]])
+  paths <- paste0(x, "->", ms, "->", y)
+  if (length(ms) > 1) { paths <- c(paths, "TOTAL"); ind <- c(ind, sum(ind)) }
+  list(options = list(model = 4, x = x, m = as.list(ms), y = y, covariates = as.list(cov)),
+       effects = data.frame(kind = "indirect", path = paths, effect = unname(ind), proportion = unname(ind) / cc),
+       total = cc, direct = fb[[x]])
+}
+write_json(list(source = paste0(R.version.string, ": lm() path coefficients; indirect a*b; proportion = indirect / total"),
+                generator = "tests/reference/r/mediation_steps.R", dataset = "tests/data/process_pmi.csv",
+                options = list(), expected = list(one = share("cond", "pmi", "reaction"),
+                                                  two = share("cond", c("import", "pmi"), "reaction", "age")),
+                tol = list(abs = 1e-9)),
+           "tests/reference/process_proportion_pmi.json", digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
