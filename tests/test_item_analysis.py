@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from core import recipe as recipes
+from core import registry
 from core.analyses.item_analysis import compute
 from core.data import io
 from core.data.model import RawData
@@ -29,7 +30,7 @@ def _dataset(name: str, case: dict):
 @pytest.mark.parametrize("name", sorted(REF["expected"]))
 def test_against_r(name):
     case = REF["expected"][name]
-    res = compute.run(_dataset(name, case), {"scale": name, "fraction": case["options"]["fraction"]})
+    res = registry.run("item_analysis", _dataset(name, case), {"scale": name, "fraction": case["options"]["fraction"]})
     tol = REF["tol"]["abs"]
     assert res.n_used == case["n"]
     assert_close(res.meta["low_cut"], case["low_cut"], tol, what="low cut")

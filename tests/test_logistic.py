@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from core import recipe as recipes
+from core import registry
 from core.analyses.logistic import compute
 from core.data import io
 from core.data.model import RawData
@@ -32,7 +33,7 @@ def infert():
 
 @pytest.fixture(scope="module")
 def result(infert):
-    return compute.run(infert, REF["options"])
+    return registry.run("logistic", infert, REF["options"])
 
 
 def test_against_r(result):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from core import recipe as recipes
+from core import registry
 from core.analyses.mediation_steps import compute
 from core.data import io
 from core.data.model import RawData
@@ -28,7 +29,7 @@ def pmi():
 @pytest.mark.parametrize("name", sorted(REF["expected"]))
 def test_against_r(pmi, name):
     case = REF["expected"][name]
-    res = compute.run(pmi, case["options"])
+    res = registry.run("mediation_steps", pmi, case["options"])
     tol = REF["tol"]["abs"]
     assert_rows(res.tables["steps"], case["steps"], ["model", "term"], ["outcome", "b", "se", "beta", "t", "p"], tol,
                 f"{name} steps")

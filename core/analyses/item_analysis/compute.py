@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from core.analyses.item_analysis.spec import SPEC
 from core.data.model import Dataset
 from core.data.prepare import scored_items
 from core.errors import UserError
 from core.types import Note, Result
 
-CR_COLS = ["item", "n_high", "n_low", "mean_high", "mean_low", "t", "df", "p", "t_welch", "df_welch", "p_welch"]
-IT_COLS = ["item", "r_total", "r_corrected", "p"]
+CR_COLS = SPEC.table("critical_ratio").column_names
+IT_COLS = SPEC.table("item_total").column_names
 DEFAULT_FRACTION = 0.27
 
 

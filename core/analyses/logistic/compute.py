@@ -31,19 +31,20 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit
 
-from core.analyses import _ols as ols
-from core.analyses import regression as reg
-from core.data.model import Dataset
+from core.analyses.regression.compute import design, parse_blocks, predictors, whatif_model
+from core.analyses.regression.whatif import as_model, design_row
+from core.analyses.logistic.spec import SPEC
+from core.data.model import Dataset, code_text
+from core.engines import ols
 from core.errors import UserError
 from core.types import Note, Result
 
 INTERCEPT = "(Intercept)"
 CUT = 0.5
 HL_GROUPS = 10
-COEF_COLS = ["step", "term", "b", "se", "wald", "df", "p", "odds_ratio", "or_ci_low", "or_ci_high"]
-STEP_COLS = ["step", "n", "neg2ll", "chi2", "df", "p", "chi2_change", "df_change", "p_change", "cox_snell_r2",
-             "nagelkerke_r2", "hosmer_lemeshow_chi2", "hl_df", "hl_p", "accuracy"]
-CLASS_COLS = ["observed", "predicted", "n"]
+COEF_COLS = SPEC.table("coefficients").column_names
+STEP_COLS = SPEC.table("steps").column_names
+CLASS_COLS = SPEC.table("classification").column_names
 
 
 def hosmer_lemeshow(y: np.ndarray, p: np.ndarray, groups: int = HL_GROUPS) -> tuple[float, int, float]:
@@ -75,35 +76,9 @@ def _outcome(ds: Dataset, name: str, event) -> tuple[np.ndarray, list[str], int]
     ev = 1
     if event is not None and event != "":
         code = ds.resolve_level(name, event)
-        ev = next(i for i, c in enumerate(codes) if reg._code_text(c) == reg._code_text(code))
+        ev = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
     y = np.where(idx < 0, np.nan, (idx == ev).astype(float))
     return y, [labels[1 - ev], labels[ev]], ev
-
-
-def design(y_all: np.ndarray, variables) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
-    """Rows used, y, X and the terms (one per design column) from the variables."""
-    ok = np.isfinite(y_all)
-    for v in variables:
-        ok &= np.isfinite(v.values) if v.kind == "numeric" else v.idx >= 0
-    terms, cols = [], []
-    for v in variables:
-        if v.kind == "numeric":
-            terms.append((v.name, v.name, None, v.block))
-            cols.append(v.values[ok])
-            continue
-        idx = v.idx[ok]
-        present = np.unique(idx)
-        if ok.any() and v.ref not in present:
-            raise UserError("regression.error.reference_absent", name=v.name, level=v.labels[v.ref])
-        if ok.any() and present.size < 2:
-            raise UserError("regression.error.one_level", name=v.name)
-        v.present = [int(i) for i in present]
-        for i in present:
-            if i != v.ref:
-                terms.append((f"{v.name}[{v.labels[i]}]", v.name, v.labels[i], v.block))
-                cols.append((idx == i).astype(float))
-    X = np.column_stack(cols) if cols else np.empty((int(ok.sum()), 0))
-    return ok, y_all[ok], X, terms
 
 
 def _fit(y: np.ndarray, X: np.ndarray):
@@ -128,23 +103,10 @@ def run(ds: Dataset, opts: dict) -> Result:
     if not outcome or not blocks or not any(blocks):
         raise UserError("logistic.error.nothing_chosen")
     ds.require(outcome)
-    seen: set[str] = set()
-    for b in blocks:
-        if not b:
-            raise UserError("regression.error.empty_block")
-        for v in b:
-            if v == outcome:
-                raise UserError("regression.error.outcome_in_blocks", name=v)
-            if v in seen:
-                raise UserError("regression.error.duplicate_predictor", name=v)
-            seen.add(v)
-    cat = dict(opts.get("categorical") or {})
-    for v in cat:
-        if v not in seen:
-            raise UserError("regression.error.categorical_not_predictor", name=str(v))
+    cat = parse_blocks(outcome, blocks, opts.get("categorical"))
     y_all, levels, _ = _outcome(ds, outcome, opts.get("event"))
     notes: list[Note] = []
-    variables = reg._variables(ds, blocks, cat, notes)
+    variables = predictors(ds, blocks, cat, notes)
     ok, y, X, terms = design(y_all, variables)
     n = int(y.size)
     if n < X.shape[1] + 3:
@@ -196,7 +158,7 @@ def run(ds: Dataset, opts: dict) -> Result:
                   for o in (0, 1) for q in (0, 1)]
     fit = SimpleNamespace(coef=np.asarray(res.params), cov=np.asarray(res.cov_params()), sigma2=math.nan,
                           df_resid=int(res.df_resid), n=n)
-    model = reg._whatif(outcome, variables, terms, fit, cr, lo, hi, None)
+    model = whatif_model(outcome, variables, terms, fit, cr, lo, hi, None)
     notes.insert(0, Note("regression.note.listwise", {"n": n}))
     notes.append(Note("logistic.note.convention", {"event": levels[1], "other": levels[0]}))
     return Result("logistic", n, {
@@ -211,9 +173,9 @@ def run(ds: Dataset, opts: dict) -> Result:
 def predict_probability(model, values: dict | None = None, level: float = 0.95) -> dict:
     """Predicted probability of the event at ``values`` (others at their means,
     categorical at the sample mix) with the CI from the logit ± z·√(x′Vx)."""
-    model = reg.as_model(model)
+    model = as_model(model)
     c = model._arrays()
-    x = reg.design_row(model, values)
+    x = design_row(model, values)
     eta = float(x @ c["b"])
     se = math.sqrt(max(float(x @ c["v"] @ x), 0.0))
     q = float(stats.norm.ppf(0.5 + level / 2))

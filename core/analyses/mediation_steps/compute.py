@@ -23,16 +23,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from core.analyses import _ols as ols
+from core.analyses.mediation_steps.spec import SPEC
 from core.data.model import Dataset
+from core.engines import ols
 from core.errors import UserError
 from core.types import Note, Result
 
 INTERCEPT = "(Intercept)"
 ALPHA = 0.05
-STEP_COLS = ["model", "outcome", "term", "b", "se", "beta", "t", "p"]
-MODEL_COLS = ["model", "n", "r2", "adj_r2", "f", "df1", "df2", "p"]
-SUMMARY_COLS = ["a", "b", "c", "c_prime", "indirect", "sobel_z", "sobel_p", "proportion", "verdict", "decided_by"]
+STEP_COLS = SPEC.table("steps").column_names
+MODEL_COLS = SPEC.table("models").column_names
+SUMMARY_COLS = SPEC.table("summary").column_names
 
 
 def sobel(a: float, se_a: float, b: float, se_b: float) -> tuple[float, float]:
