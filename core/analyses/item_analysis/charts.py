@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from core.analyses.item_analysis.text import MIN_R, MIN_T
-from core.charts import themed
+from core.theme import themed
 from core.i18n import t
 from core.types import Result
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.analyses.logistic.compute import predict_probability
-from core.charts import themed
+from core.theme import themed
 from core.i18n import t
 from core.types import Result
 

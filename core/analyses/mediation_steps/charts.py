@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts import themed
+from core.theme import themed
 from core.i18n import t
 from core.types import Result
 
