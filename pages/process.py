@@ -231,6 +231,21 @@ def results(res, opts: dict) -> None:
     render.notes(res)
 
 
+def causal_steps(entry: dict) -> None:
+    """Baron–Kenny's causal steps beside PROCESS, started from its X, first M, Y and covariates."""
+    mspec = registry.get("mediation_steps")
+    with st.expander(t("mediation_steps.title")):
+        ment = state.entry("mediation_steps", "mediation_steps")
+        for k, v in (("x", entry.get("x")), ("m", (entry.get("m") or [None])[0]), ("y", entry.get("y")),
+                     ("covariates", list(entry.get("covariates") or []))):
+            ment.setdefault(k, v)
+        options = forms.form(mspec, ds, ment)
+        if options.get("x") and options.get("m") and options.get("y"):
+            render.result(mspec, runner.run("mediation_steps", options), options, aid="mediation_steps")
+        else:
+            st.info(t("mediation_steps.error.nothing_chosen"))
+
+
 if ds is not None:
     entry = state.entry(AID, "process")
     _defaults(entry)
@@ -252,3 +267,4 @@ if ds is not None:
         render.error(res)
     else:
         results(res, opts)
+    causal_steps(entry)

@@ -114,10 +114,20 @@ def correlation_section(start_vars: list[str]) -> None:
 
 
 # ---- regression: choices -------------------------------------------------------------------
-def model_form(entry: dict) -> dict:
-    prefix = f"opt.{RAID}"
-    forms.widget(RSPEC, RSPEC.option("outcome"), ds, entry, prefix)
+def model_form(entry: dict, spec=RSPEC) -> dict:
+    """Outcome, blocks and categorical predictors of a block model (regression or logistic)."""
+    prefix = f"opt.{entry['id']}"
+    forms.widget(spec, spec.option("outcome"), ds, entry, prefix)
     outcome = entry.get("outcome")
+    if spec.type == "logistic" and outcome:
+        codes, labels = ds.levels(outcome)
+        codes = [json_code(c) for c in codes]
+        ekey = f"{prefix}.event"
+        if ekey not in S or S[ekey] not in codes:
+            S[ekey] = entry.get("event") if entry.get("event") in codes else (codes[-1] if codes else None)
+        lab = dict(zip(codes, labels))
+        entry["event"] = st.selectbox(t("logistic.opt.event"), codes, key=ekey,
+                                      format_func=lambda c: lab.get(c, str(c)))
     cands = predictor_candidates(outcome)
     blocks = [list(b) for b in entry.get("blocks") or []]
     nkey = f"{prefix}.n_blocks"
@@ -165,6 +175,8 @@ def model_form(entry: dict) -> dict:
             new_cat[v] = rcols[i % len(rcols)].selectbox(t("regression.page.reference", name=ds.label(v)), codes,
                                                         key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
     entry["categorical"] = new_cat
+    if spec.type == "logistic":
+        return forms.options(spec, entry)
 
     c1, c2 = st.columns(2)
     rk, sk = f"{prefix}.robust", f"{prefix}.standardized"
@@ -393,6 +405,18 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
     st.caption(t("regression.page.levers_pin"))
 
 
+# ---- binary logistic regression --------------------------------------------------------------
+def logistic_section() -> None:
+    lspec = registry.get("logistic")
+    st.header(t("logistic.title"))
+    entry = state.entry("logistic", "logistic")
+    opts = model_form(entry, lspec)
+    if not opts.get("outcome") or not opts.get("blocks"):
+        st.info(t("logistic.error.nothing_chosen"))
+    else:
+        render.result(lspec, runner.run("logistic", opts), opts, aid="logistic")
+
+
 # ---- the page -----------------------------------------------------------------------------
 if ds is not None:
     entry = state.entry(RAID, "regression")
@@ -424,3 +448,4 @@ if ds is not None:
             st.header(t("regression.page.whatif"))
             whatif(model, sig, focus, charts.get("scenarios"))
             levers_section(res, run_opts, model, sig, focus)
+    logistic_section()
