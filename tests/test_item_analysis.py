@@ -83,3 +83,17 @@ def test_listwise_and_reverse_keys_are_applied():
     assert any(n.key == "item_analysis.note.listwise" for n in res.notes)
     assert (res.tables["critical_ratio"]["t"] > 0).all()        # the reversed item discriminates the right way
     assert (res.tables["item_total"]["r_corrected"] > 0).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_and_charts_in_both_languages(lang):
+    from core.analyses.item_analysis import charts, text
+
+    case = REF["expected"]["A"]
+    ds = _dataset("A", case)
+    res = registry.run("item_analysis", ds, {"scale": "A"})
+    paras = text.paragraphs(res, ds, lang)
+    assert len(paras) == 2 and all("item_analysis." not in p for p in paras)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in paras[0]) == (lang == "zh")
+    assert [n for n, _ in charts.charts(res, ds, lang)] == ["critical_ratio", "item_total"]
+    assert text.findings(res, ds, lang)[0].table == "critical_ratio"

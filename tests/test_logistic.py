@@ -86,3 +86,15 @@ def test_bad_input(frame, opts, key):
     with pytest.raises(UserError) as err:
         compute.run(ds, opts)
     assert err.value.key == key
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_and_probability_charts(result, infert, lang):
+    from core.analyses.logistic import charts, text
+
+    paras = text.paragraphs(result, infert, lang)
+    assert len(paras) == 1 + 6 and all("logistic." not in p for p in paras)   # model + 6 terms of step 2
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in paras[0]) == (lang == "zh")
+    names = [n for n, _ in charts.charts(result, infert, lang)]
+    assert names == ["probability_age", "probability_parity", "probability_spontaneous", "probability_induced"]
+    assert {f.chart for f in text.findings(result, infert, lang)} >= {"probability_spontaneous"}

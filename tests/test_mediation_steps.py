@@ -79,3 +79,16 @@ def test_bad_options(pmi, opts, key):
     with pytest.raises(UserError) as err:
         compute.run(pmi, opts)
     assert err.value.key == key
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["talor", "full", "sobel"])
+def test_text_names_the_deciding_step_and_the_bootstrap(pmi, lang, name):
+    from core.analyses.mediation_steps import charts, text
+
+    res = registry.run("mediation_steps", pmi, REF["expected"][name]["options"])
+    paras = text.paragraphs(res, pmi, lang)
+    assert all("mediation_steps." not in p for p in paras)
+    assert "PROCESS" in paras[-1]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in paras[0]) == (lang == "zh")
+    assert [n for n, _ in charts.charts(res, pmi, lang)] == ["paths"]
