@@ -22,7 +22,7 @@ SPEC = AnalysisSpec(
             Column("mean_high", "num", "Item mean in the high group."),
             Column("mean_low", "num", "Item mean in the low group."),
             Column("t", "num", "Critical ratio: Student's t, high − low (pooled variance)."),
-            Column("df", "num", "df of Student's t."),
+            Column("df", "int", "df of Student's t (n_high + n_low − 2)."),
             Column("p", "p", "Two-sided p of Student's t."),
             Column("t_welch", "num", "Welch's t, high − low."),
             Column("df_welch", "num", "Welch–Satterthwaite df."),
