@@ -93,13 +93,26 @@ class Option:
 class Column:
     """A documented column of a result table.
 
-    ``kind`` tells renderers how to format it: ``num`` (estimate), ``int``
-    (count, df), ``p`` (p value), ``pct`` (percent), ``text``.
+    ``kind`` tells the formatter (``core.format``) how to show it: ``num``
+    (estimate), ``df`` (degrees of freedom: whole numbers without decimals),
+    ``int`` (count), ``p`` (p value), ``pct`` (percent), ``flag`` (True/False,
+    shown as a tick), ``var`` (a variable name, shown as its label) or
+    ``text``.  ``codes`` is the catalogue prefix of a column that holds stable
+    codes: the cell ``v`` reads ``t(codes + v)`` in every page, download and
+    report (``"difference.testname."`` makes ``student_t`` "Student's t").
     """
 
     name: str
     kind: str = "num"
     doc: str = ""
+    codes: str = ""
+
+    def __post_init__(self):
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+
+
+COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "text")
 
 
 @dataclass(frozen=True)

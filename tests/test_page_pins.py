@@ -101,7 +101,7 @@ def test_saved_scenario_reaches_the_pinned_scenarios_table():
     scen = results["regression"].tables["scenarios"]
     assert list(scen["scenario"]) == ["baseline", "Lower CD"]
     rows = _rows(word.tables[0])
-    assert [r[0] for r in rows[1:]] == ["baseline", "Lower CD"]
+    assert [r[0] for r in rows[1:]] == [t("regression.scenario.baseline", lang), "Lower CD"]   # the code in words
     assert rows[2][1] == doc.tables[0].cell_text(scen["prediction"].iloc[1], doc.tables[0].columns[1])
 
 

@@ -46,8 +46,8 @@ from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
 POSTHOC = ("tukey", "games_howell", "bonferroni", "lsd", "scheffe", "sidak")
 POSTHOC_DEFAULT = ("tukey", "games_howell", "bonferroni")
 
-_G = Column("group", "text", "Split (grouping variable) name.")
-_O = Column("outcome", "text", "Outcome variable or scale name.")
+_G = Column("group", "var", "Split (grouping variable) name.")
+_O = Column("outcome", "var", "Outcome variable or scale name.")
 
 SPECS = (
     AnalysisSpec(
@@ -84,27 +84,28 @@ SPECS = (
                 _G, _O,
                 Column("k", "int", "Number of groups tested (groups with 0–1 rows are left out)."),
                 Column("n", "int", "Rows used in this cell."),
-                Column("test", "text", "Reported test: student_t, welch_t (k = 2), anova, welch_anova (k ≥ 3)."),
+                Column("test", "text", "Reported test: student_t, welch_t (k = 2), anova, welch_anova (k ≥ 3).",
+                       codes="difference.testname."),
                 Column("statistic", "num", "t (mean of first level − second) or F."),
-                Column("df1", "num", "df of t, or numerator df of F."),
-                Column("df2", "num", "Denominator df of F (empty for t)."),
+                Column("df1", "df", "df of t, or numerator df of F."),
+                Column("df2", "df", "Denominator df of F (empty for t)."),
                 Column("p", "p", "Two-sided p."),
-                Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3)."),
+                Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3).", codes="difference.measure."),
                 Column("effect_size", "num", "Value of that effect size."),
                 Column("rule", "text", "Why this test: auto_levene_sig, auto_levene_ns, forced_student, "
                                        "forced_welch, welch_undefined (a group has zero variance: classic "
-                                       "ANOVA, as SPSS)."),
+                                       "ANOVA, as SPSS).", codes="difference.rule."),
                 Column("note", "text", "Why a cell has no test: not_numeric, no_data, one_group, constant, "
-                                       "no_within_variance, too_many_groups."),
+                                       "no_within_variance, too_many_groups.", codes="difference.cellnote."),
             ), "One row per split × outcome: the test a thesis table reports."),
             TableSpec("all_tests", (
                 _G, _O,
                 Column("test", "text", "levene_mean, levene_median, student_t, welch_t, anova, welch_anova, "
-                                       "brown_forsythe, mann_whitney, kruskal."),
+                                       "brown_forsythe, mann_whitney, kruskal.", codes="difference.testname."),
                 Column("statistic", "num", "F, t, U (Mann–Whitney: W of R's wilcox.test for the first level) "
                                            "or H (Kruskal–Wallis)."),
-                Column("df1", "num", "df (t, H) or numerator df (F)."),
-                Column("df2", "num", "Denominator df (F)."),
+                Column("df1", "df", "df (t, H) or numerator df (F)."),
+                Column("df2", "df", "Denominator df (F)."),
                 Column("p", "p", "Two-sided p."),
             ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2)."),
             TableSpec("group_stats", (
@@ -116,16 +117,16 @@ SPECS = (
                 Column("se", "num", "Standard error of the mean."),
                 Column("ci_low", "num", "95% CI lower bound (t with n − 1 df)."),
                 Column("ci_high", "num", "95% CI upper bound."),
-                Column("small", "text", "True when n < small_group."),
+                Column("small", "flag", "True when n < small_group."),
             ), "Descriptives per group of each cell."),
             TableSpec("effects", (
                 _G, _O,
-                Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2."),
+                Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2.", codes="difference.measure."),
                 Column("value", "num", "Effect size."),
             ), "Effect sizes of each cell."),
             TableSpec("posthoc", (
                 _G, _O,
-                Column("method", "text", "tukey, games_howell, bonferroni."),
+                Column("method", "text", "tukey, games_howell, bonferroni.", codes="difference.choice.posthoc."),
                 Column("level_a", "text", "Later level of the pair (R's TukeyHSD row 'a-b')."),
                 Column("level_b", "text", "Earlier level of the pair."),
                 Column("diff", "num", "mean(level_a) − mean(level_b)."),
@@ -134,7 +135,7 @@ SPECS = (
                 Column("ci_high", "num", "Simultaneous 95% CI upper bound."),
                 Column("p", "p", "Adjusted p."),
                 Column("statistic", "num", "diff / se (a t value; × √2 is the studentized range q)."),
-                Column("df", "num", "Error df (Games–Howell: Welch df of the pair)."),
+                Column("df", "df", "Error df (Games–Howell: Welch df of the pair)."),
             ), "Pairwise comparisons, each pair once."),
             TableSpec("levels", (
                 _O,
@@ -144,15 +145,16 @@ SPECS = (
                 Column("midpoint", "num", "(min + max) / 2 of the scale."),
                 Column("low_cut", "num", "min + range / 3: means below are 'low'."),
                 Column("high_cut", "num", "min + 2 × range / 3: means above are 'high'."),
-                Column("level", "text", "low, medium or high (thirds of the scale range)."),
+                Column("level", "text", "low, medium or high (thirds of the scale range).", codes="difference.level."),
                 Column("t", "num", "One-sample t against the midpoint."),
                 Column("df", "int", "n − 1."),
                 Column("p", "p", "Two-sided p."),
             ), "Each outcome's level on its scale (items use the range of their scale; others are skipped)."),
             TableSpec("factorial", (
-                _G, Column("by", "text", "Second split."), _O,
+                _G, Column("by", "var", "Second split."), _O,
                 Column("source", "text", "Corrected Model, (Intercept), <group>, <by>, <group>:<by>, Residuals, "
-                                         "Total, Corrected Total (effect rows named as car::Anova)."),
+                                         "Total, Corrected Total (effect rows named as car::Anova).",
+                       codes="difference.source."),
                 Column("ss", "num", "Type III sum of squares."),
                 Column("df", "int", "Degrees of freedom."),
                 Column("ms", "num", "Mean square."),
@@ -161,7 +163,7 @@ SPECS = (
                 Column("partial_eta2", "num", "Partial η² = SS / (SS + SS_error)."),
             ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects."),
             TableSpec("factorial_means", (
-                _G, Column("by", "text", "Second split."), _O,
+                _G, Column("by", "var", "Second split."), _O,
                 Column("level", "text", "Level of the split."),
                 Column("by_level", "text", "Level of the second split."),
                 Column("n", "int", "Rows in the cell."),
@@ -195,8 +197,8 @@ SPECS = (
         ),
         tables=(
             TableSpec("chi2", (
-                Column("row_var", "text", "Row variable."),
-                Column("col_var", "text", "Column variable."),
+                Column("row_var", "var", "Row variable."),
+                Column("col_var", "var", "Column variable."),
                 Column("chi2", "num", "Pearson χ²."),
                 Column("df", "int", "(r − 1)(c − 1)."),
                 Column("p", "p", "p."),
@@ -204,11 +206,11 @@ SPECS = (
                 Column("n", "int", "Rows with both variables valid."),
                 Column("min_expected", "num", "Smallest expected count."),
                 Column("low_expected", "int", "Cells with expected count < 5."),
-                Column("yates", "text", "True when Yates's correction was applied."),
+                Column("yates", "flag", "True when Yates's correction was applied."),
             ), "One row per pair of variables."),
             TableSpec("cells", (
-                Column("row_var", "text", "Row variable."),
-                Column("col_var", "text", "Column variable."),
+                Column("row_var", "var", "Row variable."),
+                Column("col_var", "var", "Column variable."),
                 Column("row_level", "text", "Row level (value label)."),
                 Column("col_level", "text", "Column level (value label)."),
                 Column("n", "int", "Observed count."),

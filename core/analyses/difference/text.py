@@ -268,35 +268,3 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
                     "table": pd.DataFrame(rows), "note": " ".join(notes)})
     return out
 
-
-# ---- codes → words for display ----------------------------------------------------
-_SOURCES = {"Corrected Model": "corrected_model", "(Intercept)": "intercept", "Residuals": "residuals",
-            "Total": "total", "Corrected Total": "corrected_total"}
-
-
-def translate_codes(df: pd.DataFrame, lang: str, labels: dict | None = None) -> pd.DataFrame:
-    """A copy of a result table with its code columns (test, measure, method,
-    rule, note, level of the levels table, source rows, flags) in words;
-    ``labels`` (variable name → label) also names the effect rows of a
-    two-way table ("age:gender" → "Age × Gender")."""
-    out = df.copy()
-    labels = labels or {}
-
-    def m(col, prefix):
-        if col in out:
-            out[col] = [t(f"{prefix}.{v}", lang) if isinstance(v, str) and v else "" for v in out[col]]
-    m("test", "difference.testname")
-    m("measure", "difference.measure")
-    m("effect_size_name", "difference.measure")
-    m("method", "difference.choice.posthoc")
-    m("rule", "difference.rule")
-    m("note", "difference.cellnote")
-    if "level" in out and "midpoint" in out:
-        m("level", "difference.level")
-    if "source" in out:
-        out["source"] = [t(f"difference.source.{_SOURCES[v]}", lang) if v in _SOURCES else
-                         " × ".join(labels.get(part, part) for part in str(v).split(":")) for v in out["source"]]
-    for col in ("small", "yates"):
-        if col in out:
-            out[col] = ["✓" if v is True or v == 1 else "" for v in out[col]]
-    return out

@@ -16,20 +16,20 @@ SPEC = AnalysisSpec(
     ),
     tables=(
         TableSpec("critical_ratio", (
-            Column("item", "text", "Item."),
+            Column("item", "var", "Item."),
             Column("n_high", "int", "Rows in the high group."),
             Column("n_low", "int", "Rows in the low group."),
             Column("mean_high", "num", "Item mean in the high group."),
             Column("mean_low", "num", "Item mean in the low group."),
             Column("t", "num", "Critical ratio: Student's t, high − low (pooled variance)."),
-            Column("df", "int", "df of Student's t (n_high + n_low − 2)."),
+            Column("df", "df", "df of Student's t (n_high + n_low − 2)."),
             Column("p", "p", "Two-sided p of Student's t."),
             Column("t_welch", "num", "Welch's t, high − low."),
-            Column("df_welch", "num", "Welch–Satterthwaite df."),
+            Column("df_welch", "df", "Welch–Satterthwaite df."),
             Column("p_welch", "p", "Two-sided p of Welch's t."),
         ), "One row per item: the extreme-group comparison."),
         TableSpec("item_total", (
-            Column("item", "text", "Item."),
+            Column("item", "var", "Item."),
             Column("r_total", "num", "Pearson r of the item with the total (the item included)."),
             Column("r_corrected", "num", "Corrected item–total r: the item with the total of the other items "
                                          "(SPSS RELIABILITY, psych r.drop)."),

@@ -37,7 +37,7 @@ RELIABILITY = AnalysisSpec(
             Column("sd", "num", "Item standard deviation (n − 1)."),
             Column("r_drop", "num", "Corrected item-total correlation: the item with the sum of the other items."),
             Column("alpha_if_deleted", "num", "Cronbach's alpha of the scale without this item."),
-            Column("flag", "text", "'reverse' when r_drop < 0 and the item loads negatively on the first principal "
+            Column("flag", "text", codes="reliability.flag.", doc="'reverse' when r_drop < 0 and the item loads negatively on the first principal "
                                    "component oriented to the majority of items (psych::check.keys) — likely a "
                                    "forgotten reverse key; 'lowers_alpha' when alpha_if_deleted exceeds alpha or "
                                    "r_drop < 0; else empty."),
@@ -73,7 +73,7 @@ SCREENING = AnalysisSpec(
     ),
     tables=(
         TableSpec("summary", (
-            Column("check", "text", "straight_lining, missing or mahalanobis."),
+            Column("check", "text", "straight_lining, missing or mahalanobis.", codes="screening.choice.checks."),
             Column("n_checked", "int", "Respondents the check could be applied to."),
             Column("n_flagged", "int", "Respondents flagged."),
             Column("rule", "text", "The rule applied."),
@@ -97,9 +97,9 @@ SCREENING = AnalysisSpec(
         ), "Multivariate outliers, largest distance first."),
         TableSpec("flagged", (
             Column("row", "int", "Row number in the data file (1-based)."),
-            Column("straight_lining", "text", "Flagged for straight-lining."),
-            Column("missing", "text", "Flagged for many missing answers."),
-            Column("mahalanobis", "text", "Flagged as a multivariate outlier."),
+            Column("straight_lining", "flag", "Flagged for straight-lining."),
+            Column("missing", "flag", "Flagged for many missing answers."),
+            Column("mahalanobis", "flag", "Flagged as a multivariate outlier."),
         ), "Every flagged respondent once."),
     ),
     run=lazy("core.analyses.measurement.screening:run"),
@@ -140,7 +140,7 @@ EFA = AnalysisSpec(
     ),
     tables=(
         TableSpec("kmo", (
-            Column("item", "text", "Item, or \"overall\" for the whole matrix."),
+            Column("item", "text", "Item, or \"overall\" for the whole matrix.", codes="efa.kmo_item."),
             Column("msa", "num", "Kaiser–Meyer–Olkin measure of sampling adequacy (psych::KMO)."),
         ), "KMO overall and per item."),
         TableSpec("bartlett", (
@@ -288,8 +288,8 @@ CFA = AnalysisSpec(
             Column("factor_a", "text", "Row factor."),
             Column("factor_b", "text", "Column factor."),
             Column("value", "num", "√AVE on the diagonal, the factor correlation elsewhere."),
-            Column("kind", "text", "sqrt_ave or correlation."),
-            Column("violates", "text", "True when |r| ≥ the smaller √AVE of the two factors."),
+            Column("kind", "text", "sqrt_ave or correlation.", codes="cfa.fl_kind."),
+            Column("violates", "flag", "True when |r| ≥ the smaller √AVE of the two factors."),
         ), "Fornell–Larcker criterion in long form (pivot for the matrix)."),
         TableSpec("factor_correlations", (
             Column("factor_a", "text", "Factor."),
@@ -307,7 +307,7 @@ CFA = AnalysisSpec(
         ), "HTMT per pair of factors, from the item correlations."),
         TableSpec("model_comparison", (
             Column("model", "text", "hypothesised, one_factor, or (competing) the factor a step made by "
-                                    "merging, e.g. visual+speed."),
+                                    "merging, e.g. visual+speed.", codes="cfa.model."),
             Column("factors", "int", "Number of factors."),
             Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("p", "p", "p of χ²."),
             Column("chi2_df", "num", "χ²/df."), Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."),
@@ -319,7 +319,8 @@ CFA = AnalysisSpec(
         ), "Hypothesised model against a one-factor model of all items, or (competing = true) against the nested "
            "models made by merging the two most correlated factors step by step (Δχ² as lavaan's anova)."),
         TableSpec("method_factor", (
-            Column("model", "text", "trait (the hypothesised model) or trait_method (plus the method factor)."),
+            Column("model", "text", "trait (the hypothesised model) or trait_method (plus the method factor).",
+                   codes="cfa.model."),
             Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("cfi", "num", "CFI."),
             Column("tli", "num", "TLI."), Column("rmsea", "num", "RMSEA."), Column("srmr", "num", "SRMR."),
             Column("d_cfi", "num", "ΔCFI of trait_method against trait."),
@@ -330,7 +331,8 @@ CFA = AnalysisSpec(
            "(Podsakoff et al. 2003); ΔCFI/ΔTLI > .10 or ΔRMSEA/ΔSRMR > .05 are the thresholds thesis "
            "chapters cite."),
         TableSpec("invariance", (
-            Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal)."),
+            Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal).",
+                   codes="measure.invariance."),
             Column("chi2", "num", "χ² (Σ over groups)."), Column("df", "int", "df."), Column("p", "p", "p."),
             Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."), Column("rmsea", "num", "RMSEA."),
             Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."), Column("bic", "num", "BIC."),

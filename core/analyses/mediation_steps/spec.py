@@ -17,9 +17,9 @@ SPEC = AnalysisSpec(
     ),
     tables=(
         TableSpec("steps", (
-            Column("model", "text", "c (Y ~ X), a (M ~ X) or b (Y ~ X + M)."),
-            Column("outcome", "text", "The model's outcome."),
-            Column("term", "text", "(Intercept) or a predictor."),
+            Column("model", "text", "c (Y ~ X), a (M ~ X) or b (Y ~ X + M).", codes="mediation_steps.model."),
+            Column("outcome", "var", "The model's outcome."),
+            Column("term", "text", "(Intercept) or a predictor.", codes="mediation_steps.term."),
             Column("b", "num", "Unstandardised coefficient."),
             Column("se", "num", "Standard error."),
             Column("beta", "num", "Standardised coefficient (SPSS Beta) on the model's sample."),
@@ -27,10 +27,10 @@ SPEC = AnalysisSpec(
             Column("p", "p", "Two-sided p."),
         ), "The coefficients of the three models."),
         TableSpec("models", (
-            Column("model", "text", "c, a or b."),
+            Column("model", "text", "c, a or b.", codes="mediation_steps.model."),
             Column("n", "int", "Rows used (the same in all three)."),
             Column("r2", "num", "R²."), Column("adj_r2", "num", "Adjusted R²."),
-            Column("f", "num", "F of the model."), Column("df1", "int", "df1."), Column("df2", "int", "df2."),
+            Column("f", "num", "F of the model."), Column("df1", "df", "df1."), Column("df2", "df", "df2."),
             Column("p", "p", "p of F."),
         ), "Model summaries."),
         TableSpec("summary", (
@@ -42,8 +42,10 @@ SPEC = AnalysisSpec(
             Column("sobel_z", "num", "First-order Sobel z = ab / √(b²se_a² + a²se_b²)."),
             Column("sobel_p", "p", "Two-sided normal p of the Sobel z."),
             Column("proportion", "num", "a·b / c, the share of the total effect (效应占比)."),
-            Column("verdict", "text", "full, partial or none (2004 causal-steps procedure)."),
-            Column("decided_by", "text", "The step that decided: c, ab (a and b significant) or sobel."),
+            Column("verdict", "text", "full, partial or none (2004 causal-steps procedure).",
+                   codes="process.code.verdict."),
+            Column("decided_by", "text", "The step that decided: c, ab (a and b significant) or sobel.",
+                   codes="mediation_steps.decided_by."),
         ), "The mediation verdict."),
     ),
     run=lazy("core.analyses.mediation_steps.compute:run"),

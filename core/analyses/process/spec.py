@@ -30,7 +30,8 @@ TABLES = (
     TableSpec("coefficients", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("term", "text", "“constant” (the intercept, as PROCESS prints it), a variable, an indicator "
-                         "“var[level]” of a multicategorical variable, or a product “X*W” / “X*W*Z”."),
+                         "“var[level]” of a multicategorical variable, or a product “X*W” / “X*W*Z”.",
+         "process.code.term."),
         ("b", "num", "Coefficient."), ("se", "num", "Standard error (classic, or HC0–HC4)."),
         ("t", "num", "t."), ("p", "p", "Two-sided p."), ("ci_low", "num", "Lower CI limit (t-based)."),
         ("ci_high", "num", "Upper CI limit."),
@@ -54,7 +55,7 @@ TABLES = (
         ("equation", "text", "Outcome variable of the equation (“Y (total)” = the total-effect model)."),
         ("kind", "text", "total (model 4: PROCESS's “Omnibus test of total effect of X on Y”) | direct (“Omnibus "
                            "test of direct effect of X on Y”) | conditional_means (model 1: “Test of equality of "
-                           "conditional means” at a value of the moderator)."),
+                           "conditional means” at a value of the moderator).", "process.code.kind."),
         ("focal", "text", "The multicategorical X."),
         ("moderator", "text", "Moderator (conditional tests), else empty."),
         ("moderator_value", "text", "Moderator value (conditional tests), else empty."),
@@ -104,7 +105,7 @@ TABLES = (
         *EFFECT_COLS), "Conditional effect of the focal predictor (model 3: of the X*W interaction) along the "
                        "moderator (PROCESS's JN table)."),
     TableSpec("effects", _cols(
-        ("kind", "text", "total | direct | indirect."),
+        ("kind", "text", "total | direct | indirect.", "process.code.kind."),
         ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
                          "names; indicator names for multicategorical X); “TOTAL” = the total indirect effect."),
         ("moderator", "text", "Moderator of a conditional effect, else empty."),
@@ -131,20 +132,22 @@ TABLES = (
         "Normal-theory (Sobel) test of the indirect effect, model 4."),
     TableSpec("contrasts", _cols(
         ("kind", "text", "specific (between specific indirect effects) | conditional (between moderator "
-                         "values of one conditional indirect effect)."),
+                         "values of one conditional indirect effect).", "process.code.kind."),
         ("contrast", "text", "What is subtracted from what."), ("moderator", "text", "Moderator, if any."),
         ("effect", "num", "Difference."), *BOOT_COLS),
         "Pairwise contrasts of indirect effects with bootstrap CIs."),
     TableSpec("standardized", _cols(
-        ("kind", "text", "total | direct | indirect."), ("path", "text", "Path (as in effects)."),
-        ("scale", "text", "partial (effect / SD of Y) | complete (effect · SD of X / SD of Y)."),
+        ("kind", "text", "total | direct | indirect.", "process.code.kind."), ("path", "text", "Path (as in effects)."),
+        ("scale", "text", "partial (effect / SD of Y) | complete (effect · SD of X / SD of Y).",
+         "process.code.scale."),
         ("effect", "num", "Standardized effect."), *BOOT_COLS),
         "Standardized effects of models 4 and 6 (option standardized); each resample uses its own SDs."),
     TableSpec("verdicts", _cols(
         ("path", "text", "Indirect path."), ("moderator", "text", "Moderator, if any."),
         ("moderator_value", "text", "Moderator value (empty if none)."),
         ("verdict", "text", "full | partial | none: the indirect effect's bootstrap CI excludes 0 and the direct "
-                            "effect is (partial) or is not (full) significant; none = the CI includes 0."),
+                            "effect is (partial) or is not (full) significant; none = the CI includes 0.",
+         "process.code.verdict."),
         ("indirect", "num", "Indirect effect."), ("ci_low", "num", "Its lower bootstrap limit."),
         ("ci_high", "num", "Its upper bootstrap limit."),
         ("direct_p", "p", "p of the direct effect (at the same moderator value when it is moderated).")),

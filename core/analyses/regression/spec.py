@@ -48,7 +48,8 @@ REGRESSION = AnalysisSpec(
         ), "One row per step."),
         TableSpec("coefficients", (
             Column("step", "int", "Step."),
-            Column("term", "text", "(Intercept), a numeric predictor, or a dummy variable[level]."),
+            Column("term", "text", "(Intercept), a numeric predictor, or a dummy variable[level].",
+                   codes="regression.term."),
             Column("b", "num", "Unstandardised coefficient (of z-scores when standardized)."),
             Column("se", "num", "Standard error (HC3 when robust)."),
             Column("beta", "num", "Standardised β = b·SD(x)/SD(y) (SPSS; dummies too)."),
@@ -60,7 +61,8 @@ REGRESSION = AnalysisSpec(
             Column("tolerance", "num", "Tolerance = 1 / VIF."),
         ), "One row per step × term, the intercept first."),
         TableSpec("scenarios", (
-            Column("scenario", "text", "Scenario name (\"baseline\": every predictor at its mean)."),
+            Column("scenario", "text", "Scenario name (\"baseline\": every predictor at its mean).",
+                   codes="regression.scenario."),
             Column("prediction", "num", "Predicted outcome (final step, original units)."),
             Column("ci_low", "num", "Lower 95% confidence limit of the mean prediction."),
             Column("ci_high", "num", "Upper 95% confidence limit of the mean prediction."),
@@ -68,8 +70,8 @@ REGRESSION = AnalysisSpec(
             Column("pi_high", "num", "Upper 95% prediction limit."),
         ), "Baseline first (unless a scenario is named baseline), then the recipe's scenarios in order."),
         TableSpec("levers", (
-            Column("predictor", "text", "Numeric predictor of the final step."),
-            Column("change", "text", "\"1 point\" or \"1 SD\" increase, others held constant."),
+            Column("predictor", "var", "Numeric predictor of the final step."),
+            Column("change", "text", "\"1 point\" or \"1 SD\" increase, others held constant.", codes="regression.change."),
             Column("delta", "num", "Change in the predicted outcome: b·Δ (original units)."),
             Column("ci_low", "num", "Lower 95% limit: (b − t·SE)·Δ."),
             Column("ci_high", "num", "Upper 95% limit: (b + t·SE)·Δ."),
@@ -98,14 +100,14 @@ CORRELATION = AnalysisSpec(
     ),
     tables=(
         TableSpec("matrix", (
-            Column("var_a", "text", "First variable of the pair (earlier in the given order)."),
-            Column("var_b", "text", "Second variable of the pair."),
+            Column("var_a", "var", "First variable of the pair (earlier in the given order)."),
+            Column("var_b", "var", "Second variable of the pair."),
             Column("r", "num", "Pearson r, or Spearman ρ (Pearson r of average ranks)."),
             Column("p", "p", "Two-sided p from t = r√((n−2)/(1−r²)) on n − 2 df."),
             Column("n", "int", "Rows used for this pair."),
         ), "Every unordered pair once, var_a before var_b in the order the variables were given."),
         TableSpec("descriptives", (
-            Column("variable", "text", "Variable or scale."),
+            Column("variable", "var", "Variable or scale."),
             Column("n", "int", "Valid values (listwise: the common rows)."),
             Column("mean", "num", "Mean."),
             Column("sd", "num", "Standard deviation (n − 1)."),
