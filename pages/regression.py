@@ -20,6 +20,7 @@ import streamlit as st
 from core import registry
 from core.analyses.regression import whatif as wi
 from core.analyses.regression import charts as rch
+from core.analyses.logistic.compute import predict_probability
 from core.data.model import json_code
 from core.errors import UserError
 from core.format import code_key, fmt_num
@@ -413,8 +414,29 @@ def logistic_section() -> None:
     opts = model_form(entry, lspec)
     if not opts.get("outcome") or not opts.get("blocks"):
         st.info(t("logistic.error.nothing_chosen"))
-    else:
-        render.result(lspec, runner.run("logistic", opts), opts, aid="logistic")
+        return
+    res = runner.run("logistic", opts)
+    render.result(lspec, res, opts, aid="logistic")
+    if not isinstance(res, UserError):
+        probability_whatif(wi.as_model(res), res.meta["event"])
+
+
+@st.fragment
+def probability_whatif(model: wi.WhatIf, event: str) -> None:
+    """The logistic what-if: one control per predictor (others at their means), the predicted
+    probability of the event with its 95% CI — no refit."""
+    st.subheader(t("logistic.page.whatif"))
+    sig = "lg" + _signature(model)
+    values, cols = {}, st.columns(2)
+    for i, p in enumerate(model.predictors):
+        values[p["name"]] = _control(p, sig, cols[i % 2])
+    pred = predict_probability(model, {k: v for k, v in values.items() if v is not None})
+    base = predict_probability(model, {})
+    m1, m2 = st.columns(2)
+    m1.metric(t("logistic.page.probability", event=event), fmt_num(pred["probability"], 3),
+              delta=f"{fmt_num(pred['probability'] - base['probability'], 3)} {t('regression.page.versus_baseline')}",
+              delta_color="off")
+    m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 3)} – {fmt_num(pred['ci_high'], 3)}")
 
 
 # ---- the page -----------------------------------------------------------------------------
