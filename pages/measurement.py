@@ -22,7 +22,7 @@ from pages._ui import forms, pins, render, runner, state
 
 t = state.t
 S = st.session_state
-SECTIONS = ("item_analysis", "reliability", "screening", "efa", "cfa", "sem")
+SECTIONS = ("reliability", "item_analysis", "screening", "efa", "cfa", "sem")
 
 st.title(t("measure.page.title"))
 ds = state.dataset()
@@ -236,6 +236,6 @@ def sem() -> None:
 
 if ds is not None:
     tabs = st.tabs([t(f"measure.section.{c}") for c in SECTIONS])
-    for tab, draw in zip(tabs, (item_analysis, reliability, screening, efa, cfa, sem)):
+    for tab, draw in zip(tabs, (reliability, item_analysis, screening, efa, cfa, sem)):
         with tab:
             draw()
