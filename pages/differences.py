@@ -63,10 +63,9 @@ def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools:
 
 
 def _display(res, ds, lang: str, scheme: str) -> dict:
-    """Heat map spec, thesis tables and reading of a result (the slow part of
+    """Heat map spec and reading of a result (the slow part of
     a rerun; cached through runner.view)."""
     return {"heatmap": dch.heatmap(res, ds, lang, scheme).to_dict() if not res.tables["tests"].empty else None,
-            "thesis": dint.thesis_tables(res, ds, lang, scheme),
             "paras": dint.paragraphs(res, ds, lang),
             "levels": dint.level_sentences(res, ds, lang)}
 
@@ -80,7 +79,6 @@ def battery(entry: dict) -> None:
         render.error(res)
         return
     scheme = opts.get("stars") or "apa"
-    res.meta["stars"] = scheme
     star_txt = t("difference.page.star_note", scheme=star_note(scheme, lang))
 
     shown = runner.view(_display, "difference", opts, res, scheme=scheme)
@@ -91,10 +89,8 @@ def battery(entry: dict) -> None:
         pins.chart_tools(spec, AID, "heatmap", shown["heatmap"])
 
     st.subheader(t("difference.page.thesis"))
-    for block in shown["thesis"]:
-        st.markdown("**" + render.md_escape(block["title"]) + "**")
-        st.dataframe(block["table"], hide_index=True, width="stretch", key=f"thesis_{block['group']}")
-        st.caption(render.md_escape(block["note"]))
+    for g in dict.fromkeys(res.tables["tests"].group):
+        render.view_table(spec, f"thesis:{g}", res, opts, aid=AID, key=f"thesis_{g}")
 
     st.subheader(t("difference.table.tests"))
     _table(res.tables["tests"], "tests", tools=AID, res=res)

@@ -29,6 +29,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -481,3 +482,34 @@ def test_page_shows_the_new_tables(lang):
     assert std
     std[0].check().run()
     assert not at.exception and not at.error
+
+
+@pytest.mark.parametrize("upload", [False, True])
+def test_switching_language_does_not_refit(monkeypatch, upload):
+    """A fitted model read no label (variable or value label): switching the language reruns the page with
+    the same fit — no call into the analysis (sample survey: shared cache; an upload: the session's own)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    calls = []
+    run = registry.get("process").run          # the declaration's lazy reference to the compute function
+    real = run.resolve()
+    monkeypatch.setattr(run, "_fn", lambda *a, **k: calls.append(1) or real(*a, **k))
+    raw, recipe, _ = samples.load("role_pressure")
+    if upload:
+        raw = replace(raw, source={**raw.source, "fingerprint": "an upload"})
+    at = AppTest.from_file(str(ROOT / "pages" / "process.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+    at.run()
+    assert not at.exception and calls == [1]
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception and calls == [1]
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception and calls == [1]
+    # a change that matters refits
+    at.selectbox(key="process_model").set_value(1).run()
+    assert not at.exception and len(calls) == 2

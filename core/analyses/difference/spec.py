@@ -41,7 +41,7 @@ Conventions (what SPSS and R users check):
 * Groups with 0–1 valid rows in a cell are left out of that cell (note);
   groups smaller than ``small_group`` are flagged.
 """
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
 
 POSTHOC = ("tukey", "games_howell", "bonferroni", "lsd", "scheffe", "sidak")
 POSTHOC_DEFAULT = ("tukey", "games_howell", "bonferroni")
@@ -174,6 +174,10 @@ SPECS = (
                 Column("ci_high", "num", "95% CI upper bound."),
             ), "Cell means of the two-way design (interaction plot)."),
         ),
+        views=(ViewSpec("thesis", lazy("core.analyses.difference.views:thesis_view"),
+                        "Thesis table of one split (pinned as thesis:<split>): a row per outcome, M ± SD per group "
+                        "(groups numbered, n in the header), t or F of the reported test (ᵃ marks Welch's), p with "
+                        "stars and the significant post-hoc pairs by group number.", per="groups"),),
         run=lazy("core.analyses.difference.compute:run"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),

@@ -217,7 +217,7 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
     value of the reported test (ᵃ marks Welch's), p with stars, and the
     significant post-hoc pairs by group number.
 
-    Returns ``[{"group", "title", "table" (DataFrame of strings), "note"}]``.
+    Returns ``[{"group", "table" (DataFrame of strings), "note"}]``.
     """
     tests = result.tables["tests"]
     gs = result.tables["group_stats"]
@@ -264,7 +264,6 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
             notes.append(t("difference.thesis.note_welch", lang))
         for m in sorted(used_methods):
             notes.append(t("difference.thesis.note_posthoc", lang, method=t(f"difference.choice.posthoc.{m}", lang)))
-        out.append({"group": g, "title": t("difference.thesis.title", lang, split=ds.label(g)),
-                    "table": pd.DataFrame(rows), "note": " ".join(notes)})
+        out.append({"group": g, "table": pd.DataFrame(rows), "note": " ".join(notes)})
     return out
 
