@@ -26,7 +26,7 @@ def _bars(data: pd.DataFrame, value: str, threshold: float, title: str, lang: st
     return themed((bars + rule).properties(height=max(120, 22 * len(data))))
 
 
-def charts(res: Result, ds, lang: str) -> list:
+def charts(res: Result, ds, lang: str, options: dict | None = None) -> list:
     cr = res.tables["critical_ratio"]
     if cr.empty:
         return []

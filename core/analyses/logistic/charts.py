@@ -30,7 +30,7 @@ def probability_curve(model: dict, name: str, label: str, event: str, lang: str)
     return themed((band + line).properties(height=260))
 
 
-def charts(res: Result, ds, lang: str) -> list:
+def charts(res: Result, ds, lang: str, options: dict | None = None) -> list:
     model = res.meta.get("whatif")
     if not model:
         return []

@@ -13,7 +13,7 @@ SIG = "#C0392B"
 NONSIG = "#7F8C8D"
 
 
-def charts(res: Result, ds, lang: str) -> list:
+def charts(res: Result, ds, lang: str, options: dict | None = None) -> list:
     st = res.tables["steps"]
     if st.empty:
         return []
