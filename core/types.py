@@ -61,6 +61,7 @@ OPTION_KINDS = (
     "text",
     "map",        # {variable: value}, e.g. categorical reference levels
     "blocks",     # list of lists of variable names (hierarchical regression)
+    "pairs",      # list of [a, b] variable-name pairs (paired t test)
     "json",       # free structure validated by the analysis itself
 )
 
@@ -119,9 +120,14 @@ COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "text")
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A result table: its documented columns and ``keys``, the columns whose
+    values identify a row (unique in every result; reference tests match R's
+    rows on them).  No keys: the table has at most one row."""
+
     name: str
     columns: tuple[Column, ...]
     doc: str = ""
+    keys: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:

@@ -1,6 +1,6 @@
 """Differences page: every split × outcome at a glance, the thesis table, the
-full detail of one cell, levels, two-way ANOVA and cross-tabs.  All numbers
-come from core (recipe types "difference" and "crosstab"); this page only
+full detail of one cell, levels, two-way ANOVA, cross-tabs and paired-samples tests.  All numbers
+come from core (recipe types "difference", "crosstab" and "paired_t"); this page only
 collects choices (stored in the recipe) and renders."""
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ t = state.t
 S = st.session_state
 spec = registry.get("difference")
 xspec = registry.get("crosstab")
-AID, AID2, AIDX = "differences", "differences_twoway", "differences_crosstab"
+pspec = registry.get("paired_t")
+AID, AID2, AIDX, AIDP = "differences", "differences_twoway", "differences_crosstab", "differences_paired"
 
 st.title(t("difference.title"))
 st.caption(t("difference.page.intro"))
@@ -269,6 +270,19 @@ def crosstab() -> None:
     render.notes(res)
 
 
+def paired() -> None:
+    """Paired-samples t test, drawn from its declaration."""
+    st.subheader(t("paired_t.title"))
+    st.caption(t("paired_t.page.intro"))
+    entry = state.entry(AIDP, "paired_t")
+    opts = forms.form(pspec, ds, entry)
+    if not opts["pairs"]:   # nothing to run: the recipe keeps no entry that cannot run
+        state.recipe()["analyses"].remove(entry)
+        st.info(t("paired_t.error.no_pairs"))
+        return
+    render.result(pspec, runner.run("paired_t", opts), opts, aid=AIDP)
+
+
 if ds is not None:
     entry = state.entry(AID, "difference")
     if "groups" not in entry:
@@ -289,3 +303,5 @@ if ds is not None:
     two_way(entry.get("groups") or [], entry.get("outcomes") or [])
     st.divider()
     crosstab()
+    st.divider()
+    paired()

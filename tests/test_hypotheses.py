@@ -76,6 +76,7 @@ def test_missing_row_and_failed_analysis_are_notes(ds):
     ({"hypotheses": []}, "hypotheses.error.none"),
     ({"hypotheses": [{"label": "H1", "type": "regression"}]}, "hypotheses.error.bad"),
     ({"hypotheses": [_h("H1", "regression", REG, "coefficients", {}, "up")]}, "hypotheses.error.bad"),
+    ({"hypotheses": [HYPS[0], HYPS[0]]}, "hypotheses.error.duplicate"),
 ])
 def test_bad_hypotheses(ds, opts, key):
     with pytest.raises(UserError) as err:

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from core.format import fmt_num, fmt_p, stars
+from core.format import fmt_num, fmt_p, p_apa, stars
 from core.i18n import t
 from core.types import Finding, Result
 
@@ -32,12 +32,6 @@ def _num(v):
 def _df(v) -> str:
     v = float(v)
     return str(int(v)) if v.is_integer() else fmt_num(v, 2)
-
-
-def p_apa(p) -> str:
-    """"p = .002" / "p < .001"."""
-    s = fmt_p(p)
-    return f"p {s}" if s.startswith("<") else f"p = {s}"
 
 
 def stat_apa(test: str, statistic, df1, df2, lang: str) -> str:

@@ -72,6 +72,10 @@ def run(ds: Dataset, opts: dict) -> Result:
     if not isinstance(hyps, list) or not hyps:
         raise UserError("hypotheses.error.none")
     hyps = [_check(h, i) for i, h in enumerate(hyps)]
+    labels = [h["label"] for h in hyps]
+    dup = next((lab for lab in labels if labels.count(lab) > 1), None)
+    if dup is not None:
+        raise UserError("hypotheses.error.duplicate", label=dup)
     results: dict[str, Result | UserError] = {}
     rows, notes = [], []
     for h in hyps:

@@ -26,7 +26,7 @@ SPEC = AnalysisSpec(
             Column("ci_high", "num", "Upper CI limit."),
             Column("expected", "text", "positive, negative or any.", codes="hypotheses.expected."),
             Column("verdict", "text", "supported, not_supported or opposite.", codes="hypotheses.verdict."),
-        ), "One row per hypothesis."),
+        ), "One row per hypothesis.", keys=("hypothesis",)),
     ),
     run=lazy("core.analyses.hypotheses.compute:run"),
     interpret=lazy("core.analyses.hypotheses.text:paragraphs"),

@@ -27,14 +27,14 @@ SPEC = AnalysisSpec(
             Column("t_welch", "num", "Welch's t, high − low."),
             Column("df_welch", "df", "Welch–Satterthwaite df."),
             Column("p_welch", "p", "Two-sided p of Welch's t."),
-        ), "One row per item: the extreme-group comparison."),
+        ), "One row per item: the extreme-group comparison.", keys=("item",)),
         TableSpec("item_total", (
             Column("item", "var", "Item."),
             Column("r_total", "num", "Pearson r of the item with the total (the item included)."),
             Column("r_corrected", "num", "Corrected item–total r: the item with the total of the other items "
                                          "(SPSS RELIABILITY, psych r.drop)."),
             Column("p", "p", "Two-sided p of r_total (t on n − 2 df)."),
-        ), "One row per item: its correlation with the scale total."),
+        ), "One row per item: its correlation with the scale total.", keys=("item",)),
     ),
     run=lazy("core.analyses.item_analysis.compute:run"),
     charts=lazy("core.analyses.item_analysis.charts:charts"),

@@ -28,7 +28,7 @@ SPEC = AnalysisSpec(
             Column("odds_ratio", "num", "Exp(B)."),
             Column("or_ci_low", "num", "Lower limit of the 95% CI of Exp(B)."),
             Column("or_ci_high", "num", "Upper limit of the 95% CI of Exp(B)."),
-        ), "Variables in the equation, per step."),
+        ), "Variables in the equation, per step.", keys=("step", "term")),
         TableSpec("steps", (
             Column("step", "int", "Step."), Column("n", "int", "Rows used."),
             Column("neg2ll", "num", "−2 log-likelihood."),
@@ -40,11 +40,11 @@ SPEC = AnalysisSpec(
             Column("hosmer_lemeshow_chi2", "num", "Hosmer–Lemeshow χ²."), Column("hl_df", "df", "Its df."),
             Column("hl_p", "p", "Its p."),
             Column("accuracy", "pct", "Overall percentage correctly classified (cut .5)."),
-        ), "Model tests and fit per step."),
+        ), "Model tests and fit per step.", keys=("step",)),
         TableSpec("classification", (
             Column("observed", "text", "Observed level."), Column("predicted", "text", "Predicted level."),
             Column("n", "int", "Count."),
-        ), "Classification table of the last step at the cut .5."),
+        ), "Classification table of the last step at the cut .5.", keys=("observed", "predicted")),
     ),
     run=lazy("core.analyses.logistic.compute:run"),
     charts=lazy("core.analyses.logistic.charts:charts"),

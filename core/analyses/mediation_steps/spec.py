@@ -25,14 +25,14 @@ SPEC = AnalysisSpec(
             Column("beta", "num", "Standardised coefficient (SPSS Beta) on the model's sample."),
             Column("t", "num", "t."),
             Column("p", "p", "Two-sided p."),
-        ), "The coefficients of the three models."),
+        ), "The coefficients of the three models.", keys=("model", "term")),
         TableSpec("models", (
             Column("model", "text", "c, a or b.", codes="mediation_steps.model."),
             Column("n", "int", "Rows used (the same in all three)."),
             Column("r2", "num", "R²."), Column("adj_r2", "num", "Adjusted R²."),
             Column("f", "num", "F of the model."), Column("df1", "df", "df1."), Column("df2", "df", "df2."),
             Column("p", "p", "p of F."),
-        ), "Model summaries."),
+        ), "Model summaries.", keys=("model",)),
         TableSpec("summary", (
             Column("a", "num", "a: X → M."),
             Column("b", "num", "b: M → Y with X controlled."),
