@@ -154,24 +154,3 @@ def compare(table: pd.DataFrame, expected: list[dict], keys, tol, *, name: str =
 def reference():
     return load_reference
 
-
-def assert_rows(ours, rows: list, keys: list[str], cols: list[str], abs_tol: float, what: str = ""):
-    """Every R row (a dict, as jsonlite writes a data.frame) has one row of
-    ``ours`` with the same ``keys`` whose ``cols`` match within ``abs_tol``;
-    the row counts agree."""
-    assert len(ours) == len(rows), f"{what}: {len(ours)} rows, R has {len(rows)}"
-    for r in rows:
-        mask = None
-        for k in keys:
-            m = ours[k].astype(str) == str(r[k])
-            mask = m if mask is None else mask & m
-        hit = ours[mask]
-        assert len(hit) == 1, f"{what}: {len(hit)} rows match {[r[k] for k in keys]}"
-        for c in cols:
-            exp = r.get(c)
-            if isinstance(exp, str):
-                assert hit.iloc[0][c] == exp, f"{what} {[r[k] for k in keys]} {c}: {hit.iloc[0][c]!r} != {exp!r}"
-            else:
-                got = hit.iloc[0][c]
-                assert_close(None if got is None else float(got), exp, abs_tol,
-                             what=f"{what} {[r[k] for k in keys]} {c}")

@@ -36,7 +36,8 @@ for (s in seq_along(blocks)) {
   z <- qnorm(0.975)
   coefs[[s]] <- data.frame(step = s, term = term_name(rownames(cf)), b = cf[, 1], se = cf[, 2], wald = (cf[, 1] / cf[, 2])^2,
                            df = 1, p = pchisq((cf[, 1] / cf[, 2])^2, 1, lower.tail = FALSE), odds_ratio = exp(cf[, 1]),
-                           or_ci_low = exp(cf[, 1] - z * cf[, 2]), or_ci_high = exp(cf[, 1] + z * cf[, 2]))
+                           or_ci_low = exp(cf[, 1] - z * cf[, 2]), or_ci_high = exp(cf[, 1] + z * cf[, 2]),
+                           row.names = NULL)
   stopifnot(max(abs(log(coefs[[s]]$or_ci_low) - confint.default(f)[, 1])) < 1e-10)
   chi <- f$null.deviance - f$deviance; dfm <- f$df.null - f$df.residual
   chc <- prev$deviance - f$deviance; dfc <- prev$df.residual - f$df.residual

@@ -21,11 +21,11 @@ steps <- function(x, m, y, cov = character(0)) {
     f <- lm(reformulate(pr, out), dd); fz <- lm(reformulate(pr, out), z)
     cf <- summary(f)$coefficients; s <- summary(f)
     rows[[nm]] <- data.frame(model = nm, outcome = out, term = rownames(cf), b = cf[, 1], se = cf[, 2],
-                             beta = c(NA, coef(fz)[-1]), t = cf[, 3], p = cf[, 4])
+                             beta = c(NA, coef(fz)[-1]), t = cf[, 3], p = cf[, 4], row.names = NULL)
     fs <- s$fstatistic
     mods[[nm]] <- data.frame(model = nm, n = nrow(dd), r2 = s$r.squared, adj_r2 = s$adj.r.squared, f = unname(fs[1]),
                              df1 = unname(fs[2]), df2 = unname(fs[3]),
-                             p = unname(pf(fs[1], fs[2], fs[3], lower.tail = FALSE)))
+                             p = unname(pf(fs[1], fs[2], fs[3], lower.tail = FALSE)), row.names = NULL)
     fits[[nm]] <- cf
   }
   a <- fits$a[x, 1]; sa <- fits$a[x, 2]; pa <- fits$a[x, 4]
@@ -39,9 +39,9 @@ steps <- function(x, m, y, cov = character(0)) {
   else if (sp < .05) { verdict <- by_cp; decided <- "sobel" }
   else { verdict <- "none"; decided <- "sobel" }
   list(options = list(x = x, m = m, y = y, covariates = as.list(cov)),
-       steps = do.call(rbind, rows), models = do.call(rbind, mods),
+       steps = do.call(rbind, unname(rows)), models = do.call(rbind, unname(mods)),
        summary = data.frame(a = a, b = b, c = cc, c_prime = cp, indirect = a * b, sobel_z = sz, sobel_p = sp,
-                            proportion = a * b / cc, verdict = verdict, decided_by = decided))
+                            proportion = a * b / cc, verdict = verdict, decided_by = decided, row.names = NULL))
 }
 
 cases <- list(talor = steps("cond", "pmi", "reaction"),
@@ -67,7 +67,8 @@ share <- function(x, ms, y, cov = character(0)) {
   paths <- paste0(x, "->", ms, "->", y)
   if (length(ms) > 1) { paths <- c(paths, "TOTAL"); ind <- c(ind, sum(ind)) }
   list(options = list(model = 4, x = x, m = as.list(ms), y = y, covariates = as.list(cov)),
-       effects = data.frame(kind = "indirect", path = paths, effect = unname(ind), proportion = unname(ind) / cc),
+       effects = data.frame(kind = "indirect", path = paths, moderator = "", moderator_value = NA,
+                            effect = unname(ind), proportion = unname(ind) / cc),
        total = cc, direct = fb[[x]])
 }
 write_json(list(source = paste0(R.version.string, ": lm() path coefficients; indirect a*b; proportion = indirect / total"),
