@@ -98,12 +98,9 @@ def expected(path: Path, tag: str) -> dict:
     from core.data.prepare import build_dataset
 
     raw = io.read_bytes(path.read_bytes(), path.name)
-    prop = setup.propose(raw)
-    rec = recipes.empty()
-    rec["data"]["missing_codes"] = prop["missing_codes"]
-    rec["scales"] = prop["scales"]
-    rec["roles"] = {"demographics": prop["demographics"]}
-    ds = build_dataset(raw, recipes.validate(rec), "en")
+    rec = setup.proposed_recipe(raw)
+    prop = {"demographics": rec["roles"]["demographics"]}
+    ds = build_dataset(raw, rec, "en")
     x, m, y = f"Stress{tag}", f"Pressure{tag}", f"Burnout{tag}"
     assert list(ds.scales) == [x, m, y], list(ds.scales)
     demo = prop["demographics"]

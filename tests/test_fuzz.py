@@ -166,11 +166,8 @@ def check_raw(raw) -> None:
     prop = setup.propose(raw)
     setup.variable_table(raw, "en")
     setup.variable_table(raw, "zh")
-    rec = recipes.empty()
-    rec["data"]["missing_codes"] = prop["missing_codes"]
-    rec["scales"] = prop["scales"]
-    rec["roles"] = {"demographics": prop["demographics"]}
-    rec = recipes.validate(rec)
+    rec = setup.proposed_recipe(raw)
+    assert rec["scales"] == prop["scales"] and rec["roles"]["demographics"] == prop["demographics"]
     build_dataset(raw, rec, "zh")
 
 

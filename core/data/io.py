@@ -67,6 +67,7 @@ def read_bytes(
     filename: str,
     sheet: str | None = None,
     header_row: int | None = None,
+    skip_rows: int | None = None,
 ) -> RawData:
     """Read an uploaded file's bytes into :class:`RawData`.
 
@@ -74,6 +75,9 @@ def read_bytes(
     Excel sheet (default: the first).  ``header_row`` is the 0-based row
     index of the header (Excel: the sheet row number minus one; text: the
     number of lines to skip before the header); ``None`` = the first row.
+    ``skip_rows`` is the number of extra header rows below the header (the
+    first of them gives variable labels); ``None`` = recognise Qualtrics'
+    question-text and ImportId rows.
     """
     content = bytes(content) if not isinstance(content, bytes) else content
     name = Path(str(filename or "")).name
@@ -84,14 +88,18 @@ def read_bytes(
         if isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0:
             raise UserError("io.bad_header_row", header_row=str(header_row), row=str(header_row))
         header_row = int(header_row)
+    if skip_rows is not None:
+        if isinstance(skip_rows, bool) or not isinstance(skip_rows, (int, np.integer)) or skip_rows < 0:
+            raise UserError("io.bad_skip_rows", skip_rows=str(skip_rows))
+        skip_rows = int(skip_rows)
 
     try:
         if fmt == "csv":
-            raw = _read_text(content, name, ext, header_row)
+            raw = _read_text(content, name, ext, header_row, skip_rows)
         elif fmt == "xlsx":
-            raw = _read_xlsx(content, name, sheet, header_row)
+            raw = _read_xlsx(content, name, sheet, header_row, skip_rows)
         elif fmt == "xls":
-            raw = _read_xls(content, name, sheet, header_row)
+            raw = _read_xls(content, name, sheet, header_row, skip_rows)
         else:
             raw = _read_stat(content, name, fmt)
     except UserError:
@@ -111,7 +119,8 @@ def read_bytes(
     return raw
 
 
-def read_path(path, sheet: str | None = None, header_row: int | None = None) -> RawData:
+def read_path(path, sheet: str | None = None, header_row: int | None = None,
+              skip_rows: int | None = None) -> RawData:
     """Read a file from disk (recipes, CLI, tests) via :func:`read_bytes`."""
     p = Path(path)
     try:
@@ -125,7 +134,7 @@ def read_path(path, sheet: str | None = None, header_row: int | None = None) -> 
         content = p.read_bytes()
     except OSError:
         raise UserError("io.file_not_found", path=str(path)) from None
-    return read_bytes(content, p.name, sheet=sheet, header_row=header_row)
+    return read_bytes(content, p.name, sheet=sheet, header_row=header_row, skip_rows=skip_rows)
 
 
 def list_sheets(content: bytes, filename: str) -> list[str]:
@@ -345,7 +354,7 @@ def _find_long_record(text: str, delimiter: str, width: int) -> tuple[int, int] 
     return None
 
 
-def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> RawData:
+def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip_rows: int | None) -> RawData:
     if not content.strip():
         raise UserError("io.empty", name=name)
     if _magic(content) and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -415,11 +424,14 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> R
 
     raw_names = list(header) if len(header) == frame.shape[1] else list(frame.columns)
     frame.columns = range(frame.shape[1])
-    frame, labels, skip = _platform_header_rows(frame)
+    frame, labels, skip = _platform_header_rows(frame, skip_rows)
     frame, comma_cols, blocked = _tidy_frame(frame, decimal_comma=delimiter != ",", numeric_text=True)
     empty = frame.isna().all(axis=1)
     if empty.any():  # a row of bare delimiters (Excel leaves them) is nobody's answer
-        frame = frame.loc[~empty]
+        holed = [c for c in frame.columns if frame[c].dtype.kind == "f" and frame[c].isna().any()]
+        frame = frame.loc[~empty].copy()
+        for c in holed:  # integer columns that were float only because of the empty rows
+            frame[c] = _maybe_int(frame[c])
         notes.append(Note("io.warn_dropped_empty_rows", {"count": str(int(empty.sum()))}))
         if frame.empty:
             raise UserError("io.no_rows", name=name)
@@ -432,11 +444,19 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> R
 _IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
 
 
-def _platform_header_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list | None, int]:
-    """Qualtrics' extra header rows: row 2 = question text, row 3 = ``{"ImportId": …}``.
+def _platform_header_rows(frame: pd.DataFrame, skip: int | None) -> tuple[pd.DataFrame, list | None, int]:
+    """Extra header rows below the header: ``skip`` of them, or (``None``)
+    Qualtrics' two — row 2 = question text, row 3 = ``{"ImportId": …}``.
 
-    Returns the frame without them, the question texts (variable labels, by
-    position) and the number of rows skipped."""
+    Returns the frame without them, the texts of the first (variable labels,
+    by position) and the number of rows skipped."""
+    if skip is not None:
+        if skip and skip >= len(frame):
+            raise UserError("io.bad_skip_rows", skip_rows=str(skip))
+        if not skip:
+            return frame, None, 0
+        labels = [v.strip() if isinstance(v, str) and v.strip() else None for v in frame.iloc[0].tolist()]
+        return frame.iloc[skip:].reset_index(drop=True), labels, skip
     if len(frame) < 3:
         return frame, None, 0
     third = [v for v in frame.iloc[1].tolist() if isinstance(v, str) and v.strip()]
@@ -542,7 +562,8 @@ def _detect_header_problem(merged: list, sheet: str, rows: list[list], r0: int, 
         raise UserError("io.header_not_first_row", sheet=sheet, row=str(r1 + 1), header_row=str(r1))
 
 
-def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None) -> RawData:
+def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None,
+               skip_rows: int | None = None) -> RawData:
     _check_xlsx_container(content, name)
     wb = _open_workbook(content, name)
     try:
@@ -561,7 +582,7 @@ def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | N
             raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
     finally:
         wb.close()
-    return _sheet_to_raw(rows, name, sheet, sheets, header_row, lambda: _merged_ranges(content, sheet))
+    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: _merged_ranges(content, sheet))
 
 
 def _pick_sheet(sheet: str | None, sheets: list[str]) -> str:
@@ -594,7 +615,8 @@ def _open_xls(content: bytes, name: str):
             raise UserError("io.excel_legacy_or_protected", name=name) from exc
 
 
-def _read_xls(content: bytes, name: str, sheet: str | None, header_row: int | None) -> RawData:
+def _read_xls(content: bytes, name: str, sheet: str | None, header_row: int | None,
+              skip_rows: int | None = None) -> RawData:
     import xlrd
 
     wb = _open_xls(content, name)
@@ -616,16 +638,18 @@ def _read_xls(content: bytes, name: str, sheet: str | None, header_row: int | No
                 return cell.value
         if cell.ctype == xlrd.XL_CELL_BOOLEAN:
             return bool(cell.value)
+        if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+            return int(cell.value)   # BIFF stores every number as a double
         return cell.value
 
     rows = [[value(c) for c in ws.row(i)] for i in range(ws.nrows)]
     # xlrd's merged_cells are (rlo, rhi, clo, chi), 0-based, half-open; as 1-based inclusive boxes
     merges = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in getattr(ws, "merged_cells", []) or []]
-    return _sheet_to_raw(rows, name, sheet, sheets, header_row, lambda: merges)
+    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: merges)
 
 
 def _sheet_to_raw(rows: list[list], name: str, sheet: str, sheets: list[str], header_row: int | None,
-                  merges) -> RawData:
+                  skip_rows: int | None, merges) -> RawData:
     """A sheet's cell values (rows of Python values) → RawData: trim, header, blank rows, types."""
     for r in rows:
         while r and _blank(r[-1]):
@@ -658,7 +682,7 @@ def _sheet_to_raw(rows: list[list], name: str, sheet: str, sheets: list[str], he
         col = frame[c]
         if col.map(lambda v: isinstance(v, str) and v.strip() in _EXCEL_ERRORS).any():
             frame[c] = col.map(lambda v: None if isinstance(v, str) and v.strip() in _EXCEL_ERRORS else v)
-    frame, labels, skip = _platform_header_rows(frame)
+    frame, labels, skip = _platform_header_rows(frame, skip_rows)
     frame = frame.infer_objects()
     frame, _, blocked = _tidy_frame(frame, decimal_comma=False, numeric_text=True)
     notes = [Note("io.warn_dropped_empty_rows", {"count": str(inner_blank)})] if inner_blank else []

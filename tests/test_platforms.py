@@ -1,0 +1,177 @@
+"""Survey-platform exports → analysis-ready data (issue 13).
+
+For every export of tests/platforms.py (问卷星 text/numeric as .xlsx, .xls and
+GBK .csv; 腾讯问卷 UTF-8-BOM and UTF-16 tab CSV; Qualtrics three-header CSV)
+the proposal — through ``python -m core propose``, the data page's code
+path — must give the true item sets, the true codes, demographics without
+paradata, ids, Likert items, multi-choice or free text, the natural level
+order, and numbers equal to those computed from the true codes.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from core import recipe as recipes
+from core import registry
+from core.__main__ import main
+from core.data import io, setup
+from core.data.levels import natural_order
+from core.data.prepare import build_dataset
+
+sys.path.insert(0, str(Path(__file__).parent))
+import platforms  # noqa: E402
+
+EXPORTS = platforms.exports()
+TRUTH = platforms.truth()
+
+
+@pytest.fixture(scope="module", params=sorted(EXPORTS))
+def case(request, tmp_path_factory):
+    ex = EXPORTS[request.param]
+    d = tmp_path_factory.mktemp(request.param)
+    data = d / ex.name
+    data.write_bytes(ex.content)
+    out = d / "recipe.json"
+    assert main(["propose", str(data), "--lang", "zh", "--out", str(out)]) == 0
+    recipe = recipes.from_json(out.read_text(encoding="utf-8"))
+    raw = io.read_path(data, skip_rows=recipe["data"]["skip_rows"])
+    return ex, recipe, raw, build_dataset(raw, recipe, "zh")
+
+
+def _renamed(recipe, column):
+    return recipe["prepare"]["rename"].get(column, column)
+
+
+def test_propose_gives_the_true_item_sets(case):
+    ex, recipe, _, _ = case
+    proposed = sorted(sorted(s["items"]) for s in recipe["scales"])
+    true = sorted(sorted(_renamed(recipe, ex.columns[i]) for i in items) for items in TRUTH.scales.values())
+    assert proposed == true
+    for sc in recipe["scales"]:
+        key = next(k for k, items in TRUTH.scales.items() if _renamed(recipe, ex.columns[items[0]]) in sc["items"])
+        assert (sc["min"], sc["max"]) == (1, TRUTH.k[key])
+        if ex.platform == "tencent":   # named by the bracketed dimension
+            assert sc["name"] == platforms.SCALES[key][0]
+
+
+def test_text_answers_get_the_true_codes(case):
+    ex, recipe, _, ds = case
+    for items in TRUTH.scales.values():
+        for key in items:
+            col = _renamed(recipe, ex.columns[key])
+            assert ds.frame[col].tolist() == TRUTH.codes[key].tolist(), (ex.name, col)
+
+
+def test_demographics_are_the_real_demographic_questions_only(case):
+    ex, recipe, _, ds = case
+    demo = recipe["roles"]["demographics"]
+    assert demo == [_renamed(recipe, ex.columns[k]) for k in TRUTH.demographics]
+    renamed = {_renamed(recipe, c) for c in ex.paradata + ex.multi + ex.free_text}
+    assert not renamed & set(demo)
+    assert set(_renamed(recipe, c) for c in ex.paradata) <= set(recipe["roles"]["paradata"])
+    assert recipe["roles"]["duration"] in recipe["roles"]["paradata"]
+    secs = ds.numeric(recipe["roles"]["duration"])
+    assert secs.tolist() == TRUTH.duration.astype(float).tolist()
+
+
+def test_levels_come_in_their_natural_order(case):
+    ex, recipe, _, ds = case
+    for key in ("gender", "age", "education", "tenure"):
+        codes, labels = ds.levels(_renamed(recipe, ex.columns[key]))
+        opts = platforms.DEMOGRAPHICS[key][2 if ex.platform == "qualtrics" else 1]
+        if ex.kind == "numeric":
+            assert codes == list(range(1, len(opts) + 1))
+        else:
+            assert labels == opts, (ex.name, key)
+
+
+def test_full_wording_is_kept_as_the_label_and_short_names_are_given(case):
+    ex, recipe, _, ds = case
+    key = "climate_1"
+    col = _renamed(recipe, ex.columns[key])
+    wording = platforms.SCALES["climate"][3 if ex.platform == "qualtrics" else 2][0]
+    assert wording in ds.label(col)
+    if ex.platform != "qualtrics":
+        assert col == f"Q{col[1:].split('_')[0]}_1" and "，" in wording
+
+
+def _true_scores():
+    return {k: TRUTH.codes[items].mean(axis=1).to_numpy() for k, items in TRUTH.scales.items()}
+
+
+def test_difference_by_gender_and_regression_match_the_true_codes(case):
+    ex, recipe, _, ds = case
+    name = {k: next(s["name"] for s in recipe["scales"] if _renamed(recipe, ex.columns[items[0]]) in s["items"])
+            for k, items in TRUTH.scales.items()}
+    true = _true_scores()
+    gender = _renamed(recipe, ex.columns["gender"])
+    res = registry.run("difference", ds, {"groups": [gender], "outcomes": [name["pressure"]], "test": "student"})
+    g = TRUTH.codes["gender"].to_numpy()
+    t_true = stats.ttest_ind(true["pressure"][g == 1], true["pressure"][g == 2]).statistic
+    assert res.tables["tests"]["statistic"].iloc[0] == pytest.approx(t_true, abs=1e-10)
+    means = res.tables["group_stats"]["mean"].tolist()
+    assert means == pytest.approx([true["pressure"][g == 1].mean(), true["pressure"][g == 2].mean()], abs=1e-12)
+
+    preds = ["climate", "burnout", "satisfaction"]
+    reg = registry.run("regression", ds, {"outcome": name["pressure"], "blocks": [[name[p] for p in preds]]})
+    X = np.column_stack([np.ones(platforms.N)] + [true[p] for p in preds])
+    b, *_ = np.linalg.lstsq(X, true["pressure"], rcond=None)
+    assert reg.tables["coefficients"]["b"].tolist() == pytest.approx(b.tolist(), abs=1e-10)
+
+
+def test_wjx_free_text_and_multi_choice_are_never_scale_items():
+    ex = EXPORTS["wjx_text_xlsx"]
+    raw = io.read_bytes(ex.content, ex.name)
+    rec = setup.proposed_recipe(raw)
+    items = {i for s in rec["scales"] for i in s["items"]}
+    assert not items & {_renamed(rec, c) for c in ex.multi + ex.free_text}
+    assert "┋" in raw.frame[ex.multi[0]].iloc[0] or "〖" in "".join(raw.frame[ex.multi[0]].dropna())
+
+
+def test_proposed_recipe_applies_in_the_headless_runner(tmp_path):
+    ex = EXPORTS["wjx_text_csv"]
+    data = tmp_path / ex.name
+    data.write_bytes(ex.content)
+    rp = tmp_path / "r.json"
+    assert main(["propose", str(data), "--out", str(rp)]) == 0
+    rec = json.loads(rp.read_text(encoding="utf-8"))
+    assert rec["version"] == recipes.VERSION and rec["data"]["path"] == ex.name
+    rec["analyses"] = [{"id": "d", "type": "difference", "groups": ["Q1"], "outcomes": ["Q6"], "test": "student"}]
+    rp.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "res.json"
+    assert main(["run", str(rp), "--out", str(out), "--lang", "zh"]) == 0
+    row = json.loads(out.read_text(encoding="utf-8"))["results"]["d"]["tables"]["group_stats"]
+    assert [r["level"] for r in row] == ["男", "女"]
+
+
+def test_propose_bad_file_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "x.xls"
+    bad.write_bytes(b"not a workbook at all")
+    assert main(["propose", str(bad), "--out", str(tmp_path / "r.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("values, expected", [
+    (["博士", "大专及以下", "本科", "硕士"], ["大专及以下", "本科", "硕士", "博士"]),
+    (["1-3年", "1年以下", "3-5年", "5年以上"], ["1年以下", "1-3年", "3-5年", "5年以上"]),
+    (["研究生及以上", "初中及以下", "高中/中专", "大专", "本科"], ["初中及以下", "高中/中专", "大专", "本科", "研究生及以上"]),
+    (["31-40岁", "30岁以下", "51岁以上", "41-50岁"], ["30岁以下", "31-40岁", "41-50岁", "51岁以上"]),
+    (["女", "男"], ["男", "女"]),
+    (["其他", "国企", "机关"], ["国企", "机关", "其他"]),
+    (["同意", "非常不同意", "一般"], ["非常不同意", "一般", "同意"]),
+    ([3, 1, 2], [1, 2, 3]),
+])
+def test_natural_order(values, expected):
+    assert natural_order(values) == expected
+
+
+def test_recipe_version_1_is_still_read():
+    rec = recipes.validate({"version": 1, "data": {"missing_codes": [99]}})
+    assert rec["version"] == recipes.VERSION and rec["prepare"] == recipes.empty_prepare()
