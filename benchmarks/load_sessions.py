@@ -92,7 +92,6 @@ def make_csv(i: int, rows: int, folder: Path) -> tuple[Path, str]:
 def expected(path: Path, tag: str) -> dict:
     """What the app must show for this file: computed by core from the same
     bytes, with the recipe the data page proposes and the pages' defaults."""
-    from core import recipe as recipes
     from core import registry
     from core.data import io, setup
     from core.data.prepare import build_dataset

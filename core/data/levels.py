@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from core.data import recode
+from core.errors import UserError
 
 _EDUCATION = (  # (rank, keywords); the highest keyword found decides
     (1, ("小学", "primary", "elementary")),
@@ -94,3 +95,68 @@ def _answer_rank(body: list[str]):
     if found is None:
         return None
     return lambda v: found["map"].get(v)
+
+
+# ---- the level editor (pages/variables.py shows these rows) -----------------------------------
+def editor_rows(codes: list, labels: list[str], counts: dict) -> list[dict]:
+    """One row per level in its current order: position (1…), code, label,
+    how many cases, and an empty "merge into" cell."""
+    return [{"position": i + 1, "level": _text(c), "label": lab, "n": int(counts.get(c, 0)), "merge_into": ""}
+            for i, (c, lab) in enumerate(zip(codes, labels))]
+
+
+def from_editor(rows: list[dict]) -> tuple[dict, dict]:
+    """(``prepare.levels`` entry, merge map) from an edited level table:
+    levels sorted by position (ties keep the table order), labels that differ
+    from the level, and ``{level: target level}`` for merged levels (a
+    recode the caller adds)."""
+    merge = {}
+    kept = []
+    for i, r in enumerate(rows):
+        level = str(r["level"])
+        into = str(r.get("merge_into") or "").strip()
+        if into and into != level:
+            merge[level] = into
+            continue
+        try:
+            pos = float(r.get("position"))
+        except (TypeError, ValueError):
+            pos = float(i + 1)
+        kept.append((pos, i, level, str(r.get("label") or "").strip()))
+    kept.sort()
+    entry = {"order": [lv for _, _, lv, _ in kept]}
+    labels = {lv: lab for _, _, lv, lab in kept if lab and lab != lv}
+    if labels:
+        entry["labels"] = labels
+    return entry, merge
+
+
+def _text(v) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def edit_prepare(prep: dict, name: str, rows: list[dict], numeric: bool) -> dict:
+    """A recipe's ``prepare`` section with the level table of ``name``
+    applied: its order and labels in ``levels``, merged levels as a recode
+    (level → the level it is merged into) after the existing ones."""
+    import copy
+
+
+    entry, merge = from_editor(rows)
+    out = copy.deepcopy(prep)
+    out.setdefault("levels", {})[name] = entry
+    if merge:
+        def code(v):
+            if not numeric:
+                return v
+            f = float(v)
+            return int(f) if f.is_integer() else f
+        try:
+            mapping = {k: code(v) for k, v in merge.items()}
+        except ValueError:
+            raise UserError("levels.error.merge_target", name=name,
+                            target=next(v for v in merge.values() if not recode.is_number(v))) from None
+        out.setdefault("recodes", []).append(recode.validate({"columns": [name], "map": mapping, "missing": [],
+                                                        "labels": {}}))
+    return out
+

@@ -187,3 +187,66 @@ def apply(col: pd.Series, rc: dict) -> tuple[pd.Series, dict]:
             labels[int(code) if code.is_integer() else code] = lab
         return out, labels
     return out.map(lambda v: None if v is None else _key(v)).astype("str"), labels
+
+
+# ---- the recode editor (pages/variables.py shows these rows) ---------------------------------
+def editor_rows(values: pd.Series, rc: dict | None) -> list[dict]:
+    """One row per observed value of the columns (pooled): the value, how
+    often it occurs, its code (text; empty = unchanged) and whether it is
+    marked missing."""
+    mapping = {_key(k): v for k, v in ((rc or {}).get("map") or {}).items()}
+    missing = {_key(m) for m in (rc or {}).get("missing") or []}
+    counts = values.dropna().map(_key).value_counts()
+    order = list(counts.index)
+    found = answer_set(order)
+    if found is not None:
+        order.sort(key=lambda v: found["map"].get(v, 0))
+    else:
+        order.sort(key=lambda v: (mapping.get(v) is None, str(mapping.get(v, "")), v))
+    return [{"value": v, "n": int(counts[v]), "code": "" if mapping.get(v) is None else _key(mapping[v]),
+             "missing": v in missing} for v in order]
+
+
+def from_editor(columns: list[str], rows: list[dict], old: dict | None = None) -> dict:
+    """The recode an edited table describes: codes that read as numbers are
+    numbers, other codes are texts (merging the values that share one),
+    ticked values are missing; value labels are kept for codes that stay."""
+    mapping, missing = {}, []
+    for r in rows:
+        value = str(r.get("value"))
+        if r.get("missing"):
+            missing.append(value)
+            continue
+        code = r.get("code")
+        code = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code).strip()
+        if not code:
+            continue
+        try:
+            f = float(code.translate(str.maketrans("０１２３４５６７８９－．", "0123456789-.")))
+            mapping[value] = int(f) if f.is_integer() else f
+        except ValueError:
+            mapping[value] = code
+    codes = {_key(v) for v in mapping.values()}
+    labels = {k: v for k, v in ((old or {}).get("labels") or {}).items() if k in codes}
+    for value, code in mapping.items():
+        if isinstance(code, (int, float)) and _key(code) not in labels and not is_number(value):
+            labels[_key(code)] = strip_letters(value)
+    return validate({"columns": list(columns), "map": mapping, "missing": missing, "labels": labels})
+
+
+def is_number(v: str) -> bool:
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
+
+
+def replace(recodes: list[dict], new: dict) -> list[dict]:
+    """The recipe's recodes with ``new`` in place of the one for the same
+    columns (or added at the end); a recode that maps nothing is dropped."""
+    out = [r for r in recodes if r["columns"] != new["columns"]]
+    at = next((i for i, r in enumerate(recodes) if r["columns"] == new["columns"]), len(out))
+    if new["map"] or new["missing"]:
+        out.insert(min(at, len(out)), new)
+    return out

@@ -231,3 +231,64 @@ def variable_table(raw: RawData, lang: str = "en") -> pd.DataFrame:
 
 def _code(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+_SEPARATORS = ",，;；、\n"
+
+
+def split_names(text, known) -> list[str]:
+    """Names typed in one cell (scale items, reverse keys) → a list.
+
+    Names are separated by commas (, or ，), semicolons or new lines, but a
+    known column name is taken whole even when it holds such a character
+    (``5、(单位内部沟通顺畅，信息公开透明)``): at each position the longest known
+    name that starts there wins; anything else runs to the next separator."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return []
+    s = str(text)
+    names = sorted({str(k) for k in known}, key=len, reverse=True)
+    out, i = [], 0
+    while i < len(s):
+        if s[i] in _SEPARATORS or s[i].isspace():
+            i += 1
+            continue
+        hit = next((n for n in names if s.startswith(n, i) and (i + len(n) == len(s) or s[i + len(n)] in _SEPARATORS
+                                                                    or s[i + len(n)].isspace())), None)
+        if hit is None:
+            j = i
+            while j < len(s) and s[j] not in ",，;；\n":
+                j += 1
+            hit = s[i:j].strip()
+        out.append(hit)
+        i += len(hit) if s.startswith(hit, i) else max(1, len(hit))
+    return [n for n in out if n]
+
+
+def proposal_summary(recipe: dict) -> list[tuple[str, dict]]:
+    """What a proposed recipe did, as catalogue keys with their values
+    (the data page shows them for the user to confirm)."""
+    prep = recipe.get("prepare") or {}
+    roles = recipe.get("roles") or {}
+    platform = (recipe.get("ui") or {}).get("platform") or "generic"
+    out = [(f"prep.proposal.platform.{platform}", {})]
+    coded = [rc for rc in prep.get("recodes") or [] if rc.get("set")]
+    if coded:
+        out.append(("prep.proposal.recoded", {"items": str(sum(len(rc["columns"]) for rc in coded)),
+                                              "sets": str(len(coded))}))
+    if prep.get("rename"):
+        out.append(("prep.proposal.renamed", {"count": str(len(prep["rename"]))}))
+    out.append(("prep.proposal.scales", {"count": str(len(recipe.get("scales") or [])),
+                                         "names": ", ".join(s["name"] for s in recipe.get("scales") or []) or "—"}))
+    out.append(("prep.proposal.demographics", {"names": ", ".join(roles.get("demographics") or []) or "—"}))
+    if roles.get("paradata"):
+        out.append(("prep.proposal.paradata", {"names": ", ".join(roles["paradata"])}))
+    return out
+
+
+def recode_preview(rc: dict) -> pd.DataFrame:
+    """code → the answers that get it (one row per code, in code order)."""
+    by_code: dict = {}
+    for answer, code in rc["map"].items():
+        by_code.setdefault(code, []).append(answer)
+    return pd.DataFrame([{"code": c, "answer": " / ".join(by_code[c])} for c in sorted(by_code)],
+                        columns=["code", "answer"])

@@ -76,10 +76,21 @@ def sessions_after_reaping() -> int | None:
             session = getattr(info, "session", None)
             if session is not None:
                 session.shutdown()
+    from pages._ui.state import STORE
+
+    STORE.expire(connected(mgr))   # the reload store forgets sessions gone for longer than the TTL
     # a generated download is marked when no session refers to it and deleted at the next call:
     # ticks of this thread are INTERVAL apart, so a file goes 30–60 s after its session
     rt.media_file_mgr.remove_orphaned_files()
     return len(mgr.list_sessions())
+
+
+def connected(mgr) -> set[str]:
+    """Ids of the sessions with an open connection (empty when unknown)."""
+    try:
+        return {info.session.id for info in mgr.list_active_sessions()}
+    except Exception:  # no server, or Streamlit internals changed
+        return set()
 
 
 def release() -> None:

@@ -1,16 +1,35 @@
 """Session state: the loaded data, the recipe (the whole session's choices),
 the language.  The recipe is the single source of truth for choices, so a
-language switch, a page change or a recipe download/upload loses nothing."""
+language switch, a page change or a recipe download/upload loses nothing.
+
+A browser reload starts a new Streamlit session.  So that it loses nothing
+either, every run leaves the session's work — the uploaded file's bytes (or
+the sample's key), the recipe (scales, codes, level orders, analyses, pins)
+and the language — in :data:`STORE`, a server-memory store keyed by a random
+token in the URL (query parameter ``s``; other query parameters are left as
+they are).  A new session whose URL carries a known token takes the work
+back.  Nothing is written to disk.  An entry lives while its session is
+connected and :data:`TTL` seconds after (Streamlit's own
+``server.disconnectedSessionTTL``), then the housekeeping thread
+(pages/_ui/memory.py) drops it; a token held by another *connected* session
+gives nothing (a shared link does not hand over someone's data), and a token
+is 192 random bits, so guessing one is hopeless.  The sidebar tells the user
+how long a reload keeps the work and to download the recipe to keep it longer.
+"""
 from __future__ import annotations
 
 import copy
 import hashlib
 import json
+import secrets
+import threading
+import time
 
 import streamlit as st
 
 from core import i18n
-from core.data import samples
+from core import recipe as recipes
+from core.data import io, samples
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
@@ -39,16 +58,130 @@ def _through_the_frame() -> None:
 
 
 def ensure_loaded() -> None:
-    """The app never opens empty: load the default sample survey once."""
+    """The app never opens empty: the work of a reloaded session comes back
+    (see module doc), else the default sample survey is loaded once."""
     _through_the_frame()
     if "raw" not in S:
-        load_sample(samples.DEFAULT)
+        if not _restore():
+            load_sample(samples.DEFAULT)
+        if "reload_token" not in S:
+            S["reload_token"] = secrets.token_urlsafe(24)
+        st.query_params["s"] = S["reload_token"]
 
 
 def load_sample(key: str) -> None:
     raw, recipe, _ = _sample(key)
     # the cached recipe is shared by every session: each session edits its own copy
     S["raw"], S["recipe"] = raw, copy.deepcopy(recipe)
+    S["sample_key"] = key
+
+
+# ---- the reload store ----------------------------------------------------------------------------
+TTL = float(st.get_option("server.disconnectedSessionTTL"))   # seconds an entry outlives its connection
+
+
+class ReloadStore:
+    """token → {"owner": session id, "seen": time, "work": {...}}, in memory only."""
+
+    def __init__(self, ttl: float = TTL):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[str, dict] = {}
+
+    def put(self, token: str, owner: str, work: dict, now: float | None = None) -> None:
+        with self._lock:
+            self._entries[token] = {"owner": owner, "seen": time.monotonic() if now is None else now, "work": work}
+
+    def take(self, token: str, owner: str, connected=(), now: float | None = None) -> dict | None:
+        """The work under ``token`` for session ``owner`` — None when unknown,
+        expired, or held by another session that is still connected."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            e = self._entries.get(token)
+            if e is None or (e["owner"] not in connected and now - e["seen"] > self.ttl):
+                return None
+            if e["owner"] != owner and e["owner"] in connected:
+                return None
+            e["owner"], e["seen"] = owner, now
+            return e["work"]
+
+    def expire(self, connected=(), now: float | None = None) -> int:
+        """Drop entries whose session left more than ``ttl`` seconds ago;
+        entries of connected sessions are kept fresh.  Returns how many went."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for e in self._entries.values():
+                if e["owner"] in connected:
+                    e["seen"] = now
+            gone = [k for k, e in self._entries.items() if now - e["seen"] > self.ttl]
+            for k in gone:
+                del self._entries[k]
+        return len(gone)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+STORE = ReloadStore()
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def connected_sessions() -> set[str]:
+    """Ids of the sessions with an open connection (empty without a server)."""
+    from pages._ui import memory
+
+    return memory.connected(getattr(memory._runtime(), "_session_mgr", None))
+
+
+def _restore() -> bool:
+    """Take back the work stored under the URL's token (a reload)."""
+    token = st.query_params.get("s")
+    if not token:
+        return False
+    work = STORE.take(str(token), _session_id(), connected_sessions() - {_session_id()})
+    if work is None:
+        S["reload_lost"] = True   # the sidebar says the previous work expired
+        return False
+    try:
+        if work.get("upload"):
+            name, content = work["upload"]
+            raw = io.read_bytes(content, name, sheet=work.get("sheet"), header_row=work.get("header_row"),
+                                skip_rows=(work["recipe"].get("data") or {}).get("skip_rows"))
+            S["upload_bytes"] = (name, content)
+            S["raw"] = raw
+        else:
+            load_sample(work.get("sample") or samples.DEFAULT)
+        S["recipe"] = recipes.validate(work["recipe"])
+    except Exception:  # whatever went wrong, the app opens as new rather than broken
+        for k in ("raw", "recipe", "upload_bytes"):
+            S.pop(k, None)
+        return False
+    for k in ("upload_sheet", "upload_header_row"):
+        if work.get(k.removeprefix("upload_")) is not None:
+            S[k] = work[k.removeprefix("upload_")]
+    if work.get("lang") and "lang" not in S:
+        S["lang"] = work["lang"]
+    S["reload_token"] = str(token)
+    return True
+
+
+def keep() -> None:
+    """Leave this session's work in the reload store (end of every run)."""
+    if "raw" not in S or "reload_token" not in S:
+        return
+    up = S.get("upload_bytes")
+    STORE.put(S["reload_token"], _session_id(), {
+        "upload": up, "sample": None if up else S.get("sample_key", samples.DEFAULT),
+        "sheet": S.get("upload_sheet"), "header_row": S.get("upload_header_row"),
+        "recipe": copy.deepcopy(S["recipe"]), "lang": lang()})
+    if st.query_params.get("s") != S["reload_token"]:
+        st.query_params["s"] = S["reload_token"]
 
 
 @st.cache_resource(show_spinner=False)
