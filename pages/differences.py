@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core import i18n, registry
-from core.analyses.difference import suggest_merges
-from core.charts import difference as dch
+from core.analyses.difference.compute import suggest_merges
+from core.analyses.difference import charts as dch
 from core.errors import UserError
 from core.format import star_note
-from core.interpret import difference as dint
+from core.analyses.difference import text as dint
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t

@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from core import i18n, registry
-from core.charts import process as pch
+from core.analyses.process import charts as pch
 from core.errors import UserError
-from core.analyses._process.templates import MODEL_NUMBERS, match_design, template
+from core.analyses.process.spec import MODEL_NUMBERS, match_design, template
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t

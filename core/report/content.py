@@ -438,8 +438,9 @@ def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[di
 
     ``results`` maps analysis id → Result (or UserError for a failed one).
     ``items`` defaults to the recipe's report, or to every table, chart and
-    interpretation paragraph when the recipe has none.  ``findings`` (the
-    key-findings list) is computed when a findings item needs it.  ``charts``
+    interpretation paragraph when the recipe has none.  ``findings`` is the
+    key-findings list, or a function that makes it when a findings item needs
+    it (:func:`core.report.build` passes one).  ``charts``
     (optional) maps an analysis id to its ``[(name, chart)]``, e.g. a page's
     cached Vega-Lite specs; it is not used for results with suppressed cells.
     """
@@ -455,10 +456,9 @@ def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[di
         if kind == "section":
             blocks.append(SectionBlock(item["title"]))
         elif kind == "findings":
-            if findings is None:
-                from core.report.findings import key_findings
-                findings = key_findings(recipe, dataset, results, lang)
-            blocks.append(FindingsBlock(findings))
+            if callable(findings):
+                findings = findings()
+            blocks.append(FindingsBlock(findings or []))
         elif kind == "text" and "text" in item:
             blocks.append(TextBlock(item["text"]))
         else:

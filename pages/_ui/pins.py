@@ -16,6 +16,7 @@ import streamlit as st
 from core.report import content, images, model, safety, xlsx_writer
 from core.types import AnalysisSpec, Result
 from pages._ui import state
+from pages._ui.markdown import md_escape
 
 log = logging.getLogger("pressure_explorer")
 
@@ -106,8 +107,6 @@ def chart_tools(spec: AnalysisSpec, aid: str | None, name: str, chart) -> None:
 
 def paragraph(text: str, aid: str | None, index: int) -> None:
     """An interpretation paragraph (escaped) with its pin."""
-    from pages._ui.render import md_escape
-
     if aid is None:
         st.markdown(md_escape(text))
         return

@@ -7,7 +7,6 @@ placed into Markdown passes through :func:`md_escape` first.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -20,13 +19,8 @@ from core.format import column_title, fmt_p
 from core.i18n import t as _t
 from core.types import AnalysisSpec, Note, Result, TableSpec
 from pages._ui import pins, runner, state
+from pages._ui.markdown import md_escape
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text) -> str:
-    """Make any text safe to put inside st.markdown / st.caption."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def note_text(note: Note, lang: str) -> str:
