@@ -41,5 +41,5 @@ with st.sidebar:
                        icon=":material/download:", width="stretch")
     if state.S.pop("reload_lost", False):
         st.info(state.t("reload.lost"))
-    st.caption(state.t("reload.kept", minutes=f"{state.TTL / 60:g}"))
+    st.caption(state.t("reload.kept", minutes=f"{memory.TTL / 60:g}"))
 state.keep()   # a reload of this page takes the work back (server memory only)

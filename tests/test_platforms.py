@@ -21,6 +21,7 @@ from core import recipe as recipes
 from core import registry
 from core.__main__ import main
 from core.data import io, setup
+from core.data import levels as levels_mod
 from core.data.levels import natural_order
 from core.data.prepare import build_dataset
 
@@ -175,3 +176,71 @@ def test_natural_order(values, expected):
 def test_recipe_version_1_is_still_read():
     rec = recipes.validate({"version": 1, "data": {"missing_codes": [99]}})
     assert rec["version"] == recipes.VERSION and rec["prepare"] == recipes.empty_prepare()
+
+
+# ---- editing: names with punctuation, recodes, levels ------------------------------------------
+def test_item_names_with_chinese_commas_stay_whole_in_the_scale_editor():
+    known = ["5、(单位内部沟通顺畅，信息公开透明)", "5、(同事之间相互支持)", "Q6_1"]
+    typed = "5、(单位内部沟通顺畅，信息公开透明)，5、(同事之间相互支持), Q6_1"
+    assert setup.split_names(typed, known) == known
+    assert setup.split_names("a，b; c\nd", []) == ["a", "b", "c", "d"]
+    import pandas as pd
+    raw = io.read_bytes(("id," + ",".join(f'"{k}"' for k in known[:2]) + "\n"
+                         + "\n".join(f"{i},{1 + i % 5},{1 + (i * 3) % 5}" for i in range(30)) + "\n").encode(),
+                        "comma.csv")
+    rec = recipes.validate({"version": 2, "scales": [{"name": "组织氛围", "items": setup.split_names(typed, known)[:2],
+                                                      "min": 1, "max": 5}]})
+    ds = build_dataset(raw, rec)
+    assert ds.frame["组织氛围"].notna().all() and isinstance(ds.frame, pd.DataFrame)
+
+
+def test_recode_editor_codes_merges_and_marks_missing():
+    import pandas as pd
+
+    from core.data import recode
+    col = pd.Series(["A.很好", "B.好", "C.不好", "(跳过)", "B.好", "D.说不清"])
+    rows = recode.editor_rows(col, None)
+    assert {r["value"] for r in rows} == set(col) and all(r["code"] == "" for r in rows)
+    edit = {"A.很好": "2", "B.好": "2", "C.不好": "１", "(跳过)": "", "D.说不清": ""}
+    for r in rows:
+        r["code"] = edit[r["value"]]
+        r["missing"] = r["value"] in ("(跳过)", "D.说不清")
+    rc = recode.from_editor(["x"], rows)
+    assert rc["map"] == {"A.很好": 2, "B.好": 2, "C.不好": 1} and set(rc["missing"]) == {"(跳过)", "D.说不清"}
+    out, labels = recode.apply(col, rc)
+    assert out.tolist()[:3] == [2, 2, 1] and out.isna().sum() == 2 and labels[1] == "不好"
+    assert recode.replace([rc], {**rc, "map": {}, "missing": []}) == []
+
+
+def test_level_editor_reorders_merges_and_relabels_and_analyses_follow():
+    ex = EXPORTS["wjx_text_xlsx"]
+    raw = io.read_bytes(ex.content, ex.name)
+    rec = setup.proposed_recipe(raw)
+    ds = build_dataset(raw, rec, "zh")
+    codes, labels = ds.levels("Q3")
+    rows = levels_mod.editor_rows(codes, labels, ds.frame["Q3"].value_counts().to_dict())
+    for r in rows:   # 博士 merged into 硕士 (as "研究生"), order reversed
+        r["position"] = 10 - r["position"]
+        if r["level"] == "博士":
+            r["merge_into"] = "硕士"
+        if r["level"] == "硕士":
+            r["label"] = "研究生"
+    rec2 = recipes.validate({**rec, "prepare": levels_mod.edit_prepare(rec["prepare"], "Q3", rows, False)})
+    ds2 = build_dataset(raw, rec2, "zh")
+    codes2, labels2 = ds2.levels("Q3")
+    assert labels2 == ["研究生", "本科", "大专", "高中/中专及以下"]
+    n_grad = int((TRUTH.codes["education"] >= 4).sum())
+    assert int((ds2.frame["Q3"] == "硕士").sum()) == n_grad
+    res = registry.run("difference", ds2, {"groups": ["Q3"], "outcomes": ["Q6"], "test": "student"})
+    assert res.tables["group_stats"]["level"].tolist() == labels2
+    assert set(res.tables["posthoc"]["level_a"]) | set(res.tables["posthoc"]["level_b"]) <= set(labels2)
+
+
+def test_default_reference_level_is_never_a_tiny_first_level():
+    ex = EXPORTS["wjx_text_xlsx"]
+    raw = io.read_bytes(ex.content, ex.name)
+    ds = build_dataset(raw, setup.proposed_recipe(raw), "zh")
+    counts = ds.frame["Q3"].value_counts()
+    assert ds.levels("Q3")[1][0] == "高中/中专及以下" and counts["高中/中专及以下"] < 0.1 * len(ds.frame)
+    assert ds.reference_level("Q3") == counts.idxmax() == "本科"
+    assert ds.reference_level("Q1") == "男"     # the first level when it is large enough

@@ -1,5 +1,6 @@
 """A browser reload keeps the work (issue 13): the reload store in server
-memory (pages/_ui/state.py), its expiry, and its privacy."""
+memory (pages/_ui/memory.py, used by pages/_ui/state.py), its expiry, and
+its privacy."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
-from pages._ui import state
+from pages._ui import memory, state
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,13 +26,13 @@ def _fresh_store(monkeypatch):
     import streamlit as st
 
     st.cache_data.clear()
-    monkeypatch.setattr(state, "STORE", state.ReloadStore())
+    monkeypatch.setattr(memory, "STORE", memory.ReloadStore())
     yield
 
 
 # ---- the store itself -------------------------------------------------------------------------
 def test_store_gives_the_work_back_within_the_ttl_and_forgets_it_after():
-    store = state.ReloadStore(ttl=120)
+    store = memory.ReloadStore(ttl=120)
     store.put("tok", "session-1", {"recipe": {"version": 2}}, now=0.0)
     assert store.take("tok", "session-2", connected=set(), now=100.0) == {"recipe": {"version": 2}}
     # the reloaded session now owns it; it leaves too, and 121 s later the work is gone
@@ -41,14 +42,14 @@ def test_store_gives_the_work_back_within_the_ttl_and_forgets_it_after():
 
 
 def test_store_keeps_the_work_of_a_connected_session_however_long():
-    store = state.ReloadStore(ttl=120)
+    store = memory.ReloadStore(ttl=120)
     store.put("tok", "s1", {"x": 1}, now=0.0)
     assert store.expire(connected={"s1"}, now=10_000.0) == 0
     assert store.take("tok", "s1", connected={"s1"}, now=10_001.0) == {"x": 1}
 
 
 def test_one_session_cannot_read_another_sessions_token():
-    store = state.ReloadStore(ttl=120)
+    store = memory.ReloadStore(ttl=120)
     store.put("tok-a", "a", {"who": "a"}, now=0.0)
     store.put("tok-b", "b", {"who": "b"}, now=0.0)
     # a link shared while its owner is connected gives nothing
@@ -62,11 +63,9 @@ def test_one_session_cannot_read_another_sessions_token():
 def test_housekeeping_expires_the_reload_store(monkeypatch):
     from types import SimpleNamespace
 
-    from pages._ui import memory
-
-    store = state.ReloadStore(ttl=0.0)
+    store = memory.ReloadStore(ttl=0.0)
     store.put("old", "gone-session", {"x": 1}, now=time.monotonic() - 10)
-    monkeypatch.setattr(state, "STORE", store)
+    monkeypatch.setattr(memory, "STORE", store)
     mgr = SimpleNamespace(_session_storage=None, list_sessions=lambda: [], list_active_sessions=lambda: [])
     rt = SimpleNamespace(_session_mgr=mgr, media_file_mgr=SimpleNamespace(remove_orphaned_files=lambda: None))
     monkeypatch.setattr(memory, "_runtime", lambda: rt)
@@ -129,7 +128,7 @@ def test_reload_brings_back_data_recipe_levels_and_language():
     assert again.session_state["lang"] == "zh"
     ds = state.build_dataset(again.session_state["raw"], back, "zh")
     assert ds.levels("Q3")[1][0] == "博士"
-    assert any(t("reload.kept", "zh", minutes=f"{state.TTL / 60:g}") == c.value for c in again.sidebar.caption)
+    assert any(t("reload.kept", "zh", minutes=f"{memory.TTL / 60:g}") == c.value for c in again.sidebar.caption)
 
     # no uploaded byte reached the disk: no file written since the test began holds the marker
     for top in (ROOT, Path(tempfile.gettempdir())):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 
 from core.data import recode
-from core.data.model import code_text
 from core.errors import UserError
 
 _EDUCATION = (  # (rank, keywords); the highest keyword found decides
@@ -102,7 +101,7 @@ def _answer_rank(body: list[str]):
 def editor_rows(codes: list, labels: list[str], counts: dict) -> list[dict]:
     """One row per level in its current order: position (1…), code, label,
     how many cases, and an empty "merge into" cell."""
-    return [{"position": i + 1, "level": code_text(c), "label": lab, "n": int(counts.get(c, 0)), "merge_into": ""}
+    return [{"position": i + 1, "level": recode.key(c), "label": lab, "n": int(counts.get(c, 0)), "merge_into": ""}
             for i, (c, lab) in enumerate(zip(codes, labels))]
 
 

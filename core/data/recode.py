@@ -149,7 +149,8 @@ def validate(rc) -> dict:
     return out
 
 
-def _key(v) -> str:
+def key(v) -> str:
+    """A value as text the way recipes write it (2.0 → "2", trimmed)."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
@@ -160,13 +161,13 @@ def apply(col: pd.Series, rc: dict) -> tuple[pd.Series, dict]:
     their code (None = missing), values in ``missing`` become missing, other
     values stay.  Returns the column (numeric when every value is a number)
     and its value labels ``{code: label}``."""
-    mapping = {_key(k): v for k, v in rc["map"].items()}
-    missing = {_key(m) for m in rc["missing"]}
+    mapping = {key(k): v for k, v in rc["map"].items()}
+    missing = {key(m) for m in rc["missing"]}
 
     def one(v):
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return None
-        k = _key(v)
+        k = key(v)
         if k in missing:
             return None
         return mapping.get(k, v)
@@ -186,7 +187,7 @@ def apply(col: pd.Series, rc: dict) -> tuple[pd.Series, dict]:
                 continue
             labels[int(code) if code.is_integer() else code] = lab
         return out, labels
-    return out.map(lambda v: None if v is None else _key(v)).astype("str"), labels
+    return out.map(lambda v: None if v is None else key(v)).astype("str"), labels
 
 
 # ---- the recode editor (pages/variables.py shows these rows) ---------------------------------
@@ -194,16 +195,16 @@ def editor_rows(values: pd.Series, rc: dict | None) -> list[dict]:
     """One row per observed value of the columns (pooled): the value, how
     often it occurs, its code (text; empty = unchanged) and whether it is
     marked missing."""
-    mapping = {_key(k): v for k, v in ((rc or {}).get("map") or {}).items()}
-    missing = {_key(m) for m in (rc or {}).get("missing") or []}
-    counts = values.dropna().map(_key).value_counts()
+    mapping = {key(k): v for k, v in ((rc or {}).get("map") or {}).items()}
+    missing = {key(m) for m in (rc or {}).get("missing") or []}
+    counts = values.dropna().map(key).value_counts()
     order = list(counts.index)
     found = answer_set(order)
     if found is not None:
         order.sort(key=lambda v: found["map"].get(v, 0))
     else:
         order.sort(key=lambda v: (mapping.get(v) is None, str(mapping.get(v, "")), v))
-    return [{"value": v, "n": int(counts[v]), "code": "" if mapping.get(v) is None else _key(mapping[v]),
+    return [{"value": v, "n": int(counts[v]), "code": "" if mapping.get(v) is None else key(mapping[v]),
              "missing": v in missing} for v in order]
 
 
@@ -226,11 +227,11 @@ def from_editor(columns: list[str], rows: list[dict], old: dict | None = None) -
             mapping[value] = int(f) if f.is_integer() else f
         except ValueError:
             mapping[value] = code
-    codes = {_key(v) for v in mapping.values()}
+    codes = {key(v) for v in mapping.values()}
     labels = {k: v for k, v in ((old or {}).get("labels") or {}).items() if k in codes}
     for value, code in mapping.items():
-        if isinstance(code, (int, float)) and _key(code) not in labels and not is_number(value):
-            labels[_key(code)] = strip_letters(value)
+        if isinstance(code, (int, float)) and key(code) not in labels and not is_number(value):
+            labels[key(code)] = strip_letters(value)
     return validate({"columns": list(columns), "map": mapping, "missing": missing, "labels": labels})
 
 

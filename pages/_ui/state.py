@@ -5,11 +5,11 @@ language switch, a page change or a recipe download/upload loses nothing.
 A browser reload starts a new Streamlit session.  So that it loses nothing
 either, every run leaves the session's work — the uploaded file's bytes (or
 the sample's key), the recipe (scales, codes, level orders, analyses, pins)
-and the language — in :data:`STORE`, a server-memory store keyed by a random
+and the language — in ``memory.STORE``, a server-memory store keyed by a random
 token in the URL (query parameter ``s``; other query parameters are left as
 they are).  A new session whose URL carries a known token takes the work
 back.  Nothing is written to disk.  An entry lives while its session is
-connected and :data:`TTL` seconds after (Streamlit's own
+connected and ``memory.TTL`` seconds after (Streamlit's own
 ``server.disconnectedSessionTTL``), then the housekeeping thread
 (pages/_ui/memory.py) drops it; a token held by another *connected* session
 gives nothing (a shared link does not hand over someone's data), and a token
@@ -22,8 +22,6 @@ import copy
 import hashlib
 import json
 import secrets
-import threading
-import time
 
 import streamlit as st
 
@@ -33,6 +31,7 @@ from core.data import io, samples
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
+from pages._ui import memory
 
 S = st.session_state
 
@@ -76,53 +75,7 @@ def load_sample(key: str) -> None:
     S["sample_key"] = key
 
 
-# ---- the reload store ----------------------------------------------------------------------------
-TTL = float(st.get_option("server.disconnectedSessionTTL"))   # seconds an entry outlives its connection
-
-
-class ReloadStore:
-    """token → {"owner": session id, "seen": time, "work": {...}}, in memory only."""
-
-    def __init__(self, ttl: float = TTL):
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[str, dict] = {}
-
-    def put(self, token: str, owner: str, work: dict, now: float | None = None) -> None:
-        with self._lock:
-            self._entries[token] = {"owner": owner, "seen": time.monotonic() if now is None else now, "work": work}
-
-    def take(self, token: str, owner: str, connected=(), now: float | None = None) -> dict | None:
-        """The work under ``token`` for session ``owner`` — None when unknown,
-        expired, or held by another session that is still connected."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            e = self._entries.get(token)
-            if e is None or (e["owner"] not in connected and now - e["seen"] > self.ttl):
-                return None
-            if e["owner"] != owner and e["owner"] in connected:
-                return None
-            e["owner"], e["seen"] = owner, now
-            return e["work"]
-
-    def expire(self, connected=(), now: float | None = None) -> int:
-        """Drop entries whose session left more than ``ttl`` seconds ago;
-        entries of connected sessions are kept fresh.  Returns how many went."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for e in self._entries.values():
-                if e["owner"] in connected:
-                    e["seen"] = now
-            gone = [k for k, e in self._entries.items() if now - e["seen"] > self.ttl]
-            for k in gone:
-                del self._entries[k]
-        return len(gone)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-STORE = ReloadStore()
+# ---- the reload store (pages/_ui/memory.py holds it) ----------------------------------------------
 
 
 def _session_id() -> str:
@@ -134,8 +87,6 @@ def _session_id() -> str:
 
 def connected_sessions() -> set[str]:
     """Ids of the sessions with an open connection (empty without a server)."""
-    from pages._ui import memory
-
     return memory.connected(getattr(memory._runtime(), "_session_mgr", None))
 
 
@@ -144,7 +95,7 @@ def _restore() -> bool:
     token = st.query_params.get("s")
     if not token:
         return False
-    work = STORE.take(str(token), _session_id(), connected_sessions() - {_session_id()})
+    work = memory.STORE.take(str(token), _session_id(), connected_sessions() - {_session_id()})
     if work is None:
         S["reload_lost"] = True   # the sidebar says the previous work expired
         return False
@@ -176,7 +127,7 @@ def keep() -> None:
     if "raw" not in S or "reload_token" not in S:
         return
     up = S.get("upload_bytes")
-    STORE.put(S["reload_token"], _session_id(), {
+    memory.STORE.put(S["reload_token"], _session_id(), {
         "upload": up, "sample": None if up else S.get("sample_key", samples.DEFAULT),
         "sheet": S.get("upload_sheet"), "header_row": S.get("upload_header_row"),
         "recipe": copy.deepcopy(S["recipe"]), "lang": lang()})
