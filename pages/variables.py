@@ -230,6 +230,19 @@ if ds is not None:
     elif S.pop("levels_ok", False):
         st.success(t("prep.levels.applied"))
 
+# ---- completion time: speeders (paradata offered to screening) ----------------------------------
+duration = (rec.get("roles") or {}).get("duration")
+if ds is not None and duration and ds.has(duration) and ds.is_numeric(duration):
+    st.subheader(t("prep.speed.title"))
+    cut = st.number_input(t("prep.speed.cutoff"), min_value=0.0, value=setup.speeder_cutoff(ds, duration),
+                          step=5.0, key="speed_cutoff", help=t("prep.speed.help"))
+    fast = setup.speeders(ds, duration, cut)
+    st.caption(t("prep.speed.found", n=len(fast), seconds=f"{cut:g}", name=duration))
+    if fast and st.button(t("prep.speed.exclude", n=len(fast)), key="speed_exclude"):
+        entry = {"rows": fast, "reason": t("prep.speed.reason", seconds=f"{cut:g}")}
+        state.set_data(raw, recipes.validate({**rec, "exclusions": (rec.get("exclusions") or []) + [entry]}))
+        st.rerun()
+
 if ds is not None and ds.scales:
     st.subheader(t("vars.scored"))
     rows = [{"scale": n, "items": len(s["items"]), "n": int(ds.frame[n].notna().sum()),

@@ -244,3 +244,37 @@ def test_default_reference_level_is_never_a_tiny_first_level():
     assert ds.levels("Q3")[1][0] == "高中/中专及以下" and counts["高中/中专及以下"] < 0.1 * len(ds.frame)
     assert ds.reference_level("Q3") == counts.idxmax() == "本科"
     assert ds.reference_level("Q1") == "男"     # the first level when it is large enough
+
+
+def test_speeders_are_found_from_the_completion_time():
+    ex = EXPORTS["wjx_text_csv"]
+    raw = io.read_bytes(ex.content, ex.name)
+    rec = setup.proposed_recipe(raw)
+    ds = build_dataset(raw, rec, "zh")
+    cut = setup.speeder_cutoff(ds, rec["roles"]["duration"])
+    assert cut == np.floor(np.median(TRUTH.duration) / 3)
+    assert setup.speeders(ds, rec["roles"]["duration"], 35) == [1, 2, 3, 4, 5, 6]
+
+
+def test_variables_page_shows_the_editors_for_a_wjx_export_in_chinese():
+    from streamlit.testing.v1 import AppTest
+
+    from core.i18n import t
+
+    ex = EXPORTS["wjx_text_xlsx"]
+    raw = io.read_bytes(ex.content, ex.name)
+    rec = setup.proposed_recipe(raw)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / "variables.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.session_state["raw"], at.session_state["recipe"] = raw, rec
+    at.run()
+    assert not at.exception
+    heads = [h.value for h in at.subheader]
+    assert t("prep.recode.title", "zh") in heads and t("prep.levels.title", "zh") in heads
+    assert t("prep.speed.title", "zh") in heads
+    assert at.selectbox(key="levels_pick").value == "Q1"
+    at.selectbox(key="levels_pick").set_value("Q3").run()
+    assert not at.exception
+    at.button(key="speed_exclude").click().run()
+    assert not at.exception
+    assert at.session_state["recipe"]["exclusions"][0]["rows"][:6] == [1, 2, 3, 4, 5, 6]

@@ -75,8 +75,10 @@ def _clean_title(s: str) -> str:
 
 
 def _values_are_paradata(col: pd.Series) -> bool:
-    v = col.dropna().astype(str).head(50)
-    if v.empty or pd.api.types.is_numeric_dtype(col):
+    if pd.api.types.is_numeric_dtype(col):
+        return False
+    v = col.dropna().head(50).astype(str)
+    if v.empty:
         return False
     for pat in (_IP_VALUE, _DATETIME_VALUE):
         if v.map(lambda x, p=pat: bool(p.match(x))).mean() > 0.9:
@@ -85,6 +87,8 @@ def _values_are_paradata(col: pd.Series) -> bool:
 
 
 def _is_multi(col: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(col):
+        return False
     v = col.dropna().astype(str)
     return bool(len(v)) and bool(v.str.contains("┋|〖", regex=True).mean() > 0.05)
 
@@ -94,9 +98,11 @@ def parse(frame: pd.DataFrame, labels: dict | None = None, source: dict | None =
     labels = labels or {}
     plat = platform(frame.columns, source)
     out = []
-    for name in frame.columns:
+    numeric = frame.dtypes.map(pd.api.types.is_numeric_dtype)
+    empty = pd.Series([], dtype=float)
+    for name, is_num in zip(frame.columns, numeric):
         s = str(name).strip()
-        col = frame[name]
+        col = empty if is_num else frame[name]   # numbers carry no text pattern (and wide files stay fast)
         if _PARADATA_NAMES.match(s) or _values_are_paradata(col):
             out.append(Column(name, "paradata"))
             continue

@@ -121,17 +121,18 @@ def propose(raw: RawData, missing_codes=()) -> dict:
         scales.append(sc)
 
     demographics = []
+    counts = work.nunique(dropna=True)
     for n, c in kind.items():
         if n in taken or c.kind in ("paradata", "matrix", "multi") or n in recoded:
             continue
-        col = work[n]
         m = raw.meta.get(c.name)
-        nunique = col.nunique(dropna=True)
+        nunique = int(counts[n])
         labelled = bool(m and m.value_labels)
         if nunique < 2:
             continue
         if not (labelled or (m and m.measure == "nominal") or nunique <= MAX_DEMOGRAPHIC_LEVELS):
             continue
+        col = work[n]
         if pd.api.types.is_numeric_dtype(col):
             if nunique == len(frame) and not labelled:
                 continue  # an id
@@ -292,3 +293,18 @@ def recode_preview(rc: dict) -> pd.DataFrame:
         by_code.setdefault(code, []).append(answer)
     return pd.DataFrame([{"code": c, "answer": " / ".join(by_code[c])} for c in sorted(by_code)],
                         columns=["code", "answer"])
+
+
+def speeders(ds, duration: str, seconds: float) -> list[int]:
+    """Rows (1-based, as ``exclusions`` count them) whose completion time in
+    ``duration`` is below ``seconds`` — respondents too fast to have read
+    the questions."""
+    t = ds.numeric(duration)
+    return [int(r) for r, v in zip(ds.frame.index, t) if np.isfinite(v) and v < seconds]
+
+
+def speeder_cutoff(ds, duration: str) -> float:
+    """A starting cut-off: a third of the median completion time (seconds)."""
+    t = ds.numeric(duration)
+    t = t[np.isfinite(t)]
+    return float(np.floor(np.median(t) / 3)) if t.size else 0.0
