@@ -170,7 +170,8 @@ if pick_group:
     with st.form("recode_form"):
         rows = st.data_editor(pd.DataFrame(recode.editor_rows(pooled, current),
                                            columns=["value", "n", "code", "missing"]),
-                              hide_index=True, key=f"recode_editor_{pick_group}", disabled=["value", "n"],
+                              hide_index=True, disabled=["value", "n"],
+                              key=f"recode_editor_{state.digest([pick_group, current])}",
                               column_config={
                                   "value": st.column_config.TextColumn(t("prep.recode.value")),
                                   "n": st.column_config.NumberColumn(t("col.n")),
@@ -207,7 +208,8 @@ if ds is not None:
         with st.form("levels_form"):
             lv_rows = st.data_editor(pd.DataFrame(levels.editor_rows(codes, labels_, counts),
                                                   columns=["position", "level", "label", "n", "merge_into"]),
-                                     hide_index=True, key=f"levels_editor_{var}", disabled=["level", "n"],
+                                     hide_index=True, disabled=["level", "n"],
+                                     key=f"levels_editor_{var}_{state.digest([codes, labels_])}",
                                      column_config={
                                          "position": st.column_config.NumberColumn(t("prep.levels.position"),
                                                                                    min_value=1, step=1),

@@ -168,11 +168,17 @@ def set_data(new_raw: RawData, new_recipe: dict) -> None:
     S["raw"], S["recipe"] = new_raw, new_recipe
 
 
+def digest(obj) -> str:
+    """A short fingerprint of ``obj`` (JSON): a widget key that changes with
+    what the widget shows, so edits of an old table never land on a new one."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+
+
 def data_key() -> str:
     """Fingerprint of everything a Dataset depends on (bytes + recipe data
-    options, scales, exclusions + language): the cache key of analyses."""
+    options, preparation, scales, exclusions + language): the cache key of analyses."""
     r = recipe()
-    part = json.dumps({k: r.get(k) for k in ("data", "scales", "exclusions")}, sort_keys=True,
+    part = json.dumps({k: r.get(k) for k in ("data", "prepare", "scales", "exclusions")}, sort_keys=True,
                       ensure_ascii=False, default=str)
     fp = raw().source.get("fingerprint", "")
     return hashlib.sha256(f"{fp}|{part}|{lang()}".encode()).hexdigest()
