@@ -280,7 +280,9 @@ def proposal_summary(recipe: dict) -> list[tuple[str, dict]]:
         out.append(("prep.proposal.renamed", {"count": str(len(prep["rename"]))}))
     out.append(("prep.proposal.scales", {"count": str(len(recipe.get("scales") or [])),
                                          "names": ", ".join(s["name"] for s in recipe.get("scales") or []) or "—"}))
-    out.append(("prep.proposal.demographics", {"names": ", ".join(roles.get("demographics") or []) or "—"}))
+    labels = prep.get("labels") or {}
+    demo = [f"{d}（{labels[d]}）" if d in labels else d for d in roles.get("demographics") or []]
+    out.append(("prep.proposal.demographics", {"names": ", ".join(demo) or "—"}))
     if roles.get("paradata"):
         out.append(("prep.proposal.paradata", {"names": ", ".join(roles["paradata"])}))
     return out
