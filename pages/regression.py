@@ -22,7 +22,7 @@ from core.analyses.regression import whatif as wi
 from core.analyses.regression import charts as rch
 from core.data.model import json_code
 from core.errors import UserError
-from core.format import fmt_num
+from core.format import code_key, fmt_num
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t
@@ -377,7 +377,7 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
         S[mkey] = [v for v in focus if v in numeric] or numeric
     c1, c2 = st.columns([3, 1])
     chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds))
-    names = {"1 SD": t("regression.change.sd"), "1 point": t("regression.change.point")}
+    names = {c: t(f"regression.change.{code_key(c)}") for c in ("1 SD", "1 point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=names.get)
     lev = res.tables["levers"]

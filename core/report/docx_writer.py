@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Inches, Pt, RGBColor
 
+from core.format import TEXT_KINDS
 from core.i18n import t
 from core.report.safety import xml_text
 from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
@@ -155,7 +156,7 @@ def write_table(doc, block: TableBlock, lang: str):
                       for c in cols) + "</w:tr>"]
     for i in range(n):
         bottom = RULE_OUTER if i == n - 1 else None
-        rows.append("<w:tr>" + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind != "text", hp,
+        rows.append("<w:tr>" + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind not in TEXT_KINDS, hp,
                                                  None, bottom) for j, col in enumerate(cols)) + "</w:tr>")
     frag = parse_xml(f'<w:tbl {nsdecls("w")}>' + "".join(rows) + "</w:tbl>")
     tbl = table._tbl

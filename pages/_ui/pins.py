@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from core.report import content, images, model, safety, xlsx_writer
@@ -72,7 +73,8 @@ def table_tools(spec: AnalysisSpec, res: Result, aid: str | None, name: str) -> 
 
     def csv_bytes() -> bytes:
         b = block()
-        return safety.frame_csv(b.frame, [c.title for c in b.columns])
+        cells = pd.DataFrame({c.title: [b.cell_value(v, c) for v in b.frame[c.name]] for c in b.columns})
+        return safety.frame_csv(cells)
 
     def xlsx_bytes() -> bytes:
         return xlsx_writer.table_workbook(block(), lang)

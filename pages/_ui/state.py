@@ -174,14 +174,16 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
 
 
-def data_key() -> str:
+def data_key(with_language: bool = True) -> str:
     """Fingerprint of everything a Dataset depends on (bytes + recipe data
-    options, preparation, scales, exclusions + language): the cache key of analyses."""
+    options, preparation, scales, exclusions + language): the cache key of
+    analyses.  Without the language it keys what is the same in both (see
+    runner.run)."""
     r = recipe()
     part = json.dumps({k: r.get(k) for k in ("data", "prepare", "scales", "exclusions")}, sort_keys=True,
                       ensure_ascii=False, default=str)
     fp = raw().source.get("fingerprint", "")
-    return hashlib.sha256(f"{fp}|{part}|{lang()}".encode()).hexdigest()
+    return hashlib.sha256(f"{fp}|{part}|{lang() if with_language else ''}".encode()).hexdigest()
 
 
 def dataset() -> Dataset | None:

@@ -38,12 +38,12 @@ Conventions (what SPSS and R users check):
 * Groups with 0–1 valid rows in a cell are left out of that cell (note);
   groups smaller than ``small_group`` are flagged.
 """
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
 
 POSTHOC = ("tukey", "games_howell", "bonferroni")
 
-_G = Column("group", "text", "Split (grouping variable) name.")
-_O = Column("outcome", "text", "Outcome variable or scale name.")
+_G = Column("group", "var", "Split (grouping variable) name.")
+_O = Column("outcome", "var", "Outcome variable or scale name.")
 
 SPECS = (
     AnalysisSpec(
@@ -79,29 +79,31 @@ SPECS = (
                 _G, _O,
                 Column("k", "int", "Number of groups tested (groups with 0–1 rows are left out)."),
                 Column("n", "int", "Rows used in this cell."),
-                Column("test", "text", "Reported test: student_t, welch_t (k = 2), anova, welch_anova (k ≥ 3)."),
+                Column("test", "text", "Reported test: student_t, welch_t (k = 2), anova, welch_anova (k ≥ 3).",
+                       codes="difference.testname."),
                 Column("statistic", "num", "t (mean of first level − second) or F."),
-                Column("df1", "num", "df of t, or numerator df of F."),
-                Column("df2", "num", "Denominator df of F (empty for t)."),
+                Column("df1", "df", "df of t, or numerator df of F."),
+                Column("df2", "df", "Denominator df of F (empty for t)."),
                 Column("p", "p", "Two-sided p."),
-                Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3)."),
+                Column("effect_size_name", "text", "cohen_d (k = 2) or eta2 (k ≥ 3).", codes="difference.measure."),
                 Column("effect_size", "num", "Value of that effect size."),
                 Column("rule", "text", "Why this test: auto_levene_sig, auto_levene_ns, forced_student, "
                                        "forced_welch, welch_undefined (a group has zero variance: classic "
-                                       "ANOVA, as SPSS)."),
+                                       "ANOVA, as SPSS).", codes="difference.rule."),
                 Column("note", "text", "Why a cell has no test: not_numeric, no_data, one_group, constant, "
-                                       "no_within_variance, too_many_groups."),
-            ), "One row per split × outcome: the test a thesis table reports."),
+                                       "no_within_variance, too_many_groups.", codes="difference.cellnote."),
+            ), "One row per split × outcome: the test a thesis table reports.", keys=("group", "outcome")),
             TableSpec("all_tests", (
                 _G, _O,
                 Column("test", "text", "levene_mean, levene_median, student_t, welch_t, anova, welch_anova, "
-                                       "brown_forsythe, mann_whitney, kruskal."),
+                                       "brown_forsythe, mann_whitney, kruskal.", codes="difference.testname."),
                 Column("statistic", "num", "F, t, U (Mann–Whitney: W of R's wilcox.test for the first level) "
                                            "or H (Kruskal–Wallis)."),
-                Column("df1", "num", "df (t, H) or numerator df (F)."),
-                Column("df2", "num", "Denominator df (F)."),
+                Column("df1", "df", "df (t, H) or numerator df (F)."),
+                Column("df2", "df", "Denominator df (F)."),
                 Column("p", "p", "Two-sided p."),
-            ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2)."),
+            ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2).",
+                keys=("group", "outcome", "test")),
             TableSpec("group_stats", (
                 _G, _O,
                 Column("level", "text", "Group (value label)."),
@@ -111,16 +113,16 @@ SPECS = (
                 Column("se", "num", "Standard error of the mean."),
                 Column("ci_low", "num", "95% CI lower bound (t with n − 1 df)."),
                 Column("ci_high", "num", "95% CI upper bound."),
-                Column("small", "text", "True when n < small_group."),
-            ), "Descriptives per group of each cell."),
+                Column("small", "flag", "True when n < small_group."),
+            ), "Descriptives per group of each cell.", keys=("group", "outcome", "level")),
             TableSpec("effects", (
                 _G, _O,
-                Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2."),
+                Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2.", codes="difference.measure."),
                 Column("value", "num", "Effect size."),
-            ), "Effect sizes of each cell."),
+            ), "Effect sizes of each cell.", keys=("group", "outcome", "measure")),
             TableSpec("posthoc", (
                 _G, _O,
-                Column("method", "text", "tukey, games_howell, bonferroni."),
+                Column("method", "text", "tukey, games_howell, bonferroni.", codes="difference.choice.posthoc."),
                 Column("level_a", "text", "Later level of the pair (R's TukeyHSD row 'a-b')."),
                 Column("level_b", "text", "Earlier level of the pair."),
                 Column("diff", "num", "mean(level_a) − mean(level_b)."),
@@ -129,8 +131,8 @@ SPECS = (
                 Column("ci_high", "num", "Simultaneous 95% CI upper bound."),
                 Column("p", "p", "Adjusted p."),
                 Column("statistic", "num", "diff / se (a t value; × √2 is the studentized range q)."),
-                Column("df", "num", "Error df (Games–Howell: Welch df of the pair)."),
-            ), "Pairwise comparisons, each pair once."),
+                Column("df", "df", "Error df (Games–Howell: Welch df of the pair)."),
+            ), "Pairwise comparisons, each pair once.", keys=("group", "outcome", "method", "level_a", "level_b")),
             TableSpec("levels", (
                 _O,
                 Column("n", "int", "Valid rows."),
@@ -139,24 +141,27 @@ SPECS = (
                 Column("midpoint", "num", "(min + max) / 2 of the scale."),
                 Column("low_cut", "num", "min + range / 3: means below are 'low'."),
                 Column("high_cut", "num", "min + 2 × range / 3: means above are 'high'."),
-                Column("level", "text", "low, medium or high (thirds of the scale range)."),
+                Column("level", "text", "low, medium or high (thirds of the scale range).", codes="difference.level."),
                 Column("t", "num", "One-sample t against the midpoint."),
                 Column("df", "int", "n − 1."),
                 Column("p", "p", "Two-sided p."),
-            ), "Each outcome's level on its scale (items use the range of their scale; others are skipped)."),
+            ), "Each outcome's level on its scale (items use the range of their scale; others are skipped).",
+                keys=("outcome",)),
             TableSpec("factorial", (
-                _G, Column("by", "text", "Second split."), _O,
+                _G, Column("by", "var", "Second split."), _O,
                 Column("source", "text", "Corrected Model, (Intercept), <group>, <by>, <group>:<by>, Residuals, "
-                                         "Total, Corrected Total (effect rows named as car::Anova)."),
+                                         "Total, Corrected Total (effect rows named as car::Anova).",
+                       codes="difference.source."),
                 Column("ss", "num", "Type III sum of squares."),
                 Column("df", "int", "Degrees of freedom."),
                 Column("ms", "num", "Mean square."),
                 Column("f", "num", "F."),
                 Column("p", "p", "p."),
                 Column("partial_eta2", "num", "Partial η² = SS / (SS + SS_error)."),
-            ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects."),
+            ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects.",
+                keys=("group", "by", "outcome", "source")),
             TableSpec("factorial_means", (
-                _G, Column("by", "text", "Second split."), _O,
+                _G, Column("by", "var", "Second split."), _O,
                 Column("level", "text", "Level of the split."),
                 Column("by_level", "text", "Level of the second split."),
                 Column("n", "int", "Rows in the cell."),
@@ -165,8 +170,13 @@ SPECS = (
                 Column("se", "num", "SE of the cell mean."),
                 Column("ci_low", "num", "95% CI lower bound."),
                 Column("ci_high", "num", "95% CI upper bound."),
-            ), "Cell means of the two-way design (interaction plot)."),
+            ), "Cell means of the two-way design (interaction plot).",
+                keys=("group", "by", "outcome", "level", "by_level")),
         ),
+        views=(ViewSpec("thesis", lazy("core.analyses.difference.views:thesis_view"),
+                        "Thesis table of one split (pinned as thesis:<split>): a row per outcome, M ± SD per group "
+                        "(groups numbered, n in the header), t or F of the reported test (ᵃ marks Welch's), p with "
+                        "stars and the significant post-hoc pairs by group number.", per="groups"),),
         run=lazy("core.analyses.difference.compute:run"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),
@@ -189,8 +199,8 @@ SPECS = (
         ),
         tables=(
             TableSpec("chi2", (
-                Column("row_var", "text", "Row variable."),
-                Column("col_var", "text", "Column variable."),
+                Column("row_var", "var", "Row variable."),
+                Column("col_var", "var", "Column variable."),
                 Column("chi2", "num", "Pearson χ²."),
                 Column("df", "int", "(r − 1)(c − 1)."),
                 Column("p", "p", "p."),
@@ -198,11 +208,11 @@ SPECS = (
                 Column("n", "int", "Rows with both variables valid."),
                 Column("min_expected", "num", "Smallest expected count."),
                 Column("low_expected", "int", "Cells with expected count < 5."),
-                Column("yates", "text", "True when Yates's correction was applied."),
-            ), "One row per pair of variables."),
+                Column("yates", "flag", "True when Yates's correction was applied."),
+            ), "One row per pair of variables.", keys=("row_var", "col_var")),
             TableSpec("cells", (
-                Column("row_var", "text", "Row variable."),
-                Column("col_var", "text", "Column variable."),
+                Column("row_var", "var", "Row variable."),
+                Column("col_var", "var", "Column variable."),
                 Column("row_level", "text", "Row level (value label)."),
                 Column("col_level", "text", "Column level (value label)."),
                 Column("n", "int", "Observed count."),
@@ -210,7 +220,7 @@ SPECS = (
                 Column("row_pct", "pct", "Percent of the row."),
                 Column("col_pct", "pct", "Percent of the column."),
                 Column("total_pct", "pct", "Percent of the table."),
-            ), "Observed counts and percentages of every cell."),
+            ), "Observed counts and percentages of every cell.", keys=("row_var", "col_var", "row_level", "col_level")),
         ),
         run=lazy("core.analyses.difference.compute:run_crosstab"),
         charts=lazy("core.analyses.difference.charts:crosstab_charts"),

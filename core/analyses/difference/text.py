@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from core.format import fmt_num, fmt_p, stars
+from core.format import fmt_num, fmt_p, p_apa, stars
 from core.i18n import t
 from core.types import Finding, Result
 
@@ -32,12 +32,6 @@ def _num(v):
 def _df(v) -> str:
     v = float(v)
     return str(int(v)) if v.is_integer() else fmt_num(v, 2)
-
-
-def p_apa(p) -> str:
-    """"p = .002" / "p < .001"."""
-    s = fmt_p(p)
-    return f"p {s}" if s.startswith("<") else f"p = {s}"
 
 
 def stat_apa(test: str, statistic, df1, df2, lang: str) -> str:
@@ -216,7 +210,7 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
     value of the reported test (ᵃ marks Welch's), p with stars, and the
     significant post-hoc pairs by group number.
 
-    Returns ``[{"group", "title", "table" (DataFrame of strings), "note"}]``.
+    Returns ``[{"group", "table" (DataFrame of strings), "note"}]``.
     """
     tests = result.tables["tests"]
     gs = result.tables["group_stats"]
@@ -263,39 +257,6 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
             notes.append(t("difference.thesis.note_welch", lang))
         for m in sorted(used_methods):
             notes.append(t("difference.thesis.note_posthoc", lang, method=t(f"difference.choice.posthoc.{m}", lang)))
-        out.append({"group": g, "title": t("difference.thesis.title", lang, split=ds.label(g)),
-                    "table": pd.DataFrame(rows), "note": " ".join(notes)})
+        out.append({"group": g, "table": pd.DataFrame(rows), "note": " ".join(notes)})
     return out
 
-
-# ---- codes → words for display ----------------------------------------------------
-_SOURCES = {"Corrected Model": "corrected_model", "(Intercept)": "intercept", "Residuals": "residuals",
-            "Total": "total", "Corrected Total": "corrected_total"}
-
-
-def translate_codes(df: pd.DataFrame, lang: str, labels: dict | None = None) -> pd.DataFrame:
-    """A copy of a result table with its code columns (test, measure, method,
-    rule, note, level of the levels table, source rows, flags) in words;
-    ``labels`` (variable name → label) also names the effect rows of a
-    two-way table ("age:gender" → "Age × Gender")."""
-    out = df.copy()
-    labels = labels or {}
-
-    def m(col, prefix):
-        if col in out:
-            out[col] = [t(f"{prefix}.{v}", lang) if isinstance(v, str) and v else "" for v in out[col]]
-    m("test", "difference.testname")
-    m("measure", "difference.measure")
-    m("effect_size_name", "difference.measure")
-    m("method", "difference.choice.posthoc")
-    m("rule", "difference.rule")
-    m("note", "difference.cellnote")
-    if "level" in out and "midpoint" in out:
-        m("level", "difference.level")
-    if "source" in out:
-        out["source"] = [t(f"difference.source.{_SOURCES[v]}", lang) if v in _SOURCES else
-                         " × ".join(labels.get(part, part) for part in str(v).split(":")) for v in out["source"]]
-    for col in ("small", "yates"):
-        if col in out:
-            out[col] = ["✓" if v is True or v == 1 else "" for v in out[col]]
-    return out

@@ -16,7 +16,7 @@ from core.analyses.regression.whatif import as_model, fitted_residuals
 from core.data.model import Dataset
 from core.theme import themed
 from core.types import Result
-from core.format import fmt_num, fmt_p, stars
+from core.format import code_key, fmt_num, fmt_p, stars
 from core.i18n import t
 
 MAX_POINTS = 5000       # residual plots thin larger samples evenly (Altair's row limit)
@@ -221,7 +221,7 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
     color = alt.Color("sig:N", title=None, scale=alt.Scale(
         domain=[t("regression.chart.sig", lang), t("regression.chart.nonsig", lang)], range=[BAR, NONSIG]))
     title_x = t("regression.chart.lever_axis", lang, outcome=outcome_label,
-                change=t("regression.change.point" if change == "1 point" else "regression.change.sd", lang))
+                change=t(f"regression.change.{code_key(change)}", lang))
     bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
         y=y, x=alt.X("delta:Q", title=title_x), color=color,
         tooltip=[alt.Tooltip("label:N", title=t("regression.col.predictor", lang)),
@@ -235,7 +235,7 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
                                                  height=alt.Step(30)))
 
 
-def regression_charts(result, ds, lang: str) -> list:
+def regression_charts(result, ds, lang: str, options: dict | None = None) -> list:
     """All charts of a regression result: forest plot, residuals vs fitted,
     normal Q–Q, scenarios, levers (1 SD)."""
 
@@ -253,6 +253,6 @@ def regression_charts(result, ds, lang: str) -> list:
     return out
 
 
-def correlation_charts(result: Result, ds: Dataset, lang: str) -> list:
+def correlation_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     labels = {v: ds.label(v) for v in result.meta.get("variables", [])}
     return [("heatmap", correlation_heatmap(result.tables["matrix"], result.meta.get("variables", []), labels, lang))]
