@@ -841,3 +841,14 @@ def test_qualtrics_three_header_rows():
     assert raw.meta["Q2_2"].label == "How much do you agree? - My work, my pride"
     assert raw.source["skip_rows"] == 2
     assert "io.warn_no_numeric" not in note_keys(raw)
+
+
+def test_gbk_with_many_rare_characters_is_read_as_gbk_with_a_warning():
+    # 12 common + 4 rare (GBK-extension) characters: plausible Chinese, but not surely
+    text = "名称,得分\n工作压力很大,3\n侤侫侭侰,4\n"
+    content = text.encode("gbk")
+    content.decode("cp1252")  # valid Windows-1252 too
+    raw = read_bytes(content, "unsure.csv")
+    assert raw.source["encoding"] == "gb18030" and raw.frame["名称"].tolist() == ["工作压力很大", "侤侫侭侰"]
+    n = note(raw, "io.warn_encoding_guess")
+    assert n.kwargs == {"encoding": "GB18030 (GBK)", "other": "Windows-1252"}

@@ -278,3 +278,24 @@ def test_variables_page_shows_the_editors_for_a_wjx_export_in_chinese():
     at.button(key="speed_exclude").click().run()
     assert not at.exception
     assert at.session_state["recipe"]["exclusions"][0]["rows"][:6] == [1, 2, 3, 4, 5, 6]
+
+
+def test_data_page_shows_the_proposal_of_an_xls_upload_to_confirm():
+    from streamlit.testing.v1 import AppTest
+
+    from core.i18n import t
+
+    ex = EXPORTS["wjx_numeric_xls"]
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / "data.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.file_uploader(key="upload").set_value((ex.name, ex.content, "application/vnd.ms-excel"))
+    at.run()
+    assert not at.exception and not at.error
+    shown = [m.value for m in at.markdown]
+    assert "- " + t("prep.proposal.platform.wjx", "zh") in shown
+    demo = t("prep.proposal.demographics", "zh", names="Q1（您的性别）, Q2（您的年龄）, Q3（您的学历）, Q4（您在本单位的工作年限）")
+    assert "- " + demo in shown
+    assert [s["name"] for s in at.session_state["recipe"]["scales"]] == ["Q6", "Q7", "Q8", "Q9"]
+    at.button(key="proposal_confirm").click().run()
+    assert not at.exception and "show_proposal" not in at.session_state
