@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from core import recipe as recipes
-from core.data import io, samples
+from core.data import io, samples, setup
 from core.errors import UserError
 from core.i18n import t
 
@@ -52,8 +52,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def propose(args) -> dict:
-    from core.data import setup
-
     path = Path(args.data)
     raw = io.read_path(path, sheet=args.sheet)
     where = Path(args.out).resolve().parent if args.out else Path.cwd()

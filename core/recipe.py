@@ -32,6 +32,7 @@ import math
 import pandas as pd
 
 from core import registry
+from core.data import recode
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
@@ -55,8 +56,6 @@ def empty_prepare() -> dict:
 
 def validate_prepare(p) -> dict:
     """The ``prepare`` section checked and normalised (see docs/recipes.md)."""
-    from core.data import recode
-
     if p is None:
         return empty_prepare()
     if not isinstance(p, dict) or set(p) - set(empty_prepare()):

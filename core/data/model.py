@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.data.levels import natural_order
 from core.errors import UserError
 from core.types import Note
 
@@ -124,8 +125,6 @@ class Dataset:
         This order drives every table, chart, post-hoc label and the first
         (default reference) level.  Returns ``(codes, labels)``.
         """
-        from core.data.levels import natural_order
-
         self.require(name)
         col = self.frame[name].dropna()
         observed = list(pd.unique(col))

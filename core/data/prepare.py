@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data import recode
 from core.data.model import Dataset, RawData, VariableMeta
+from core.data.platforms import duration_seconds
 from core.errors import UserError
 
 
@@ -87,9 +89,6 @@ def scored_items(frame: pd.DataFrame, scale: dict) -> pd.DataFrame:
 def prepared(raw: RawData, prep: dict | None) -> RawData:
     """``raw`` with the recipe's ``prepare`` section applied (a new RawData;
     ``raw`` is left as read)."""
-    from core.data import recode
-    from core.data.platforms import duration_seconds
-
     if not prep or not any(prep.get(k) for k in ("rename", "labels", "recodes", "levels", "durations")):
         return raw
     rename = {k: v for k, v in (prep.get("rename") or {}).items() if k in raw.frame.columns}

@@ -12,6 +12,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from core import recipe as recipes
+from core.data import platforms, recode
+from core.data.levels import natural_order
 from core.data.model import RawData
 
 _ITEM = re.compile(r"^(?P<prefix>.*?\D)[_\-. ]?(?P<num>\d{1,3})$")
@@ -61,9 +64,6 @@ def propose(raw: RawData, missing_codes=()) -> dict:
     option letters (``A.男``) are dropped; paradata, Likert items,
     multi-choice and free-text columns are never demographics.
     """
-    from core.data import platforms, recode
-    from core.data.levels import natural_order
-
     frame = raw.frame
     labels_in = {c: (m.label if isinstance(m.label, str) else None) for c, m in raw.meta.items()}
     cols = platforms.parse(frame, labels_in, raw.source)
@@ -194,8 +194,6 @@ def _numeric_range(raw: RawData, work: pd.DataFrame, items: list[str], missing_c
 def proposed_recipe(raw: RawData, base: dict | None = None) -> dict:
     """The recipe the app starts from after an upload: ``base`` (data path,
     sheet, …) plus the proposal's preparation, scales and roles.  Validated."""
-    from core import recipe as recipes
-
     prop = propose(raw)
     new = recipes.empty()
     new["data"].update((base or {}).get("data") or {})
