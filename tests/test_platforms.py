@@ -299,3 +299,13 @@ def test_data_page_shows_the_proposal_of_an_xls_upload_to_confirm():
     assert [s["name"] for s in at.session_state["recipe"]["scales"]] == ["Q6", "Q7", "Q8", "Q9"]
     at.button(key="proposal_confirm").click().run()
     assert not at.exception and "show_proposal" not in at.session_state
+
+
+def test_editing_a_columns_codes_keeps_a_later_level_merge():
+    from core.data import recode
+    first = recode.validate({"columns": ["Q1"], "map": {"A.男": "男", "B.女": "女"}})
+    merge = recode.validate({"columns": ["Q1"], "map": {"女": "男"}})
+    other = recode.validate({"columns": ["Q2"], "map": {"x": 1}})
+    edited = recode.validate({"columns": ["Q1"], "map": {"A.男": "M", "B.女": "F"}})
+    assert recode.replace([first, other, merge], edited) == [edited, other, merge]
+    assert recode.replace([other], edited) == [other, edited]

@@ -244,10 +244,16 @@ def is_number(v: str) -> bool:
 
 
 def replace(recodes: list[dict], new: dict) -> list[dict]:
-    """The recipe's recodes with ``new`` in place of the one for the same
-    columns (or added at the end); a recode that maps nothing is dropped."""
-    out = [r for r in recodes if r["columns"] != new["columns"]]
-    at = next((i for i, r in enumerate(recodes) if r["columns"] == new["columns"]), len(out))
+    """The recipe's recodes with ``new`` in place of the first one for the
+    same columns (or added at the end; later recodes of those columns, such
+    as merges from the level editor, stay after it); a recode that maps
+    nothing is dropped."""
+    out = list(recodes)
+    at = next((i for i, r in enumerate(out) if r["columns"] == new["columns"]), None)
+    if at is not None:
+        del out[at]
+    else:
+        at = len(out)
     if new["map"] or new["missing"]:
-        out.insert(min(at, len(out)), new)
+        out.insert(at, new)
     return out
