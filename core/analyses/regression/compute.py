@@ -112,9 +112,9 @@ def predictors(ds: Dataset, blocks, cat, notes) -> list[_Var]:
                 idx, labels, codes = ds.group_codes(name)
                 v = _Var(name, "categorical", bi, idx=idx, codes=codes, labels=labels, auto=name not in cat)
                 ref = cat.get(name)
-                if ref is not None:
-                    code = ds.resolve_level(name, ref)
-                    v.ref = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
+                # default: the first level in the data's order unless it is tiny, then the largest
+                code = ds.resolve_level(name, ref) if ref is not None else ds.reference_level(name)
+                v.ref = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
                 if v.auto:
                     notes.append(Note("regression.note.auto_categorical", {"name": name}))
                 out.append(v)
