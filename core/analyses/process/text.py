@@ -12,6 +12,7 @@ import pandas as pd
 
 from core.format import fmt_num, p_apa
 from core.i18n import t
+from core.types import Finding
 
 
 def _f(v) -> float:
@@ -163,8 +164,6 @@ def findings(result, ds, lang: str) -> list:
     index of moderated mediation) and one per tested interaction; headlines
     are the plain-language sentences, strength a standardized size
     (|indirect| · SD(X)/SD(Y), or ΔR²)."""
-    from core.types import Finding
-
     T = result.tables
     conf = float(result.meta.get("conf", 95.0))
     sd = result.meta.get("sd") or {}
@@ -261,8 +260,10 @@ def _row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
         key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
         how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
             if verdict in ("full", "partial", "mixed") else ""
+        share = _f(r.get("proportion"))
+        tail = t("process.text.share", lang, pct=fmt_num(100 * share, 1)) if 0 < share <= 1 else ""
         return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, at=at,
-                 b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
+                 b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)) + tail
     return t("process.text.indirect_ns", lang, x=_xlabel(ds, roles, x), y=_label(ds, y), through=through, at=at,
              b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
 
