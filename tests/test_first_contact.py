@@ -80,6 +80,8 @@ def test_runtime_requirements_are_what_the_app_imports():
     assert _pins("requirements.txt") == _imported_distributions() | {"statsmodels", "pingouin"}
     assert not {"semopy", "factor_analyzer", "scikit-learn", "graphviz"} & _pins("requirements.txt")
     assert {"pytest", "hypothesis", "playwright"} <= _pins("requirements-dev.txt")
+    # cross-checks used only by tests (tests/test_engines.py)
+    assert {"semopy", "factor_analyzer", "scikit-learn"} <= _pins("requirements-dev.txt")
 
 
 def test_every_browser_test_carries_the_browser_mark():
