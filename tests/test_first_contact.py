@@ -43,11 +43,12 @@ def test_lang_in_the_url_wins_over_the_browser(asked, locale, lang):
 
 
 def test_switching_language_updates_the_url_and_keeps_other_parameters():
-    at = _app("en-US", s="token-from-another-helper", page_state="x")
+    at = _app("en-US", page_state="x", utm="y")
+    token = at.query_params.get("s")            # the reload store's session token (pages/_ui/state.py)
     at.sidebar.radio(key="lang").set_value("zh").run()
     assert not at.exception and _chinese(at)
     params = {k: at.query_params[k] for k in at.query_params}
-    assert params == {"lang": "zh", "s": "token-from-another-helper", "page_state": "x"}
+    assert params == {"lang": "zh", "page_state": "x", "utm": "y", **({"s": token} if token else {})}
 
 
 # ---- requirements and the launcher ------------------------------------------------------------
