@@ -276,8 +276,8 @@ def paired() -> None:
     st.caption(t("paired_t.page.intro"))
     entry = state.entry(AIDP, "paired_t")
     opts = forms.form(pspec, ds, entry)
-    if not opts["pairs"]:   # nothing to run: the recipe keeps no entry that cannot run
-        state.recipe()["analyses"].remove(entry)
+    if not opts["pairs"]:
+        state.forget(entry)
         st.info(t("paired_t.error.no_pairs"))
         return
     render.result(pspec, runner.run("paired_t", opts), opts, aid=AIDP)

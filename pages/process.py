@@ -283,6 +283,8 @@ def hypothesis_summary() -> None:
         opts = forms.options(hspec, hent)
         if opts.get("hypotheses"):
             render.result(hspec, runner.run("hypotheses", opts), opts, aid="hypotheses")
+        else:
+            state.forget(hent)
 
 
 if ds is not None:

@@ -416,7 +416,8 @@ def logistic_section() -> None:
     st.header(t("logistic.title"))
     entry = state.entry("logistic", "logistic")
     opts = model_form(entry, lspec)
-    if not opts.get("outcome") or not opts.get("blocks"):
+    if not opts.get("outcome") or not any(opts.get("blocks") or []):
+        state.forget(entry)
         st.info(t("logistic.error.nothing_chosen"))
         return
     res = runner.run("logistic", opts)

@@ -63,3 +63,24 @@ def test_page_renders(path, lang):
 def test_page_renders_on_second_sample(path):
     at = _page(path, "zh", sample="role_pressure")
     assert _problems(at) == []
+
+
+@pytest.mark.parametrize("sample", ["civil_servants", "role_pressure"])
+def test_visiting_every_page_leaves_a_recipe_that_runs_headless(sample):
+    """Pages keep no recipe entry that cannot run (an analysis shown with nothing chosen yet): the
+    downloaded recipe of a session that visited every page runs through `python -m core run`."""
+    from core import recipe as recipes
+    from core.errors import UserError
+
+    raw, recipe, _ = samples.load(sample)
+    for path in PAGES:
+        at = AppTest.from_file(str(ROOT / path), default_timeout=120)
+        at.session_state["lang"] = "en"
+        at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+        at.run()
+        assert _problems(at) == [], path
+        recipe = at.session_state["recipe"]
+    recipe = recipes.from_json(recipes.to_json(recipe))
+    results = recipes.run_all(recipe, recipes.dataset_for(raw, recipe), on_error="collect")
+    failed = {aid: r.message("en") for aid, r in results.items() if isinstance(r, UserError)}
+    assert failed == {}

@@ -234,3 +234,10 @@ def entry(aid: str, type_: str) -> dict:
     a = {"id": aid, "type": type_}
     r["analyses"].append(a)
     return a
+
+
+def forget(entry: dict) -> None:
+    """Take a page's entry out of the recipe while nothing is chosen for it, so a
+    downloaded recipe holds no analysis that cannot run (the widgets keep the choices)."""
+    if entry in recipe()["analyses"]:
+        recipe()["analyses"].remove(entry)
