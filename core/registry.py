@@ -13,6 +13,7 @@ import math
 import pkgutil
 from functools import lru_cache
 
+import core.analyses as pkg
 from core.data.model import Dataset
 from core.errors import UserError
 from core.types import AnalysisSpec, Note, Option, Result
@@ -23,8 +24,6 @@ ENTRY_KEYS = ("id", "type", "title")
 
 @lru_cache(maxsize=1)
 def specs() -> dict[str, AnalysisSpec]:
-    import core.analyses as pkg
-
     found: dict[str, AnalysisSpec] = {}
     for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if not mod.ispkg or mod.name.startswith("_"):

@@ -236,6 +236,9 @@ class AnalysisSpec:
     progress: bool = False     # run accepts progress=callable(fraction in [0, 1])
     findings: Callable[..., list[Finding]] | None = None  # (result, dataset, lang) -> key findings
     views: tuple[ViewSpec, ...] = ()   # display tables made from a result (pinnable, not in results JSON)
+    # (dataset, roles) -> the options a new recipe entry starts from, from the recipe's roles (the study's
+    # outcome on its stressors, demographics as splits …); computed in core, pages only apply them
+    defaults: Callable[..., dict] | None = None
 
     def option(self, name: str) -> Option:
         for o in self.options:

@@ -12,9 +12,6 @@ st.title(t("describe.title"))
 ds = state.dataset()
 if ds is not None:
     entry = state.entry("describe", "describe")
-    if "variables" not in entry:
-        entry["variables"] = list(ds.scales)
-        entry["frequencies"] = [d for d in (state.recipe().get("roles") or {}).get("demographics", []) if ds.has(d)]
     options = forms.form(spec, ds, entry)
     if not options["variables"] and not options["frequencies"]:
         st.info(t("describe.error.nothing_chosen"))

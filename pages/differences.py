@@ -285,12 +285,8 @@ def paired() -> None:
 
 if ds is not None:
     entry = state.entry(AID, "difference")
-    if "groups" not in entry:
-        demo = [d for d in (state.recipe().get("roles") or {}).get("demographics", []) if ds.has(d)]
-        entry["groups"] = demo
-        entry["outcomes"] = list(ds.scales)
-        if not demo:
-            st.info(t("difference.page.no_demographics"))
+    if not entry.get("groups"):
+        st.info(t("difference.page.no_demographics"))
     c1, c2 = st.columns(2)
     forms.form(spec, ds, entry, only=["groups"], container=c1)
     forms.form(spec, ds, entry, only=["outcomes"], container=c2)

@@ -5,7 +5,6 @@ All numbers come from core (recipe type "process"); this page only collects
 choices (stored in the recipe entry) and renders."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core import i18n, registry
@@ -23,27 +22,6 @@ AID = "process"
 st.title(t("process.title"))
 st.caption(t("process.page.intro"))
 ds = state.dataset()
-
-
-def _defaults(entry: dict) -> None:
-    """First visit: roles from the sample's codebook (x RP, m PS, w EMC, y WW),
-    else the first scales; a fresh seed that is then kept and shown."""
-    roles = state.recipe().get("roles") or {}
-    scales = list(ds.scales) or [c for c in ds.variables if ds.is_numeric(c)]
-    pick = [s for s in scales if s not in (roles.get("x_dimensions") or [])] or scales
-
-    def role(key, k):
-        v = roles.get(key)
-        if isinstance(v, str) and ds.has(v):
-            return v
-        return pick[min(k, len(pick) - 1)] if pick else None
-
-    entry.setdefault("model", 4)
-    entry.setdefault("x", role("x", 0))
-    entry.setdefault("m", [role("m", 1)] if role("m", 1) else [])
-    entry.setdefault("w", role("w", 2))
-    entry.setdefault("y", role("y", len(pick) - 1))
-    entry.setdefault("seed", int(np.random.default_rng().integers(1, 100_000)))
 
 
 def _fmt(prefix: str, replace: tuple = ("", "")):
@@ -289,7 +267,6 @@ def hypothesis_summary() -> None:
 
 if ds is not None:
     entry = state.entry(AID, "process")
-    _defaults(entry)
     st.subheader(t("process.page.step_model"))
     num = model_picker(entry)
     st.subheader(t("process.page.step_variables"))

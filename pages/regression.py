@@ -37,45 +37,6 @@ st.title(t("regression.page.title"))
 ds = state.dataset()
 
 
-# ---- defaults from the recipe's roles ----------------------------------------------------
-def _items(name: str) -> set:
-    return set(ds.scales.get(name, {}).get("items", []))
-
-
-def defaults() -> tuple[str | None, list[list[str]], dict]:
-    """Outcome, blocks and categorical predictors to start from: the study's
-    outcome on its stressors (or x/m/w scales), demographics as block 1."""
-    roles = state.recipe().get("roles") or {}
-    scales = list(ds.scales)
-    numeric = [c for c in ds.variables if ds.is_numeric(c)]
-    outcome = roles.get("outcome") or roles.get("y")
-    if not (isinstance(outcome, str) and ds.has(outcome) and ds.is_numeric(outcome)):
-        outcome = scales[-1] if scales else (numeric[-1] if numeric else None)
-    if outcome is None:
-        return None, [], {}
-    preds = [v for v in roles.get("stressors") or [] if isinstance(v, str) and ds.has(v) and v != outcome]
-    if not preds:
-        preds = [roles.get(k) for k in ("x", "m", "w") if isinstance(roles.get(k), str) and ds.has(roles.get(k))]
-        preds = [v for v in preds if v != outcome]
-    if not preds:
-        used = set(_items(outcome))
-        for s in scales:
-            if s != outcome and not (_items(s) & used):
-                preds.append(s)
-                used |= _items(s)
-    demo = [d for d in roles.get("demographics") or [] if isinstance(d, str) and ds.has(d) and d != outcome
-            and d not in preds]
-    blocks = [b for b in (demo, preds) if b]
-    categorical = {}
-    for d in demo:
-        meta = ds.meta.get(d)
-        if (meta is not None and meta.measure == "nominal") or not ds.is_numeric(d):
-            codes, _ = ds.levels(d)
-            if codes:
-                categorical[d] = json_code(codes[0])
-    return outcome, blocks, categorical
-
-
 def predictor_candidates(outcome: str | None) -> list[str]:
     out = []
     for role in ("scale", "categorical", "numeric"):
@@ -84,11 +45,9 @@ def predictor_candidates(outcome: str | None) -> list[str]:
 
 
 # ---- correlation ---------------------------------------------------------------------------
-def correlation_section(start_vars: list[str]) -> None:
+def correlation_section() -> None:
     st.header(t("regression.page.correlation"))
     entry = state.entry(CAID, "correlation")
-    if "variables" not in entry:
-        entry["variables"] = [v for v in start_vars if ds.has(v)]
     cols = st.columns([3, 1, 1])
     forms.widget(CSPEC, CSPEC.option("variables"), ds, entry, f"opt.{CAID}", cols[0])
     forms.widget(CSPEC, CSPEC.option("method"), ds, entry, f"opt.{CAID}", cols[1])
@@ -447,12 +406,7 @@ def probability_whatif(model: wi.WhatIf, event: str) -> None:
 # ---- the page -----------------------------------------------------------------------------
 if ds is not None:
     entry = state.entry(RAID, "regression")
-    if "outcome" not in entry:
-        outcome0, blocks0, cat0 = defaults()
-        entry.update(outcome=outcome0, blocks=blocks0, categorical=cat0, robust=None, standardized=False,
-                     scenarios=[])
-    start_vars = list((entry.get("blocks") or [[]])[-1]) + ([entry["outcome"]] if entry.get("outcome") else [])
-    correlation_section([v for v in start_vars if ds.has(v) and ds.is_numeric(v)])
+    correlation_section()
 
     st.header(t("regression.page.regression"))
     opts = model_form(entry)

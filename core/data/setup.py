@@ -15,7 +15,7 @@ import pandas as pd
 from core import recipe as recipes
 from core.data import platforms, recode
 from core.data.levels import natural_order
-from core.data.model import RawData
+from core.data.model import RawData, pick
 
 _ITEM = re.compile(r"^(?P<prefix>.*?\D)[_\-. ]?(?P<num>\d{1,3})$")
 _RANGES = [(1, 3), (1, 4), (1, 5), (0, 4), (0, 5), (1, 6), (1, 7), (0, 6), (1, 9), (0, 10), (1, 10), (1, 11)]
@@ -209,8 +209,6 @@ def proposed_recipe(raw: RawData, base: dict | None = None) -> dict:
 
 def variable_table(raw: RawData, lang: str = "en") -> pd.DataFrame:
     """One row per column: name, label, type, valid, missing, distinct, value labels."""
-    from core.data.model import pick
-
     rows = []
     for c in raw.frame.columns:
         col = raw.frame[c]

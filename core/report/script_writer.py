@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
+from core import recipe as recipes
+
 TEMPLATE = '''#!/usr/bin/env python3
 """Reproduce the tables of a Pressure Explorer session ({date}).
 
@@ -90,8 +92,6 @@ def write(recipe: dict, lang: str = "en", name: str = "reproduce.py") -> bytes:
     """The script's bytes.  Analysis ids name the script's CSV files, so each
     must be a plain name (recipes.check_id): the script writes only inside
     its --csv folder."""
-    from core import recipe as recipes
-
     for entry in recipe.get("analyses") or []:
         recipes.check_id(entry.get("id"))
     text = recipes.to_json(recipe)

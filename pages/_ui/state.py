@@ -25,7 +25,7 @@ import secrets
 
 import streamlit as st
 
-from core import i18n
+from core import i18n, registry
 from core import recipe as recipes
 from core.data import io, samples
 from core.data.model import Dataset, RawData
@@ -232,6 +232,9 @@ def entry(aid: str, type_: str) -> dict:
         if a["id"] == aid:
             return a
     a = {"id": aid, "type": type_}
+    spec, ds = registry.get(type_), dataset()
+    if spec.defaults is not None and ds is not None:   # the declared, role-based start (computed in core)
+        a.update(spec.defaults(ds, r.get("roles") or {}))
     r["analyses"].append(a)
     return a
 

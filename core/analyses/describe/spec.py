@@ -50,6 +50,7 @@ SPEC = AnalysisSpec(
         ), "Only with normality = true: one row per numeric variable, each on its own valid values.", keys=("variable",)),
     ),
     run=lazy("core.analyses.describe.compute:run"),
+    defaults=lazy("core.analyses.describe.defaults:start"),
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
 )

@@ -183,6 +183,7 @@ SPECS = (
                         "(groups numbered, n in the header), t or F of the reported test (ᵃ marks Welch's), p with "
                         "stars and the significant post-hoc pairs by group number.", per="groups"),),
         run=lazy("core.analyses.difference.compute:run"),
+        defaults=lazy("core.analyses.difference.defaults:start"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),
         findings=lazy("core.analyses.difference.text:findings"),

@@ -231,6 +231,7 @@ SPEC = AnalysisSpec(
     ),
     tables=TABLES,
     run=lazy("core.analyses.process.compute:run"),
+    defaults=lazy("core.analyses.process.defaults:start"),
     charts=lazy("core.analyses.process.charts:chart_list"),
     interpret=lazy("core.analyses.process.text:paragraphs"),
     findings=lazy("core.analyses.process.text:findings"),

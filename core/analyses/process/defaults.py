@@ -1,0 +1,21 @@
+"""Where a new PROCESS entry starts: model 4 with the roles of the study (x RP, m PS,
+w EMC, y WW in the role-pressure sample), else the first scales in order (the
+dimensions of X left out), and a fresh seed that is then kept and shown."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.data import roles as R
+from core.data.model import Dataset
+
+
+def start(ds: Dataset, roles: dict) -> dict:
+    scales = list(ds.scales) or [c for c in ds.variables if ds.is_numeric(c)]
+    pick = [s for s in scales if s not in (roles.get("x_dimensions") or [])] or scales
+
+    def role(key, k):
+        return R.one(ds, roles, key) or (pick[min(k, len(pick) - 1)] if pick else None)
+
+    m = role("m", 1)
+    return {"model": 4, "x": role("x", 0), "m": [m] if m else [], "w": role("w", 2), "y": role("y", len(pick) - 1),
+            "seed": int(np.random.default_rng().integers(1, 100_000))}
