@@ -52,7 +52,8 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         if findings is None:
             findings = key_findings(recipe, dataset, results, lang)
         deck = slides(recipe, dataset, results, lang, findings, charts=charts)
-        return pptx_writer.write(doc.title, doc.subtitle, deck, lang)
+        source = Path(str((recipe.get("data") or {}).get("path") or "")).name
+        return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source)
     doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts)
     if fmt == "docx":
         from core.report import docx_writer

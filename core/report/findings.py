@@ -51,19 +51,48 @@ class KeyFinding:
     def chart(self) -> str | None:
         return self.finding.chart
 
+    @property
+    def plain(self) -> str:
+        """The headline in plain words (statistics taken out), for officials."""
+        return split_statistics(self.headline)[0] or self.headline
+
+    @property
+    def statistic(self) -> str:
+        """The statistics taken out of the headline ("F(2, 568) = 16.32, p < .001")."""
+        return split_statistics(self.headline)[1]
+
 
 _NAN = re.compile(r"\bnan\b", re.IGNORECASE)   # a sentence built on a suppressed number
+# one statistic: "F(2, 568) = 16.32", "p < .001", "η² = .05", "Welch's F(3, 109.70) = 8.47", "ΔR² = 0.035"
+_STAT = (r"(?:Welch(?:'s| 检验)?\s*)?[A-Za-zχβηωΔ²]{1,4}(?:\([^()]*\))?\s*[=<>≤≥]\s*[-−]?\d*\.?\d+%?")
+_STATS = re.compile(r"\s*(?:[,，;；:：]\s*" + _STAT + r")+"                 # ", t(569) = -5.72, p < .001"
+                    r"|\s*[(（]" + _STAT + r"[^()（）]*[)）]"                   # " (β = .28, p < .001)"
+                    r"|\s*[(（][^()（）\[\]]*\[[^\]]*\][)）]")                  # " (95% CI [0.07, 0.13])"
+
+
+def split_statistics(text: str) -> tuple[str, str]:
+    """(the sentence without its statistics, the statistics) of a finding's
+    headline: "X differs by Y, F(2, 568) = 16.32, p < .001. It is highest
+    among Z (M = 3.12)." → ("X differs by Y. It is highest among Z.",
+    "F(2, 568) = 16.32, p < .001 · M = 3.12")."""
+    stats = [m.group(0).strip(" ,，;；:：()（）") for m in _STATS.finditer(text)]
+    plain = _STATS.sub("", text)
+    plain = re.sub(r"\s+([.。,，;；])(?=\s|$)", r"\1", re.sub(r"\s{2,}", " ", plain)).strip()
+    return plain, " · ".join(stats)
 _SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[^\s\d.,;:)\]])")
 
 
-def first_sentence(paragraph: str) -> str:
-    """The first sentence of a paragraph (English or Chinese); decimals such as
+def sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph (English or Chinese); decimals such as
     "3.85" and "p < .001" are not sentence ends."""
     text = " ".join(str(paragraph).split())
-    for part in _SENTENCE.split(text):
-        if part and part.strip():
-            return part.strip()
-    return text
+    return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
+
+
+def first_sentence(paragraph: str) -> str:
+    """The first sentence of a paragraph."""
+    found = sentences(paragraph)
+    return found[0] if found else " ".join(str(paragraph).split())
 
 
 def _strength(f: Finding) -> float:
@@ -159,13 +188,16 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
 class Slide:
     """One screen of presentation mode / one slide of the deck."""
 
-    headline: str
+    headline: str                 # the finding in plain words (statistics taken out)
     detail: str
     analysis: str | None
     analysis_title: str
     chart: object | None          # Altair chart or None
     chart_name: str | None
     notes: list[str]              # method footnote lines of the analysis
+    statistic: str = ""           # the statistics of the headline ("F(2, 568) = 16.32, p < .001")
+    full: str = ""                # the headline as the analysis wrote it (statistics included)
+    n: int | None = None          # respondents the analysis used
 
 
 def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: list | None = None,
@@ -186,6 +218,7 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
         chart = sess.charts(kf.analysis).get(kf.chart) if kf.chart else None
         res = results.get(kf.analysis)
         notes = method_notes(res, dataset, lang) if isinstance(res, Result) else []
-        out.append(Slide(kf.headline, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
-                         kf.chart if chart is not None else None, notes))
+        out.append(Slide(kf.plain, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
+                         kf.chart if chart is not None else None, notes, kf.statistic, kf.headline,
+                         int(res.n_used) if isinstance(res, Result) else None))
     return out
