@@ -14,7 +14,7 @@ import copy
 
 import streamlit as st
 
-from core import registry
+from core import i18n, registry
 from core import report as reports
 from core.errors import UserError
 from core.report import model
@@ -70,8 +70,9 @@ def settings_form() -> dict:
     ui = recipe.setdefault("ui", {})
     cur = model.settings(recipe)
     with st.expander(t("report.settings_box"), icon=":material/settings:"):
+        # one widget per language: the default title follows the language unless the user typed one
         title = st.text_input(t("report.settings.title"), value=cur["title"] or t("report.default_title"),
-                              key="report_title")
+                              key=f"report_title.{state.lang()}")
         c1, c2, c3 = st.columns(3)
         labels = {c: t(f"report.stars.{c}") for c in ("apa", "spss")}   # evaluated now, not lazily
         stars = c1.radio(t("report.settings.stars"), list(labels), index=list(labels).index(cur["stars"]),
@@ -81,7 +82,8 @@ def settings_form() -> dict:
                           help=t("report.settings.small_cells_help"))
         k = c3.number_input(t("report.settings.min_cell"), 1, 1000, value=cur["min_cell"], key="report_min_cell",
                             disabled=not small)
-    ui["report"] = {"title": title if title and title != t("report.default_title") else None, "stars": stars,
+    defaults = {i18n.t("report.default_title", lang) for lang in ("en", "zh")}
+    ui["report"] = {"title": title if title and title not in defaults else None, "stars": stars,
                     "digits": int(digits), "small_cells": bool(small), "min_cell": int(k)}
     return model.settings(recipe)
 

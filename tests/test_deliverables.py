@@ -140,3 +140,97 @@ def test_any_headline_length_fits_two_lines(lang):
         assert widest <= pptx_writer.CONTENT_W
         if n == 200:
             assert fitted.lines[-1].endswith("…") and fitted.size == pptx_writer.HEADLINE_SIZES[-1]
+
+
+# ---------------------------------------------------------------------------
+# Word: the default export (nothing pinned) as a thesis chapter
+# ---------------------------------------------------------------------------
+WORD_CASES = [("civil_servants", "en"), ("civil_servants", "zh"), ("role_pressure", "en"), ("role_pressure", "zh")]
+
+
+@pytest.fixture(scope="module", params=WORD_CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+def word(request, tmp_path_factory):
+    key, lang = request.param
+    recipe, ds, results = session(key, lang)
+    data = reports.export("docx", recipe, ds, results, lang)
+    path = tmp_path_factory.mktemp("docx") / f"{key}_{lang}.docx"
+    path.write_bytes(data)
+    return recipe, lang, path
+
+
+def pdf_pages(path) -> int:
+    """Pages of a .docx as LibreOffice lays it out (rendered to PDF)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice renders the page count: apt-get install -y libreoffice-writer"
+    out = path.parent
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{out}/lo-profile", "--convert-to", "pdf",
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=300)
+    pdf = (out / path.name).with_suffix(".pdf").read_bytes()
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_default_word_export_is_a_short_thesis_chapter(word):
+    from docx import Document as open_docx
+
+    from core.i18n import t
+
+    recipe, lang, path = word
+    doc = open_docx(str(path))
+    assert doc.paragraphs[0].text == t("report.default_title", lang)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    order = [t(f"report.chapter.{c}", lang) for c in ("sample", "measurement", "descriptives", "differences",
+                                                      "regression", "mediation", "moderation",
+                                                      "moderated_mediation")]
+    chapter = [h for h in headings if h in order]
+    assert chapter == sorted(chapter, key=order.index) and len(chapter) >= 6
+    # no detail table of hundreds of rows
+    assert max(len(tb.rows) for tb in doc.tables) <= 100
+    captions = [p.text for p in doc.paragraphs if re.match(t("report.table_label", lang, n=r"\d+") + "$", p.text)
+                or re.match(t("report.table_label", lang, n=r"\d+") + r"\s", p.text)]
+    numbers = [int(re.search(r"\d+", c).group()) for c in captions]
+    assert numbers == list(range(1, len(doc.tables) + 1))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for entry in recipe["analyses"]:
+        assert f"({entry['id']})" not in text
+    label = t("report.note_label", lang)
+    notes = [p.text for p in doc.paragraphs if p.text.startswith(label)]
+    assert notes and all(n.count(label) == 1 for n in notes)
+    used = t("report.note.n_used", lang, n=0).split("0")[0]
+    assert sum(n.count(used) for n in notes) <= len(recipe["analyses"])   # the method note once per analysis
+    assert pdf_pages(path) <= 25
+
+
+def test_every_word_table_fits_its_page_and_numbers_never_wrap(word):
+    from docx import Document as open_docx
+    from docx.oxml.ns import qn as wqn
+
+    _, _, path = word
+    doc = open_docx(str(path))
+    body = doc.element.body
+    pending = []
+    checked = 0
+    for el in body.iterchildren():
+        if el.tag == wqn("w:tbl"):
+            pending.append(el)
+        sect = el.find(f"{wqn('w:pPr')}/{wqn('w:sectPr')}") if el.tag == wqn("w:p") else \
+            el if el.tag == wqn("w:sectPr") else None
+        if sect is None:
+            continue
+        size, margins = sect.find(wqn("w:pgSz")), sect.find(wqn("w:pgMar"))
+        avail = int(size.get(wqn("w:w"))) - int(margins.get(wqn("w:left"))) - int(margins.get(wqn("w:right")))
+        for tbl in pending:
+            grid = [int(g.get(wqn("w:w"))) for g in tbl.find(wqn("w:tblGrid")).findall(wqn("w:gridCol"))]
+            assert sum(grid) <= avail + 2
+            for tr in tbl.findall(wqn("w:tr")):
+                for j, tc in enumerate(tr.findall(wqn("w:tc"))):
+                    if tc.find(f"{wqn('w:tcPr')}/{wqn('w:noWrap')}") is None:
+                        continue
+                    text = "".join(x.text or "" for x in tc.iter(wqn("w:t")))
+                    half = int(tc.find(f".//{wqn('w:sz')}").get(wqn("w:val")))
+                    assert textfit.width_pt(text, half / 2) * 20 <= grid[j], text
+            checked += 1
+        pending = []
+    assert checked == len(doc.tables)

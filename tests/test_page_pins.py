@@ -73,7 +73,8 @@ def test_regression_page_pins_the_thesis_table_and_it_exports_to_word():
     assert rows[0] == list(expected.columns)               # 变量, M, SD, 1 … k
     assert rows[1:] == expected.astype(str).values.tolist()  # r with stars, as the page shows it
     text = "\n".join(p.text for p in word.paragraphs)
-    assert block.title in text and corr.lower_triangle_note(results["correlation"], lang)[:20] in text
+    assert block.title in text and corr.lower_triangle_note(results["correlation"], lang).removeprefix(t("report.note_label", lang)).strip()[:20] \
+        in text
 
 
 def test_saved_scenario_reaches_the_pinned_scenarios_table():

@@ -175,9 +175,12 @@ def test_docx_tables_headers_numbers_rules_and_notes(lang):
         num_col = tspec.column_names.index("n")
         assert table.rows[1].cells[num_col].paragraphs[0].alignment == 2  # RIGHT
         note = _para_after(doc, table)
-        assert note.startswith(t("report.note_label", lang))
-        assert t("report.note.n_used", lang, n=res.n_used) in note
-        assert t("describe.note.convention", lang) in note
+        if name == "describe":   # the method note under the analysis' first table …
+            assert note.startswith(t("report.note_label", lang))
+            assert t("report.note.n_used", lang, n=res.n_used) in note
+            assert t("describe.note.convention", lang) in note
+        else:                    # … and not again under its next one
+            assert t("report.note.n_used", lang, n=res.n_used) not in note
     styles = doc.styles.element
     east = {e.get(qn("w:eastAsia")) for e in styles.iter(qn("w:rFonts"))}
     assert ("宋体" if lang == "zh" else "SimSun") in east
@@ -595,7 +598,7 @@ def test_cli_writes_docx_xlsx_html_with_every_table(tmp_path):
     doc = open_docx(str(out["docx"]))
     assert len(doc.tables) == len(tables) == 2
     # numbers in Word match the JSON results
-    first = doc.tables[0]
+    first = doc.tables[1]   # the thesis chapter: the sample profile (frequencies) first, then descriptives
     assert [c.text for c in first.rows[1].cells][4] == fmt_num(tables["describe"][0]["mean"], 3)
     assert any(p.text == t("report.findings_title", "zh") for p in doc.paragraphs)
     wb = load_workbook(str(out["xlsx"]))
@@ -603,7 +606,7 @@ def test_cli_writes_docx_xlsx_html_with_every_table(tmp_path):
     # Excel keeps 15 significant digits
     assert wb.worksheets[1].cell(4, 5).value == pytest.approx(tables["describe"][0]["mean"], rel=1e-15)
     page = out["html"].read_text(encoding="utf-8")
-    assert page.count('<table class="apa">') == 2 and page.count("<img ") == 1   # the gender chart
+    assert page.count('<table class="apa">') == 2 and page.count("<img ") == 0   # no frequency bars in the chapter
     # an unwritable path is one clear line, exit 2
     code = cli_main(["run", str(rp), "--out", str(tmp_path / "res.json"), "--docx", str(tmp_path / "no" / "r.docx")])
     assert code == 2

@@ -54,7 +54,8 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         deck = slides(recipe, dataset, results, lang, findings, charts=charts)
         source = Path(str((recipe.get("data") or {}).get("path") or "")).name
         return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source)
-    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts)
+    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts,
+                            every=fmt == "xlsx")
     if fmt == "docx":
         from core.report import docx_writer
         return docx_writer.write(doc)
@@ -72,17 +73,17 @@ def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str =
 
     ``exports`` maps a format ("docx", "xlsx", "html", "pptx", "py") to a
     path.  The report is the recipe's pinned items, or — when it has none —
-    every table, chart and interpretation paragraph of every analysis after
-    the key findings.
+    the key findings and a results chapter in thesis order (the workbook:
+    every table of every analysis).
     """
     findings = key_findings(recipe, dataset, results, lang)
     doc = None
     for fmt, path in exports.items():
         if not path:
             continue
-        if fmt in ("docx", "xlsx", "html") and doc is None:
+        if fmt in ("docx", "html") and doc is None:
             doc = build(recipe, dataset, results, lang, findings=findings)
-        data = export(fmt, recipe, dataset, results, lang, document=doc if fmt != "pptx" else None,
+        data = export(fmt, recipe, dataset, results, lang, document=doc if fmt in ("docx", "html") else None,
                       findings=findings)
         try:
             Path(path).write_bytes(data)

@@ -34,7 +34,7 @@ def _font(bold: bool):
         for name in FONT_FILES[bold]:
             for path in Path(d).rglob(name):
                 try:
-                    return ImageFont.truetype(str(path), _REF_SIZE)
+                    return ImageFont.truetype(str(path), _REF_SIZE, layout_engine=ImageFont.Layout.BASIC)
                 except OSError:
                     continue
     return None
@@ -62,6 +62,11 @@ def width_pt(text: str, size: float, bold: bool = False) -> float:
 # a break is allowed after a space, before and after any CJK character, after CJK punctuation
 _TOKEN = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff"
                     r"\uff00-\uffef\u3000-\u303f]+")
+
+
+def words(text: str) -> list[str]:
+    """The pieces a line may break between (words; single CJK characters)."""
+    return [w for w in _TOKEN.findall(str(text)) if w.strip()] or [""]
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
