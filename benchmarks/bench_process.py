@@ -42,9 +42,9 @@ from core import registry  # noqa: E402
 from core.data import samples  # noqa: E402
 from core.data.model import Dataset  # noqa: E402
 from core.data.prepare import build_dataset  # noqa: E402
-from core.analyses._process import design as dsn  # noqa: E402
-from core.analyses._process import effects as fx  # noqa: E402
-from core.analyses._process.boot import Bootstrap  # noqa: E402
+from core.engines.process import design as dsn  # noqa: E402
+from core.engines.process import effects as fx  # noqa: E402
+from core.engines.process.boot import Bootstrap  # noqa: E402
 
 N_BOOT = 5000
 MODELS = {4: {"x": "RP", "m": ["PS"], "y": "WW"},

@@ -27,8 +27,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core import registry  # noqa: E402
-from core.analyses import regression as reg  # noqa: E402
-from core.charts import regression as rch  # noqa: E402
+from core.analyses.regression import compute as reg  # noqa: E402
+from core.analyses.regression import charts as rch  # noqa: E402
 from core.data.model import Dataset  # noqa: E402
 
 
@@ -116,7 +116,7 @@ def main() -> None:
     # what-if: one slider move re-runs only the page's st.fragment: a
     # prediction with CI/PI, the scenario table (baseline + 4 saved + current),
     # the scenario chart = its data swapped into a spec built once per model
-    # (core.charts.regression.with_data), serialised as Streamlit sends it
+    # (core.analyses.regression.charts.with_data), serialised as Streamlit sends it
     # (JSON for the chart, Arrow for the table).  The model is never refitted
     # and the levers chart is outside the fragment.
     import pyarrow as pa

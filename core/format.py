@@ -1,16 +1,22 @@
-"""Formatting at the edge: p values, stars, decimals, translated headers.
+"""Formatting at the edge: the one cell formatter, p values, stars, decimals,
+translated headers and codes.
 
-Core analyses return raw floats; pages and exporters call these to show them
-(APA style: no leading zero for p and other bounded statistics, p < .001).
+Core analyses return raw floats and stable codes; pages, every report writer
+and every download show them through :func:`cell` (text) or :func:`value`
+(numbers stay numbers, codes become words) — so a code reads the same on the
+page, in the Word file, the workbook and the CSV, in both languages (APA
+style: no leading zero for p and other bounded statistics, p < .001).
 """
 from __future__ import annotations
 
 import math
+import re
 
+import numpy as np
 import pandas as pd
 
 from core.i18n import has, t
-from core.types import TableSpec
+from core.types import Column
 
 # Star schemes: SPSS marks two levels, APA three.
 STAR_SCHEMES = {
@@ -72,23 +78,96 @@ def column_title(name: str, lang: str, analysis: str = "") -> str:
     return name
 
 
-def display_table(df: pd.DataFrame, spec: TableSpec | None, lang: str, analysis: str = "",
-                  digits: int = 3) -> pd.DataFrame:
-    """A copy of ``df`` with every number formatted by its column kind and
-    headers translated (for HTML/Word/plain display)."""
-    kinds = {c.name: c.kind for c in spec.columns} if spec else {}
-    out = pd.DataFrame(index=df.index)
-    for col in df.columns:
-        kind = kinds.get(col, "num" if pd.api.types.is_float_dtype(df[col]) else "text")
-        if kind == "p":
-            vals = df[col].map(fmt_p)
-        elif kind == "int":
-            vals = df[col].map(fmt_int)
-        elif kind == "pct":
-            vals = df[col].map(lambda v: fmt_num(v, 1))
-        elif kind == "num":
-            vals = df[col].map(lambda v: fmt_num(v, digits))
-        else:
-            vals = df[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
-        out[column_title(col, lang, analysis)] = vals
-    return out
+# ---- the one cell formatter --------------------------------------------------------------------
+_KEY = re.compile(r"[^0-9a-z]+")
+TEXT_KINDS = ("text", "var", "flag")   # kinds that are words, not statistics (kept by small-cell suppression)
+
+
+def code_key(code) -> str:
+    """A code as a catalogue key part: "Corrected Model" → corrected_model, "(Intercept)" → intercept."""
+    return _KEY.sub("_", str(code).strip().lower()).strip("_")
+
+
+def is_missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (float, np.floating)):
+        return math.isnan(v)
+    return False
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
+        and not is_missing(v)
+
+
+def _word(v, column: Column, lang: str, labels: dict | None):
+    """A code, flag or variable name in words; None when the cell is not one."""
+    if column.kind == "flag":
+        return "✓" if v is True or v is np.True_ or (is_number(v) and v == 1) or v == "True" else ""
+    if not isinstance(v, str) or not v:
+        return None
+    if column.codes:
+        key = column.codes + code_key(v)
+        if has(key):
+            word = t(key, lang)   # a table cell starts with a capital, as SPSS prints its labels
+            return word[:1].upper() + word[1:]
+    if column.kind == "var" or column.codes:
+        labels = labels or {}
+        return " × ".join(labels.get(part, part) for part in v.split(":"))
+    return None
+
+
+def value(v, column: Column | None, lang: str = "en", labels: dict | None = None):
+    """A cell for a workbook, a CSV or a sortable page table: numbers stay
+    numbers, codes, flags and variable names become words (``labels``: variable
+    name → label), missing becomes None."""
+    if is_missing(v):
+        return None
+    if column is not None:
+        word = _word(v, column, lang, labels)
+        if word is not None:
+            return word
+    if isinstance(v, (np.integer, np.floating)):
+        return v.item()
+    return v
+
+
+def cell(v, column: Column | None, lang: str = "en", digits: int = 3, star_scheme: str | None = None,
+         labels: dict | None = None) -> str:
+    """One cell as text (Word, HTML, PowerPoint): p as .003 / < .001 (+ stars),
+    whole degrees of freedom and counts without decimals, estimates to
+    ``digits``, codes and flags in words."""
+    out = value(v, column, lang, labels)
+    if out is None:
+        return ""
+    if not is_number(out):
+        return str(out)
+    kind = column.kind if column is not None else "num"
+    x = float(out)
+    if not math.isfinite(x):
+        return "∞" if x > 0 else "−∞"
+    if kind == "p":
+        return fmt_p(x) + (stars(x, star_scheme) if star_scheme else "")
+    if kind == "pct":
+        return fmt_num(x, 1)
+    if kind in ("int", "df", "text", "var", "flag"):
+        return fmt_int(x) if kind == "int" or x.is_integer() else fmt_num(x, digits)
+    return fmt_num(x, digits)
+
+
+def column_kind(series: pd.Series) -> str:
+    """The kind of an undeclared column (a view's or a page's own table)."""
+    if pd.api.types.is_bool_dtype(series):
+        return "flag"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    return "num" if pd.api.types.is_float_dtype(series) else "text"
+
+
+def columns_of(df: pd.DataFrame, spec=None) -> list[Column]:
+    """The table's columns as declared (declaration order first, then any
+    others with an inferred kind)."""
+    declared = {c.name: c for c in spec.columns} if spec is not None else {}
+    names = [c for c in declared if c in df.columns] + [c for c in df.columns if c not in declared]
+    return [declared.get(c) or Column(str(c), column_kind(df[c])) for c in names]

@@ -1,10 +1,10 @@
 """Every analysis, declared once.
 
-Each module in :mod:`core.analyses` defines ``SPEC`` (or ``SPECS``), an
-:class:`~core.types.AnalysisSpec`; this module discovers them, validates
-recipe options against their declarations and runs them.  Pages, the recipe
-runner, exports and tests all go through :func:`run` — a new analysis is one
-new module in ``core/analyses/`` (plus its page and its strings).
+Each family package ``core/analyses/<family>/`` declares its analyses in
+``spec.py`` (``SPEC`` or ``SPECS``, :class:`~core.types.AnalysisSpec`); this
+module discovers them — importing only the declarations, never compute, chart
+or text modules — validates recipe options against them and runs them.  Pages,
+the recipe runner, exports and tests all go through :func:`run`.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def specs() -> dict[str, AnalysisSpec]:
 
     found: dict[str, AnalysisSpec] = {}
     for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name.startswith("_"):
+        if not mod.ispkg or mod.name.startswith("_"):
             continue
-        module = importlib.import_module(f"core.analyses.{mod.name}")
+        module = importlib.import_module(f"core.analyses.{mod.name}.spec")
         for spec in getattr(module, "SPECS", ()) or ((module.SPEC,) if hasattr(module, "SPEC") else ()):
             if spec.type in found:
                 raise ValueError(f"analysis type {spec.type!r} declared twice")
@@ -42,10 +42,6 @@ def get(type_: str) -> AnalysisSpec:
         return specs()[type_]
     except KeyError:
         raise UserError("error.unknown_analysis", type=str(type_), known=", ".join(sorted(specs()))) from None
-
-
-def by_group(group: str) -> list[AnalysisSpec]:
-    return [s for s in specs().values() if s.group == group]
 
 
 def _is_num(v) -> bool:

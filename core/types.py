@@ -11,10 +11,40 @@ language happen only at the edge (``core.format``, pages, exporters).
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
+
+class lazy:
+    """A function named ``"package.module:function"``, imported on its first call.
+
+    Declarations (``core/analyses/<family>/spec.py``) name their compute, chart
+    and text functions this way, so reading every declaration (the registry,
+    the recipe validator, ``python -m core run``) imports none of them.
+    """
+
+    __slots__ = ("target", "_fn")
+
+    def __init__(self, target: str):
+        if ":" not in target:
+            raise ValueError(f"lazy target {target!r} is not 'module:function'")
+        self.target = target
+        self._fn = None
+
+    def resolve(self) -> Callable:
+        if self._fn is None:
+            module, name = self.target.split(":")
+            self._fn = getattr(importlib.import_module(module), name)
+        return self._fn
+
+    def __call__(self, *args, **kwargs):
+        return self.resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.target!r})"
+
 
 # What an option holds.  Pages map kinds to widgets (pages/_ui/forms.py);
 # core.registry validates recipe values against them.
@@ -63,13 +93,26 @@ class Option:
 class Column:
     """A documented column of a result table.
 
-    ``kind`` tells renderers how to format it: ``num`` (estimate), ``int``
-    (count, df), ``p`` (p value), ``pct`` (percent), ``text``.
+    ``kind`` tells the formatter (``core.format``) how to show it: ``num``
+    (estimate), ``df`` (degrees of freedom: whole numbers without decimals),
+    ``int`` (count), ``p`` (p value), ``pct`` (percent), ``flag`` (True/False,
+    shown as a tick), ``var`` (a variable name, shown as its label) or
+    ``text``.  ``codes`` is the catalogue prefix of a column that holds stable
+    codes: the cell ``v`` reads ``t(codes + v)`` in every page, download and
+    report (``"difference.testname."`` makes ``student_t`` "Student's t").
     """
 
     name: str
     kind: str = "num"
     doc: str = ""
+    codes: str = ""
+
+    def __post_init__(self):
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+
+
+COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "text")
 
 
 @dataclass(frozen=True)

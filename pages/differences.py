@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core import i18n, registry
-from core.analyses.difference import suggest_merges
-from core.charts import difference as dch
+from core.analyses.difference.compute import suggest_merges
+from core.analyses.difference import charts as dch
 from core.errors import UserError
 from core.format import star_note
-from core.interpret import difference as dint
+from core.analyses.difference import text as dint
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t
@@ -25,17 +25,6 @@ AID, AID2, AIDX = "differences", "differences_twoway", "differences_crosstab"
 st.title(t("difference.title"))
 st.caption(t("difference.page.intro"))
 ds = state.dataset()
-
-
-def _codes(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    names = set()
-    for col in ("group", "by", "outcome"):
-        if col in df:
-            names |= set(df[col])
-    src = df["source"] if "source" in df else []
-    for v in src:
-        names |= set(str(v).split(":"))
-    return dint.translate_codes(df, lang, {n: ds.label(n) for n in names if isinstance(n, str) and ds.has(n)})
 
 
 def _chart(chart: dict, name: str, aid: str | None = None) -> None:
@@ -68,8 +57,7 @@ def _crosstab_view(res, ds, lang):
 
 
 def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools: str | None = None, res=None):
-    lang = state.lang()
-    render.table(_codes(df, lang), sp.table(table), sp.type, key=key or f"tbl_{sp.type}_{table}")
+    render.table(df, sp.table(table), sp.type, key=key or f"tbl_{sp.type}_{table}")
     if tools is not None and res is not None:
         pins.table_tools(sp, res, tools, table)
 

@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from core import i18n, registry
-from core.analyses import efa as efa_mod
-from core.analyses.cfa import default_factors
-from core.analyses.screening import exclusion_entry
-from core.analyses._sem import model_text
-from core.charts import measurement as mch
+from core.analyses.measurement import efa as efa_mod
+from core.analyses.measurement.cfa import default_model_text
+from core.analyses.measurement.views import exclusion_entry
+from core.analyses.measurement import charts as mch
 from core.errors import UserError
 from core.format import fmt_p
 from pages._ui import forms, pins, render, runner, state
@@ -155,14 +154,13 @@ def _model_box(entry: dict, default: str, key: str, label: str) -> str:
 def cfa() -> None:
     spec = registry.get("cfa")
     entry = state.entry("cfa", "cfa")
-    factors = default_factors(ds)
-    default = model_text(factors) if factors else ""
+    default = default_model_text(ds)
     _model_box(entry, default, "cfa.model", t("cfa.opt.model"))
     c1, c2 = st.columns(2)
     forms.form(spec, ds, entry, only=["group"], container=c1)
     forms.form(spec, ds, entry, only=["compare_one_factor"], container=c2)
     options = forms.options(spec, entry)
-    if not (options.get("model") or "").strip() and not factors:
+    if not (options.get("model") or "").strip() and not default:
         st.info(t("cfa.error.no_factors"))
         return
     res = runner.run("cfa", options)

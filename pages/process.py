@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from core import i18n, registry
-from core.charts import process as pch
+from core.analyses.process import charts as pch
 from core.errors import UserError
-from core.analyses._process.templates import MODEL_NUMBERS, match_design, template
+from core.analyses.process.spec import MODEL_NUMBERS, match_design, template
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t
@@ -164,20 +164,6 @@ def options(entry: dict) -> None:
             forms.widget(spec, spec.option(name), ds, entry, prefix, c3)
 
 
-CODE_COLUMNS = {"verdict": "process.code.verdict.", "kind": "process.code.kind.", "scale": "process.code.scale."}
-
-
-def _codes(df):
-    """Stable codes (full, partial, indirect, …) shown in the current language."""
-    lang = state.lang()
-    out = df
-    for col, prefix in CODE_COLUMNS.items():
-        if col in df.columns:
-            out = out.copy() if out is df else out
-            out[col] = [i18n.t(prefix + str(v), lang) if i18n.has(prefix + str(v)) else v for v in df[col]]
-    return out
-
-
 def _table(res, name: str) -> None:
     df = res.tables.get(name) if name else None
     if df is None or df.empty:
@@ -185,7 +171,7 @@ def _table(res, name: str) -> None:
     if "std_b" in df.columns and df["std_b"].isna().all():   # standardized coefficients only when asked
         df = df.drop(columns="std_b")
     st.markdown("**" + render.md_escape(t(f"process.table.{name}")) + "**")
-    render.table(_codes(df), spec.table(name), spec.type, key=f"tbl_process_{name}")
+    render.table(df, spec.table(name), spec.type, key=f"tbl_process_{name}")
     pins.table_tools(spec, res, pins.aid_for(spec, AID), name)
 
 

@@ -18,10 +18,11 @@ import json
 import streamlit as st
 
 from core import registry
-from core.analyses import regression as reg
-from core.charts import regression as rch
+from core.analyses.regression import whatif as wi
+from core.analyses.regression import charts as rch
+from core.data.model import json_code
 from core.errors import UserError
-from core.format import fmt_num
+from core.format import code_key, fmt_num
 from pages._ui import forms, pins, render, runner, state
 
 t = state.t
@@ -70,7 +71,7 @@ def defaults() -> tuple[str | None, list[list[str]], dict]:
         if (meta is not None and meta.measure == "nominal") or not ds.is_numeric(d):
             codes, _ = ds.levels(d)
             if codes:
-                categorical[d] = reg._json_code(codes[0])
+                categorical[d] = json_code(codes[0])
     return outcome, blocks, categorical
 
 
@@ -148,14 +149,14 @@ def model_form(entry: dict) -> dict:
         rcols = st.columns(min(len(picked), 4))
         for i, v in enumerate(picked):
             codes, labels = ds.levels(v)
-            codes = [reg._json_code(c) for c in codes]
+            codes = [json_code(c) for c in codes]
             if not codes:
                 continue
             rkey = f"{prefix}.ref.{v}"
             if rkey not in S or S[rkey] not in codes:
                 want = cat.get(v)
                 try:
-                    S[rkey] = reg._json_code(ds.resolve_level(v, want)) if want is not None else codes[0]
+                    S[rkey] = json_code(ds.resolve_level(v, want)) if want is not None else codes[0]
                 except UserError:
                     S[rkey] = codes[0]
                 if S[rkey] not in codes:
@@ -202,7 +203,7 @@ def results(res, opts: dict) -> dict:
     return charts
 
 
-def _signature(model: reg.WhatIf) -> str:
+def _signature(model: wi.WhatIf) -> str:
     text = json.dumps([model.outcome, model.terms, model.coef, model.n, model.robust], default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
@@ -215,7 +216,7 @@ def _step(lo: float, hi: float) -> float:
     return span / 100.0
 
 
-def _reset(model: reg.WhatIf, sig: str) -> None:
+def _reset(model: wi.WhatIf, sig: str) -> None:
     for p in model.predictors:
         S[f"wi.{sig}.{p['name']}"] = float(p["mean"]) if p["kind"] == "numeric" else None
 
@@ -237,7 +238,7 @@ def _control(p: dict, sig: str, container):
     return None if i is None else p["codes"][i]
 
 
-def _valid(model: reg.WhatIf, scenarios: list) -> list:
+def _valid(model: wi.WhatIf, scenarios: list) -> list:
     """Saved scenarios restricted to the model's predictors (blocks may have changed)."""
     known = {p["name"] for p in model.predictors}
     out = []
@@ -247,7 +248,7 @@ def _valid(model: reg.WhatIf, scenarios: list) -> list:
     return out
 
 
-def _current(model: reg.WhatIf, sig: str) -> dict:
+def _current(model: wi.WhatIf, sig: str) -> dict:
     """The simulator's settings (from the widgets' session state): only what
     differs from the baseline."""
     values = {}
@@ -263,7 +264,7 @@ def _current(model: reg.WhatIf, sig: str) -> dict:
     return values
 
 
-def _value_text(model: reg.WhatIf, name: str, v) -> str:
+def _value_text(model: wi.WhatIf, name: str, v) -> str:
     p = model.predictor(name)
     if p["kind"] == "numeric":
         return fmt_num(v, 2)
@@ -273,7 +274,7 @@ def _value_text(model: reg.WhatIf, name: str, v) -> str:
     return str(v)
 
 
-def _save(model: reg.WhatIf, sig: str) -> None:
+def _save(model: wi.WhatIf, sig: str) -> None:
     entry = state.entry(RAID, "regression")
     saved = _valid(model, entry.get("scenarios"))
     if len(saved) >= MAX_SCENARIOS:
@@ -286,13 +287,13 @@ def _save(model: reg.WhatIf, sig: str) -> None:
     S[f"wi.{sig}.name"] = ""
 
 
-def _delete(model: reg.WhatIf, i: int) -> None:
+def _delete(model: wi.WhatIf, i: int) -> None:
     entry = state.entry(RAID, "regression")
     entry["scenarios"] = [x for j, x in enumerate(_valid(model, entry.get("scenarios"))) if j != i]
 
 
 @st.fragment
-def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None) -> None:
+def whatif(model: wi.WhatIf, sig: str, focus: list[str], template: dict | None) -> None:
     """One slider per predictor; prediction + CI + PI; saved scenarios side by
     side.  Runs alone on every slider move: a dot product, a quadratic form
     and the analysis' scenario chart with the current rows swapped in (no
@@ -317,8 +318,8 @@ def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None)
     st.button(t("regression.page.reset"), on_click=_reset, args=(model, sig), key=f"wi.{sig}.reset",
               icon=":material/restart_alt:", type="tertiary")
 
-    pred = reg.predict(model, values)
-    base = reg.predict(model, {})
+    pred = wi.predict(model, values)
+    base = wi.predict(model, {})
     m1, m2, m3 = st.columns(3)
     m1.metric(t("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
               delta=f"{fmt_num(pred['prediction'] - base['prediction'], 2)} {t('regression.page.versus_baseline')}",
@@ -346,7 +347,7 @@ def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None)
     current = t("regression.page.current")
     while any(s["name"] == current for s in saved):
         current += "*"
-    scen = reg.scenario_table(model, saved + [{"name": current, "values": values}])
+    scen = wi.scenario_table(model, saved + [{"name": current, "values": values}])
     if template is not None:
         # the pin is the analysis' scenario chart/table: baseline and the saved scenarios
         render.chart(rch.with_data(template, scen), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
@@ -358,12 +359,12 @@ def whatif(model: reg.WhatIf, sig: str, focus: list[str], template: dict | None)
 def _lever_chart(res, ds_, lang: str, chosen: list, change: str) -> dict:
     lev = res.tables["levers"]
     lev = lev[lev["predictor"].isin(chosen)]
-    model = reg.as_model(res)
+    model = wi.as_model(res)
     labels = {p["name"]: ds_.label(p["name"]) for p in model.predictors}
     return rch.lever_bars(lev, labels, change, ds_.label(model.outcome), lang)
 
 
-def levers_section(res, opts: dict, model: reg.WhatIf, sig: str, focus: list[str]) -> None:
+def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]) -> None:
     aid = pins.aid_for(RSPEC, RAID)
     y_label = ds.label(model.outcome)
     st.subheader(t("regression.page.levers"))
@@ -376,7 +377,7 @@ def levers_section(res, opts: dict, model: reg.WhatIf, sig: str, focus: list[str
         S[mkey] = [v for v in focus if v in numeric] or numeric
     c1, c2 = st.columns([3, 1])
     chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds))
-    names = {"1 SD": t("regression.change.sd"), "1 point": t("regression.change.point")}
+    names = {c: t(f"regression.change.{code_key(c)}") for c in ("1 SD", "1 point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=names.get)
     lev = res.tables["levers"]
@@ -413,7 +414,7 @@ if ds is not None:
             render.error(res)
         else:
             charts = results(res, run_opts)
-            model = reg.as_model(res)
+            model = wi.as_model(res)
             # saved scenarios follow the model (a predictor taken out of the blocks leaves them), so the
             # report's run of this entry never meets a scenario about a predictor it no longer has
             if entry.get("scenarios"):

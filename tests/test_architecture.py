@@ -126,3 +126,120 @@ def test_raw_html_only_with_constant_text():
             if not ok:
                 bad.append(f"{name}:{node.lineno} {fname}() renders raw HTML from a non-constant")
     assert bad == []
+
+
+# ---- layers (issue 12): one package per analysis family, engines below, pages on top -------------------
+def _module_name(p: Path) -> str:
+    rel = p.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _project_modules() -> dict[str, Path]:
+    mods = {"app": ROOT / "app.py"}
+    for folder in ("core", "pages"):
+        for p in (ROOT / folder).rglob("*.py"):
+            mods[_module_name(p)] = p
+    return mods
+
+
+def _edges(mods: dict[str, Path]) -> dict[str, set[str]]:
+    """module → project modules it imports, function-level imports included
+    (``from pkg import mod`` counts as importing ``pkg.mod`` when that is a module)."""
+    out = {}
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(pkg.split(".")[: len(pkg.split(".")) - node.level + 1] + ([base] if base else []))
+                for a in node.names:
+                    deps.add(f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base)
+        out[name] = {d for d in deps if d in mods and d != name}
+    return out
+
+
+def _family_role(name: str) -> tuple[str, str] | None:
+    """('difference', 'compute') for core.analyses.difference.compute; None outside the families."""
+    parts = name.split(".")
+    if len(parts) == 4 and parts[:2] == ["core", "analyses"]:
+        return parts[2], parts[3]
+    return None
+
+
+PRESENTATION = ("charts", "text", "views")
+
+
+def test_no_import_cycles():
+    edges = _edges(_project_modules())
+    state, cycles = {}, []
+
+    def visit(m, stack):
+        state[m] = 1
+        for d in sorted(edges[m]):
+            if state.get(d) == 1:
+                cycles.append(" → ".join(stack[stack.index(d):] + [d]))
+            elif d not in state:
+                visit(d, stack + [d])
+        state[m] = 2
+
+    for m in sorted(edges):
+        if m not in state:
+            visit(m, [m])
+    assert cycles == []
+
+
+def test_layers():
+    mods = _project_modules()
+    edges = _edges(mods)
+    bad = []
+    for m, deps in edges.items():
+        role = _family_role(m)
+        for d in deps:
+            if m.startswith("core.engines") and d.startswith(("core.analyses", "core.report", "core.i18n",
+                                                                "core.format")):
+                bad.append(f"engine {m} imports {d}")
+            if m.startswith("core") and d.startswith(("pages", "app")):
+                bad.append(f"{m} imports the shell {d}")
+            if m.startswith(("pages", "app")) and (d.startswith("core.engines") or
+                                                  any(part.startswith("_") for part in d.split(".")[1:]
+                                                      if part != "__init__")):
+                if not d.startswith("pages._ui"):
+                    bad.append(f"page {m} imports {d}")
+            if role and role[1] not in PRESENTATION + ("spec",):
+                # compute modules (compute.py, whatif.py, efa.py …) never import presentation
+                drole = _family_role(d)
+                if (drole and drole[1] in PRESENTATION) or d.startswith(("core.i18n", "core.format", "core.theme",
+                                                                        "core.report")):
+                    bad.append(f"compute {m} imports {d}")
+            if role and role[1] == "spec" and d not in ("core.types", "core.engines.process.templates"):
+                bad.append(f"declaration {m} imports {d}")
+        if role and role[1] not in PRESENTATION and "altair" in _imports(mods[m]):
+            bad.append(f"compute {m} imports altair")
+    assert sorted(bad) == []
+
+
+def test_every_family_is_a_package_with_its_declaration_and_strings():
+    for d in sorted((ROOT / "core" / "analyses").iterdir()):
+        if d.is_dir() and not d.name.startswith("_"):
+            assert (d / "spec.py").exists() and (d / "strings.toml").exists() and (d / "__init__.py").exists(), d
+
+
+def test_reading_the_declarations_imports_no_compute_chart_or_writer():
+    import json
+    import subprocess
+    import sys
+
+    code = "import json, sys; from core import registry; registry.specs(); print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    loaded = json.loads(out)
+    heavy = [m for m in loaded if m.split(".")[0] in ("altair", "statsmodels", "docx", "pptx", "openpyxl", "scipy")
+             or _family_role(m) and _family_role(m)[1] != "spec" or m.startswith("core.report")]
+    assert heavy == []

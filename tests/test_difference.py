@@ -23,7 +23,7 @@ from core import registry
 from core.data import io, samples
 from core.data.prepare import build_dataset
 from core.errors import UserError
-from core.analyses._srange import ptukey, qtukey
+from core.engines.srange import ptukey, qtukey
 
 KEYS = {
     "group_stats": ["group", "outcome", "level"],
@@ -195,7 +195,7 @@ def test_battery_keeps_going_on_bad_cells(survey):
 
 
 def test_merge_levels(survey):
-    from core.analyses.difference import suggest_merges
+    from core.analyses.difference.compute import suggest_merges
 
     res = run(survey, groups=["marital"], outcomes=["WP"], merge={"marital": [["Married", 3]]})
     levels = list(res.tables["group_stats"]["level"])
@@ -250,7 +250,7 @@ def test_cli_difference_recipe(tmp_path):
 ])
 def test_row_path_for_continuous_outcomes(monkeypatch, cars, plant, name, groups, outcomes):
     """Outcomes with many distinct values take the sorted-rows path: same numbers."""
-    import core.analyses.difference as diff
+    import core.analyses.difference.compute as diff
 
     monkeypatch.setattr(diff, "DISCRETE_MAX", 0)
     ref = load_reference(name)
@@ -263,7 +263,7 @@ def test_row_path_with_missing_split_values(monkeypatch, survey):
     """A split with missing values among valid outcome rows (ranks and ties on
     the subset): the sorted-rows path equals the count-table path (checked
     against R above)."""
-    import core.analyses.difference as diff
+    import core.analyses.difference.compute as diff
 
     frame = survey.frame.copy()
     frame.loc[frame.index[::7], "age"] = np.nan
@@ -312,7 +312,7 @@ def test_where_third_party_tools_differ(plant, tooth):
 
 
 def test_reading_and_thesis_table(survey):
-    from core.interpret import difference as dint
+    from core.analyses.difference import text as dint
 
     res = run(survey, groups=["gender", "age"], outcomes=["WP", "OC"], stars="spss")
     en = dint.paragraphs(res, survey, "en")
@@ -337,7 +337,7 @@ def test_reading_and_thesis_table(survey):
 
 
 def test_charts_are_labelled(survey):
-    from core.charts import difference as dch
+    from core.analyses.difference import charts as dch
 
     for lang in ("en", "zh"):
         survey = dataset("difference_civil_servants.csv", "difference_civil_servants.codebook.json", lang)
@@ -368,7 +368,7 @@ def test_zero_variance_group_falls_back_to_classic_anova(plant):
 
 def test_row_path_with_a_dropped_group(monkeypatch, survey):
     """A one-row group is left out of the cell (and of the ranking) on both paths."""
-    import core.analyses.difference as diff
+    import core.analyses.difference.compute as diff
 
     frame = survey.frame.copy()
     frame.loc[frame.index[0], "marital"] = 9
@@ -387,7 +387,7 @@ def test_row_path_with_a_dropped_group(monkeypatch, survey):
 
 @pytest.mark.parametrize("discrete_max", [4096, 0])
 def test_all_missing_outcome_is_a_no_data_cell(monkeypatch, survey, discrete_max):
-    import core.analyses.difference as diff
+    import core.analyses.difference.compute as diff
 
     monkeypatch.setattr(diff, "DISCRETE_MAX", discrete_max)
     frame = survey.frame.copy()

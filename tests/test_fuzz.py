@@ -649,7 +649,7 @@ def _special(g: Gen, type_: str, opt, options: dict):
                  "values": {v: d(st.sampled_from([0.0, 1e300, -1.0, "x", None, 1])) for v in preds[:2]}}
                 for _ in range(d(st.integers(0, 2)))]
     if type_ == "process" and g.sane and opt.name in ("x", "y", "m", "w", "z"):
-        from core.analyses._process.templates import template
+        from core.engines.process.templates import template
         tpl = template(options.get("model", 4))
         taken = [options.get(r) for r in ("x", "y", "w")] + list(options.get("m") or [])
         if opt.name == "m":
@@ -665,7 +665,7 @@ def _special(g: Gen, type_: str, opt, options: dict):
         return g.vars("numeric", 0, 2, exclude=[options.get(r) for r in ("x", "y", "w", "z")] + (options.get("m") or []))
     if key == ("process", "categorical"):
         out = {}
-        from core.analyses._process.templates import template
+        from core.engines.process.templates import template
         roles = template(options.get("model", 4)).categorical if g.sane else ("X", "W")
         for role in ("x", "w"):
             v = options.get(role)
@@ -845,7 +845,7 @@ def test_found_nan_in_process_meta_keeps_results_json_strict():
 
 
 def test_found_singular_hc_covariance_gives_an_undefined_f():
-    from core.analyses._process.ols import wald_f
+    from core.engines.process.ols import wald_f
     assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2)), [0, 1]))
 
 

@@ -199,7 +199,7 @@ def test_efa_factor_number_rules(bfi):
 
 
 def test_loading_matrix_sorts_and_hides(bfi):
-    from core.analyses.efa import loading_matrix
+    from core.analyses.measurement.efa import loading_matrix
 
     items = load_reference("measurement_efa_bfi")["expected"]["items"]
     res = registry.run("efa", bfi, {"items": items, "n_factors": 5, "method": "pa", "rotation": "varimax"})
@@ -326,7 +326,7 @@ def test_invariance_matches_lavaan(hs):
 
 def test_invariance_engine_matches_lavaan_metric_estimates(hs):
     """Group-specific estimates of the metric model (groups in lavaan's order)."""
-    from core.analyses import _sem as sm
+    from core.engines import sem as sm
 
     ref = load_reference("measurement_invariance_hs")
     e = ref["expected"]
@@ -431,7 +431,7 @@ def test_heywood_case_is_noted():
 # ---- screening ------------------------------------------------------------------------------------
 def test_screening_flags_and_exclusion_round_trip():
     from scipy.spatial.distance import mahalanobis
-    from core.analyses.screening import exclusion_entry
+    from core.analyses.measurement.views import exclusion_entry
     from core.data.model import RawData
 
     rng = np.random.default_rng(11)
@@ -477,8 +477,8 @@ def test_screening_flags_and_exclusion_round_trip():
 
 # ---- charts, interpretation, CLI -------------------------------------------------------------------
 def test_charts_and_texts_in_both_languages(hs, bfi):
-    from core.charts import measurement as mc
-    from core.interpret import measurement as it
+    from core.analyses.measurement import charts as mc
+    from core.analyses.measurement import text as it
 
     items = load_reference("measurement_efa_bfi")["expected"]["items"]
     efa = registry.run("efa", bfi, {"items": items, "n_factors": "parallel", "n_iter": 10})
@@ -489,8 +489,8 @@ def test_charts_and_texts_in_both_languages(hs, bfi):
         spec = mc.scree(efa.tables["eigenvalues"], lang).to_dict()
         assert len(spec["layer"]) == 2
         mc.loadings_heatmap(efa.tables["loadings"], lang).to_dict()
-        texts = it.reliability_text(rel, lang) + it.efa_text(efa, lang) + it.cfa_text(cfa, lang) + \
-            it.sem_text(sem, lang)
+        texts = it.reliability_text(rel, None, lang) + it.efa_text(efa, None, lang) + it.cfa_text(cfa, None, lang) + \
+            it.sem_text(sem, None, lang)
         assert all(isinstance(s, str) and s for s in texts)
         joined = " ".join(texts)
         assert ("信度" in joined) == (lang == "zh")

@@ -12,12 +12,11 @@ from docx import Document as open_docx
 from streamlit.testing.v1 import AppTest
 
 from core import registry
-from core import report as reports
-from core.analyses import correlation as corr
-from core.analyses import efa as efa_mod
+from core.analyses.regression import views
+from core.analyses.measurement import efa as efa_mod
 from core.data.prepare import build_dataset
 from core.i18n import t
-from core.report import content
+from core import report as reports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +43,7 @@ def _export(at: AppTest, lang: str):
     recipe = at.session_state["recipe"]
     ds = build_dataset(at.session_state["raw"], recipe, lang)
     results = {a["id"]: registry.run(a["type"], ds, a) for a in recipe["analyses"]}
-    doc = content.build(recipe, ds, results, lang)
+    doc = reports.build(recipe, ds, results, lang)
     word = open_docx(io.BytesIO(reports.export("docx", recipe, ds, results, lang, document=doc)))
     return ds, results, doc, word
 
@@ -67,14 +66,14 @@ def test_regression_page_pins_the_thesis_table_and_it_exports_to_word():
     ds, results, doc, word = _export(at, lang)
     block = doc.tables[0]
     assert block.title == t("correlation.table.triangle", lang)
-    expected = corr.lower_triangle(results["correlation"], {v: ds.label(v) for v in results["correlation"].meta[
+    expected = views.lower_triangle(results["correlation"], {v: ds.label(v) for v in results["correlation"].meta[
         "variables"]}, lang)
     rows = _rows(word.tables[0])
     assert rows[0] == list(expected.columns)               # 变量, M, SD, 1 … k
     assert rows[1:] == expected.astype(str).values.tolist()  # r with stars, as the page shows it
     text = "\n".join(p.text for p in word.paragraphs)
-    assert block.title in text and corr.lower_triangle_note(results["correlation"], lang).removeprefix(t("report.note_label", lang)).strip()[:20] \
-        in text
+    assert block.title in text and views.lower_triangle_note(results["correlation"], lang) \
+        .removeprefix(t("report.note_label", lang)).strip()[:20] in text
 
 
 def test_saved_scenario_reaches_the_pinned_scenarios_table():
@@ -103,7 +102,7 @@ def test_saved_scenario_reaches_the_pinned_scenarios_table():
     scen = results["regression"].tables["scenarios"]
     assert list(scen["scenario"]) == ["baseline", "Lower CD"]
     rows = _rows(word.tables[0])
-    assert [r[0] for r in rows[1:]] == ["baseline", "Lower CD"]
+    assert [r[0] for r in rows[1:]] == [t("regression.scenario.baseline", lang), "Lower CD"]   # the code in words
     assert rows[2][1] == doc.tables[0].cell_text(scen["prediction"].iloc[1], doc.tables[0].columns[1])
 
 

@@ -39,8 +39,8 @@ from core import registry
 from core.data import io, samples
 from core.data.prepare import build_dataset
 from core.errors import UserError
-from core.analyses._process import boot as bootmod
-from core.analyses._process import templates
+from core.engines.process import boot as bootmod
+from core.engines.process import templates
 from tests.conftest import ROOT, assert_close, load_reference
 
 TOL = 1e-6

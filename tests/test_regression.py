@@ -14,8 +14,9 @@ import pytest
 
 from core import recipe as recipes
 from core import registry
-from core.analyses import correlation as corr
-from core.analyses import regression as reg
+from core.analyses.regression import views
+from core.analyses.regression import compute as reg
+from core.analyses.regression import whatif
 from core.data import io
 from core.data.model import VariableMeta
 from core.data.prepare import build_dataset
@@ -99,14 +100,14 @@ def test_vif_equals_car_vif_for_one_df_terms(fitted, name, case):
 def test_scenarios_and_levers_match_r(fitted, name, case):
     res, exp, tol, _ = fitted[(name, case)]
     scen = res.tables["scenarios"]
-    assert list(scen.columns) == list(reg.SCEN_COLS)
+    assert list(scen.columns) == list(whatif.SCEN_COLS)
     assert list(scen["scenario"]) == [e["scenario"] for e in exp["scenarios"]]
     assert scen["scenario"].iloc[0] == "baseline"
     for row, e in zip(scen.to_dict("records"), exp["scenarios"]):
         for col in SCEN_NUM:
             assert_close(row[col], e[col], tol, what=f"{name}/{case} scenario {e['scenario']} {col}")
     lev = res.tables["levers"].set_index(["predictor", "change"])
-    assert list(res.tables["levers"].columns) == list(reg.LEVER_COLS)
+    assert list(res.tables["levers"].columns) == list(whatif.LEVER_COLS)
     assert len(lev) == len(exp["levers"])
     for e in exp["levers"]:
         row = lev.loc[(e["predictor"], e["change"])]
@@ -121,7 +122,7 @@ def test_baseline_predicts_the_outcome_mean(fitted):
     rows = res.tables["coefficients"]
     n = res.n_used
     base = res.tables["scenarios"].set_index("scenario").loc["baseline"]
-    model = reg.as_model(res)
+    model = whatif.as_model(res)
     assert_close(base["prediction"], model.outcome_mean, 1e-10)
     # the CI half-width at the means is t · σ/√n
     q = float(__import__("scipy").stats.t.ppf(0.975, model.df_resid))
@@ -131,20 +132,20 @@ def test_baseline_predicts_the_outcome_mean(fitted):
 
 def test_predict_never_refits_and_matches_the_table(fitted):
     res, exp, _, _ = fitted[("mtcars", "classical")]
-    model = reg.as_model(json.loads(json.dumps(res.meta["whatif"])))   # survives JSON
-    p = reg.predict(model, {"wt": 3, "hp": 150, "qsec": 18, "cyl": 6})
+    model = whatif.as_model(json.loads(json.dumps(res.meta["whatif"])))   # survives JSON
+    p = whatif.predict(model, {"wt": 3, "hp": 150, "qsec": 18, "cyl": 6})
     e = next(s for s in exp["scenarios"] if s["scenario"] == "all set")
     for col in SCEN_NUM:
         assert_close(p[col], e[col], 1e-9, what=col)
     # a level by value label or by code is the same level
-    assert reg.predict(model, {"cyl": "8"})["prediction"] == pytest.approx(reg.predict(model, {"cyl": 8})["prediction"])
+    assert whatif.predict(model, {"cyl": "8"})["prediction"] == pytest.approx(whatif.predict(model, {"cyl": 8})["prediction"])
     with pytest.raises(UserError) as err:
-        reg.predict(model, {"disp": 200})
+        whatif.predict(model, {"disp": 200})
     assert err.value.key == "regression.error.scenario_unknown_predictor"
     with pytest.raises(UserError):
-        reg.predict(model, {"cyl": 5})
+        whatif.predict(model, {"cyl": 5})
     with pytest.raises(UserError):
-        reg.predict(model, {"wt": "heavy"})
+        whatif.predict(model, {"wt": "heavy"})
 
 
 def test_levels_given_by_code_or_label_give_the_same_fit(fitted):
@@ -324,7 +325,7 @@ def test_pairwise_n_differs_by_pair_and_listwise_is_common():
 def test_lower_triangle_thesis_table():
     ds = _dataset("tests/data/airquality.csv")
     res = registry.run("correlation", ds, {"variables": ["Ozone", "Wind", "Temp", "Day"]})
-    tab = corr.lower_triangle(res, {"Ozone": "Ozone (ppb)"}, "en")
+    tab = views.lower_triangle(res, {"Ozone": "Ozone (ppb)"}, "en")
     assert list(tab.columns) == ["Variable", "M", "SD", "1", "2", "3", "4"]
     assert tab.iloc[0, 0] == "1. Ozone (ppb)" and tab.iloc[0]["1"] == "1"
     assert tab.iloc[0]["2"] == "" and tab.iloc[2]["4"] == ""            # upper triangle blank
@@ -334,9 +335,9 @@ def test_lower_triangle_thesis_table():
     od = r.loc[("Ozone", "Day")]
     assert od.p > 0.05 and "*" not in tab.iloc[3]["1"]
     assert tab.iloc[0]["M"] == f"{ds.frame['Ozone'].mean():.2f}"
-    note = corr.lower_triangle_note(res, "zh")
+    note = views.lower_triangle_note(res, "zh")
     assert "p < .05" in note and "n = 116–153" in note
-    apa = corr.lower_triangle(res, lang="zh", scheme="apa", digits=3)
+    apa = views.lower_triangle(res, lang="zh", scheme="apa", digits=3)
     assert apa.columns[0] == "变量" and apa.iloc[1]["1"].endswith("***")
 
 
@@ -359,23 +360,23 @@ def test_correlation_bad_input():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_charts_interpretation_and_findings(fitted, lang):
     res, _, _, ds = fitted[("civil_servants", "hc3")]
-    charts = dict(reg.chart_list(res, ds, lang))
+    charts = dict(registry.get("regression").charts(res, ds, lang))
     assert set(charts) == {"forest", "resid_fitted", "qq", "scenarios", "levers"}
     for ch in charts.values():
         ch.to_dict()
-    paras = reg.interpret(res, ds, lang)
+    paras = registry.get("regression").interpret(res, ds, lang)
     text = " ".join(paras)
     assert "R² = " in text and "β = " in text and "p < .001" in text
-    found = reg.findings(res, ds, lang)
+    found = registry.get("regression").findings(res, ds, lang)
     assert found[0].kind == "predictor" and len(found) == 1 + 5
     cres = registry.run("correlation", ds, {"variables": ["OC", "PO", "WP"]})
-    corr.chart_list(cres, ds, lang)[0][1].to_dict()
-    assert corr.interpret(cres, ds, lang) and corr.findings(cres, ds, lang)
+    registry.get("correlation").charts(cres, ds, lang)[0][1].to_dict()
+    assert registry.get("correlation").interpret(cres, ds, lang) and registry.get("correlation").findings(cres, ds, lang)
 
 
 def test_interpretation_is_honest_about_non_significant_predictors(mt):
     res = registry.run("regression", mt, {"outcome": "mpg", "blocks": [["wt", "hp"], ["qsec", "drat"]]})
-    text = " ".join(reg.interpret(res, mt, "en"))
+    text = " ".join(registry.get("regression").interpret(res, mt, "en"))
     coefs = res.tables["coefficients"]
     last = coefs[coefs["step"] == 2].set_index("term")
     assert last.loc["qsec", "p"] > 0.05 and last.loc["drat", "p"] > 0.05
@@ -399,4 +400,4 @@ def test_hc3_with_leverage_one_is_blank_as_in_r_and_json_safe():
     assert [t for t in coefs["term"] if t.startswith("g[")] == ["g[b]", "g[c]"]   # null reference = first level
     assert "regression.note.hc3_undefined" in [n.key for n in res.notes]
     json.dumps(recipes.result_to_json(res), allow_nan=False)
-    assert math.isnan(reg.predict(res, {"x": 1.0})["ci_low"])
+    assert math.isnan(whatif.predict(res, {"x": 1.0})["ci_low"])

@@ -1,2 +1,3 @@
-"""One module per analysis family; each defines ``SPEC`` or ``SPECS``
-(discovered by :mod:`core.registry`)."""
+"""One package per analysis family: ``spec.py`` (its declarations, ``SPEC`` or
+``SPECS``, discovered by :mod:`core.registry`), pure computation, ``charts.py``,
+``text.py`` and ``strings.toml``."""

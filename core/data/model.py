@@ -122,7 +122,7 @@ class Dataset:
             ordered = sorted(observed)
         except TypeError:
             ordered = sorted(observed, key=str)
-        labels = [vl.get(v, _code_text(v)) if vl else _code_text(v) for v in ordered]
+        labels = [vl.get(v, code_text(v)) if vl else code_text(v) for v in ordered]
         return list(ordered), labels
 
     def group_codes(self, name: str) -> tuple[np.ndarray, list[str], list]:
@@ -136,16 +136,62 @@ class Dataset:
         """A level given by code or by label (as in recipes) → its code."""
         codes, labels = self.levels(name)
         for c, lab in zip(codes, labels):
-            if level == c or str(level) == _code_text(c) or str(level) == lab:
+            if level == c or str(level) == code_text(c) or str(level) == lab:
                 return c
         raise UserError("error.unknown_level", name=name, level=str(level))
 
     def level_label(self, name: str, code) -> str:
         vl = self.value_labels(name)
-        return vl.get(code, _code_text(code))
+        return vl.get(code, code_text(code))
+
+    def split_codes(self, name: str, merge: dict | None = None) -> tuple[np.ndarray, list[str]]:
+        """Group index per row (−1 = missing) and level labels, after merging the
+        levels listed in ``merge[name]`` (lists of levels given by code or label;
+        the merged level is named "A + B" and keeps the place of its first member)."""
+        idx, labels, codes = self.group_codes(name)
+        groups = (merge or {}).get(name) or []
+        if not groups:
+            return idx, list(labels)
+        if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+            raise UserError("difference.error.bad_merge", name=name)
+        target = list(range(len(labels)))
+        for members in groups:
+            pos = sorted({list(codes).index(self.resolve_level(name, lev)) for lev in members})
+            for p in pos[1:]:
+                target[p] = pos[0]
+        keep = sorted(set(target))
+        new_index = {old: i for i, old in enumerate(keep)}
+        new_labels = [" + ".join(labels[j] for j in range(len(labels)) if target[j] == old) for old in keep]
+        lut = np.array([new_index[target[j]] for j in range(len(labels))] + [-1], dtype=np.int64)
+        return lut[idx], new_labels
+
+    def scale_range(self, name: str) -> tuple[float, float] | None:
+        """(min, max) of a scale score, or of an item's scale; None if unknown."""
+        sc = self.scales.get(name)
+        if sc is None:
+            sc = next((s for s in self.scales.values() if name in s["items"]), None)
+            if sc is None:
+                return None
+            return float(sc["min"]), float(sc["max"])
+        lo, hi = float(sc["min"]), float(sc["max"])
+        if sc.get("score") == "sum":
+            lo, hi = lo * len(sc["items"]), hi * len(sc["items"])
+        return lo, hi
 
 
-def _code_text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
+def code_text(v) -> str:
+    """A level code as text: 2.0 and numpy 2 read "2", text stays as is."""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, np.integer):
         return str(int(v))
     return str(v)
+
+
+def json_code(code):
+    """A level code as a JSON value: numpy numbers become int (whole) or float."""
+    if isinstance(code, np.integer):
+        return int(code)
+    if isinstance(code, (float, np.floating)):
+        return int(code) if float(code).is_integer() else float(code)
+    return code

@@ -1,8 +1,9 @@
 """The one zh/en string catalogue.
 
-Every user-visible string lives in ``core/i18n/strings/*.toml``: one file per
-area so that areas can be edited independently, all merged into a single
-catalogue at import time (a duplicate key is an error).  Each entry has an
+Every user-visible string lives in a TOML file: the shared ones in
+``core/i18n/strings/*.toml``, each analysis family's own in
+``core/analyses/<family>/strings.toml``; all are merged into a single
+catalogue at first use (a duplicate key is an error).  Each entry has an
 ``en`` and a ``zh`` text::
 
     [describe.title]
@@ -21,6 +22,12 @@ from pathlib import Path
 
 LANGS = ("en", "zh")
 _DIR = Path(__file__).parent / "strings"
+_ANALYSES = Path(__file__).parent.parent / "analyses"
+
+
+def sources() -> list[Path]:
+    """Every catalogue file: the shared ones, then one per analysis family."""
+    return sorted(_DIR.glob("*.toml")) + sorted(_ANALYSES.glob("*/strings.toml"))
 
 
 def _flatten(prefix: str, node: dict, out: dict, source: str) -> None:
@@ -39,9 +46,9 @@ def _flatten(prefix: str, node: dict, out: dict, source: str) -> None:
 def catalogue() -> dict[str, dict[str, str]]:
     """All entries, key → {"en": …, "zh": …}."""
     out: dict[str, dict[str, str]] = {}
-    for path in sorted(_DIR.glob("*.toml")):
+    for path in sources():
         with path.open("rb") as fh:
-            _flatten("", tomllib.load(fh), out, path.name)
+            _flatten("", tomllib.load(fh), out, str(path.relative_to(_ANALYSES.parent)))
     return out
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import UserError
-from core.report.content import Document, TableBlock, build, default_items, suppress_small, table_block
+from core.report import content
+from core.report.content import Document, TableBlock, default_items, suppress_small, table_block
 from core.report.findings import KeyFinding, Slide, key_findings, slides
 from core.report.model import Report, settings
 
@@ -33,6 +34,16 @@ FORMATS = {
 
 __all__ = ["FORMATS", "Document", "KeyFinding", "Report", "Slide", "TableBlock", "build", "cli_exports",
            "default_items", "export", "key_findings", "settings", "slides", "suppress_small", "table_block"]
+
+
+def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
+          findings: list | None = None, charts=None, every: bool = False) -> Document:
+    """:func:`core.report.content.build`, with the key findings made only when
+    an item asks for them."""
+    if findings is None:
+        def findings():
+            return key_findings(recipe, dataset, results, lang)
+    return content.build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts, every=every)
 
 
 def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,14 +21,13 @@ import pandas as pd
 
 from core import registry
 from core.errors import UserError
-from core.format import STAR_SCHEMES, column_title, fmt_int, fmt_num, fmt_p, stars
+from core import format as fmt
+from core.format import STAR_SCHEMES, TEXT_KINDS, column_title
 from core.i18n import t
 from core.report import model
-from core.types import AnalysisSpec, Result, TableSpec
+from core.types import AnalysisSpec, Column, Result, TableSpec
 
 log = logging.getLogger("pressure_explorer.report")
-
-CHART_WIDTH = 640   # px: charts declared with width="container" are exported at this width
 
 
 # ---- blocks ------------------------------------------------------------------
@@ -37,7 +35,12 @@ CHART_WIDTH = 640   # px: charts declared with width="container" are exported at
 class ColumnInfo:
     name: str
     title: str
-    kind: str     # num / int / p / pct / text
+    kind: str     # a core.types.COLUMN_KINDS kind
+    codes: str = ""   # catalogue prefix of a code column
+
+    @property
+    def column(self) -> Column:
+        return Column(self.name, self.kind, codes=self.codes)
 
 
 @dataclass
@@ -69,9 +72,15 @@ class TableBlock:
     lang: str = "en"
     own_notes: list[str] = field(default_factory=list)   # notes of this table only (view, suppression)
     kind: str = "table"
+    labels: dict = field(default_factory=dict)   # variable name → label, for var and code columns
 
     def cell_text(self, value, col: ColumnInfo, with_stars: bool = True) -> str:
-        return cell_text(value, col.kind, self.digits, self.stars if with_stars else None)
+        """The cell as text (Word, HTML, slides), through the one formatter."""
+        return fmt.cell(value, col.column, self.lang, self.digits, self.stars if with_stars else None, self.labels)
+
+    def cell_value(self, value, col: ColumnInfo):
+        """The cell for a workbook or a CSV: numbers stay numbers, codes in words."""
+        return fmt.value(value, col.column, self.lang, self.labels)
 
     def footnote_lines(self, method: bool = True) -> list[str]:
         """The method footnote (unless ``method`` is False: it was told under
@@ -158,61 +167,8 @@ def sentence(text: str, lang: str) -> str:
     return text + ("。" if lang == "zh" else ".")
 
 
-def is_missing(v) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    try:
-        return bool(pd.isna(v)) if not isinstance(v, (list, dict, tuple, str)) else False
-    except (TypeError, ValueError):
-        return False
-
-
-def is_number(v) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
-        and not is_missing(v)
-
-
-def cell_text(value, kind: str, digits: int = 3, star_scheme: str | None = None) -> str:
-    """One cell as text: p as .003 / < .001 (+ stars), estimates to ``digits``."""
-    if is_missing(value):
-        return ""
-    if not is_number(value):
-        return str(value)
-    value = float(value)
-    if not math.isfinite(value):
-        return "∞" if value > 0 else "−∞"
-    if kind == "p":
-        return fmt_p(value) + (stars(value, star_scheme) if star_scheme else "")
-    if kind == "int":
-        return fmt_int(value)
-    if kind == "pct":
-        return fmt_num(value, 1)
-    if kind == "text":
-        return fmt_int(value) if float(value).is_integer() else fmt_num(value, digits)
-    return fmt_num(value, digits)
-
-
 def column_kinds(df: pd.DataFrame, tspec: TableSpec | None) -> dict[str, str]:
-    kinds = {c.name: c.kind for c in tspec.columns} if tspec else {}
-    out = {}
-    for col in df.columns:
-        if col in kinds:
-            out[col] = kinds[col]
-        elif pd.api.types.is_integer_dtype(df[col]):
-            out[col] = "int"
-        elif pd.api.types.is_float_dtype(df[col]):
-            out[col] = "num"
-        else:
-            out[col] = "text"
-    return out
-
-
-def ordered_columns(df: pd.DataFrame, tspec: TableSpec | None) -> list[str]:
-    """The table's columns: declared ones in declaration order, then any others."""
-    declared = [c for c in (tspec.column_names if tspec else []) if c in df.columns]
-    return declared + [c for c in df.columns if c not in declared]
+    return {c.name: c.kind for c in fmt.columns_of(df, tspec)}
 
 
 # ---- small cells ---------------------------------------------------------------
@@ -232,7 +188,7 @@ def suppress_small(df: pd.DataFrame, k: int, kinds: dict[str, str] | None = None
     kinds = kinds or column_kinds(df, None)
     out = df.copy()
     for col in out.columns:
-        if kinds.get(col, "text") == "text" and col != "n":
+        if kinds.get(col, "text") in TEXT_KINDS and col != "n":
             continue
         if not (pd.api.types.is_numeric_dtype(out[col]) or col == "n"):
             continue
@@ -281,7 +237,7 @@ def _suppress_pairs(res: Result, spec: AnalysisSpec, tables: dict, counts: dict)
         kinds = column_kinds(df, tspec)
         out = df.copy()
         for col in out.columns:
-            if kinds.get(col, "text") != "text" and pd.api.types.is_numeric_dtype(out[col]):
+            if kinds.get(col, "text") not in TEXT_KINDS and pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = out[col].astype("float64")
                 out.loc[mask, col] = np.nan
         tables[name], counts[name] = out, int(mask.sum())
@@ -506,8 +462,9 @@ def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[di
     ``results`` maps analysis id → Result (or UserError for a failed one).
     ``items`` defaults to the recipe's report or, when the recipe has none,
     to the thesis chapter of :func:`default_items` (``every``: to every
-    table, chart and interpretation paragraph, as the workbook has them).  ``findings`` (the
-    key-findings list) is computed when a findings item needs it.  ``charts``
+    table, chart and interpretation paragraph, as the workbook has them).
+    ``findings`` is the key-findings list, or a function that makes it when a
+    findings item needs it (:func:`core.report.build` passes one).  ``charts``
     (optional) maps an analysis id to its ``[(name, chart)]``, e.g. a page's
     cached Vega-Lite specs; it is not used for results with suppressed cells.
     """
@@ -524,10 +481,9 @@ def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[di
         if kind == "section":
             blocks.append(SectionBlock(item["title"]))
         elif kind == "findings":
-            if findings is None:
-                from core.report.findings import key_findings
-                findings = key_findings(recipe, dataset, results, lang)
-            blocks.append(FindingsBlock(findings))
+            if callable(findings):
+                findings = findings()
+            blocks.append(FindingsBlock(findings or []))
         elif kind == "text" and "text" in item:
             blocks.append(TextBlock(item["text"]))
         else:
@@ -602,9 +558,10 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     except KeyError:
         tspec = None
     lang, opts = sess.lang, sess.opts
-    kinds = column_kinds(df, tspec)
-    cols = [ColumnInfo(c, column_title(c, lang, spec.type), kinds[c]) for c in ordered_columns(df, tspec)]
+    cols = [ColumnInfo(c.name, column_title(c.name, lang, spec.type), c.kind, c.codes)
+            for c in fmt.columns_of(df, tspec)]
     frame = df[[c.name for c in cols]].reset_index(drop=True)
+    labels = variable_labels(sess.dataset, frame, cols)
     notes = method_notes(sess.results[aid], sess.dataset, lang)
     own = [view_note] if view_note else []
     if counts.get(name):
@@ -616,7 +573,21 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     star_note = t(f"format.stars.{scheme}", lang) if has_p else None
     title = sess.prefix(aid) + t(f"{spec.type}.table.{name}", lang)
     return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
-                      lang=lang, own_notes=own)
+                      lang=lang, own_notes=own, labels=labels)
+
+
+def variable_labels(dataset, frame: pd.DataFrame, cols: list[ColumnInfo]) -> dict[str, str]:
+    """Labels of the variables named in the table's var and code columns
+    (a two-way ANOVA's "age:gender" row names both)."""
+    if dataset is None:
+        return {}
+    names = set()
+    for c in cols:
+        if c.kind == "var" or c.codes:
+            for v in frame[c.name]:
+                if isinstance(v, str):
+                    names.update(v.split(":"))
+    return {n: dataset.label(n) for n in names if dataset.has(n)}
 
 
 def table_block(recipe: dict, dataset, results: dict, aid: str, name: str, lang: str = "en") -> TableBlock | None:

@@ -28,6 +28,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Inches, Pt, RGBColor
 
+from core.format import TEXT_KINDS
 from core.i18n import t
 from core.report import textfit
 from core.report.safety import xml_text
@@ -152,7 +153,7 @@ def column_widths(block: TableBlock, avail: float) -> tuple[list[float], float] 
         for col, cells in zip(block.columns, texts):
             head_full = textfit.width_pt(col.title, size, True)
             head_word = max(textfit.width_pt(w, size, True) for w in textfit.words(col.title))
-            if col.kind == "text":
+            if col.kind in TEXT_KINDS:
                 full = max([textfit.width_pt(c, size) for c in cells] or [0])
                 word = max([textfit.width_pt(w, size) for c in cells for w in textfit.words(c)] or [0])
                 need.append(max(head_word, min(max(full, head_full), MAX_TEXT_COL)) + CELL_PAD)
@@ -203,7 +204,7 @@ def layout(block: TableBlock) -> tuple[bool, list[float], float]:
     values = block.frame.to_numpy(dtype=object)
     fixed = {j: max([textfit.width_pt(block.cell_text(values[i, j], c), size) for i in range(len(values))]
                     + [max(textfit.width_pt(w, size, True) for w in textfit.words(c.title))]) + CELL_PAD
-             for j, c in enumerate(block.columns) if c.kind != "text"}
+             for j, c in enumerate(block.columns) if c.kind not in TEXT_KINDS}
     rest = max(landscape - sum(fixed.values()), 0)
     n_text = len(block.columns) - len(fixed)
     return True, [fixed.get(j, rest / max(n_text, 1)) for j in range(len(block.columns))], size
@@ -234,13 +235,13 @@ def write_table(doc, block: TableBlock, lang: str, method: bool = True, widths: 
     values = block.frame.to_numpy(dtype=object)
     n = len(values)
     rows = ['<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>'
-            + "".join(_cell_xml(c.title, c.kind != "text", hp, RULE_OUTER, RULE_OUTER if n == 0 else RULE_INNER,
+            + "".join(_cell_xml(c.title, c.kind not in TEXT_KINDS, hp, RULE_OUTER, RULE_OUTER if n == 0 else RULE_INNER,
                                 tw[j]) for j, c in enumerate(cols)) + "</w:tr>"]
     for i in range(n):
         bottom = RULE_OUTER if i == n - 1 else None
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                    + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind != "text", hp, None, bottom,
-                                        tw[j], col.kind != "text") for j, col in enumerate(cols)) + "</w:tr>")
+                    + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind not in TEXT_KINDS, hp, None, bottom,
+                                        tw[j], col.kind not in TEXT_KINDS) for j, col in enumerate(cols)) + "</w:tr>")
     frag = parse_xml(f'<w:tbl {nsdecls("w")}>' + "".join(rows) + "</w:tbl>")
     for tr in list(frag):
         tbl.append(tr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 
+from core.format import TEXT_KINDS
 from core.i18n import t
 from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
     TextBlock
@@ -46,14 +47,14 @@ def table_html(block: TableBlock, lang: str) -> str:
     out = [f'<p class="cap"><span class="lab">{esc(t("report.table_label", lang, n=block.number))}</span>'
            f'<span class="ttl">{esc(block.title)}</span></p>', '<table class="apa"><thead><tr>']
     for col in block.columns:
-        cls = "txt" if col.kind == "text" else "num"
+        cls = "txt" if col.kind in TEXT_KINDS else "num"
         out.append(f'<th class="{cls}" scope="col">{esc(col.title)}</th>')
     out.append("</tr></thead><tbody>")
     values = block.frame.to_numpy(dtype=object)
     for row in values:
         out.append("<tr>")
         for v, col in zip(row, block.columns):
-            cls = "txt" if col.kind == "text" else "num"
+            cls = "txt" if col.kind in TEXT_KINDS else "num"
             out.append(f'<td class="{cls}">{esc(block.cell_text(v, col))}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")

@@ -2,7 +2,7 @@
 
 vl-convert renders Vega-Lite without a browser.  Chinese needs a CJK font:
 Debian's ``fonts-noto-cjk`` (``/usr/share/fonts/opentype/noto``, "Noto Sans
-CJK SC", the first family of ``core.charts.FONT``) is registered once, plus
+CJK SC", the first family of ``core.theme.FONT``) is registered once, plus
 any directory named in the ``PE_FONT_DIRS`` environment variable
 (``os.pathsep``-separated).  Charts declared with ``width="container"`` (the
 pages' responsive width) are exported at a fixed width.

@@ -17,10 +17,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.format import stars
+from core.format import TEXT_KINDS, is_number, stars
 from core.i18n import t
 from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
-    TextBlock, is_number
+    TextBlock
 from core.report.safety import cell_value as _cell_value
 from core.report.safety import neutralise as _neutralise
 
@@ -94,7 +94,7 @@ def write_table_sheet(ws, block: TableBlock, lang: str, back: str | None = None)
         c = ws.cell(row=head_row, column=j, value=neutralise(title))
         c.font = Font(bold=True)
         c.border = Border(top=THICK, bottom=THIN)
-        c.alignment = Alignment(horizontal="left" if col.kind == "text" else "right", wrap_text=True)
+        c.alignment = Alignment(horizontal="left" if col.kind in TEXT_KINDS else "right", wrap_text=True)
         widths.append(_width(title))
     values = block.frame.to_numpy(dtype=object)
     index = {c.name: i for i, c in enumerate(block.columns)}
@@ -107,7 +107,7 @@ def write_table_sheet(ws, block: TableBlock, lang: str, back: str | None = None)
                 out = stars(float(v), block.stars) if is_number(v) else None
                 c = ws.cell(row=r, column=j, value=out or None)
             else:
-                out = cell_value(v)
+                out = cell_value(block.cell_value(v, col))
                 c = ws.cell(row=r, column=j, value=out)
                 if isinstance(out, (int, float)) and not isinstance(out, bool):
                     c.number_format = number_format(col.kind, block.digits)

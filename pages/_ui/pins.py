@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from core.report import content, images, model, safety, xlsx_writer
 from core.types import AnalysisSpec, Result
 from pages._ui import state
+from pages._ui.markdown import md_escape
 
 log = logging.getLogger("pressure_explorer")
 
@@ -71,7 +73,8 @@ def table_tools(spec: AnalysisSpec, res: Result, aid: str | None, name: str) -> 
 
     def csv_bytes() -> bytes:
         b = block()
-        return safety.frame_csv(b.frame, [c.title for c in b.columns])
+        cells = pd.DataFrame({c.title: [b.cell_value(v, c) for v in b.frame[c.name]] for c in b.columns})
+        return safety.frame_csv(cells)
 
     def xlsx_bytes() -> bytes:
         return xlsx_writer.table_workbook(block(), lang)
@@ -106,8 +109,6 @@ def chart_tools(spec: AnalysisSpec, aid: str | None, name: str, chart) -> None:
 
 def paragraph(text: str, aid: str | None, index: int) -> None:
     """An interpretation paragraph (escaped) with its pin."""
-    from pages._ui.render import md_escape
-
     if aid is None:
         st.markdown(md_escape(text))
         return

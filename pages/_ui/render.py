@@ -6,8 +6,6 @@ placed into Markdown passes through :func:`md_escape` first.
 """
 from __future__ import annotations
 
-import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -16,17 +14,13 @@ import streamlit as st
 
 from core import registry
 from core.errors import UserError
-from core.format import column_title, fmt_p
+from core import format as fmt
+from core.format import column_title
 from core.i18n import t as _t
-from core.types import AnalysisSpec, Note, Result, TableSpec
+from core.types import AnalysisSpec, Column, Note, Result, TableSpec
 from pages._ui import pins, runner, state
+from pages._ui.markdown import md_escape
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text) -> str:
-    """Make any text safe to put inside st.markdown / st.caption."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def note_text(note: Note, lang: str) -> str:
@@ -36,10 +30,6 @@ def note_text(note: Note, lang: str) -> str:
 def error(err: UserError) -> None:
     """Show a UserError, translated, with escaped arguments."""
     st.error(note_text(Note(err.key, err.kwargs), state.lang()))
-
-
-def _blank(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
 def _numbers(col: pd.Series) -> pa.Array:
@@ -54,30 +44,28 @@ def _numbers(col: pd.Series) -> pa.Array:
     return pa.array(values, type=pa.float64(), from_pandas=True)
 
 
-def _kind(col: pd.Series) -> str:
-    """The kind of an undeclared column (a view's or a page's own table)."""
-    if pd.api.types.is_bool_dtype(col):
-        return "text"
-    if pd.api.types.is_integer_dtype(col):
-        return "int"
-    return "num" if pd.api.types.is_float_dtype(col) else "text"
-
-
-def arrow_table(df: pd.DataFrame, kinds: dict[str, str]) -> pa.Table:
+def arrow_table(df: pd.DataFrame, columns: list[Column], lang: str, labels: dict | None = None) -> pa.Table:
     """The table as st.dataframe shows it, built column by column straight into
     Arrow (letting Streamlit convert a pandas copy costs 3–10× more): numbers
-    stay numbers (blank when missing), p values as .003 / < .001, the rest text."""
+    stay numbers (blank when missing), p values as .003 / < .001, codes, flags
+    and variable names in words — through the one formatter (core.format)."""
     arrays = []
-    for col, s in df.items():   # by position: no column-index lookups
-        kind = kinds.get(col) or _kind(s)
-        if kind == "p":
-            v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            arrays.append(pa.array(["" if math.isnan(x) else fmt_p(x) for x in v.tolist()], pa.string()))
-        elif kind in ("int", "pct", "num"):
+    for c in columns:
+        s = df[c.name]
+        if c.kind == "p":
+            arrays.append(pa.array([fmt.cell(x, c) for x in s.tolist()], pa.string()))
+        elif c.kind in ("int", "df", "pct", "num"):
             arrays.append(_numbers(s))
         else:
-            arrays.append(pa.array(["" if _blank(x) else str(x) for x in s.tolist()], pa.string()))
-    return pa.Table.from_arrays(arrays, names=[str(c) for c in df.columns])
+            arrays.append(pa.array([fmt.cell(x, c, lang, labels=labels) for x in s.tolist()], pa.string()))
+    return pa.Table.from_arrays(arrays, names=[str(c.name) for c in columns])
+
+
+def _labels(df: pd.DataFrame, columns: list[Column]) -> dict[str, str]:
+    ds = state.dataset()
+    names = {part for c in columns if c.kind == "var" or c.codes for v in df[c.name] if isinstance(v, str)
+             for part in v.split(":")}
+    return {n: ds.label(n) for n in names if ds is not None and ds.has(n)}
 
 
 def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str | None = None,
@@ -88,19 +76,18 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
     A table the analysis declares as a view (``AnalysisSpec.views``, e.g. a
     thesis layout) is pinned and downloaded through that view."""
     lang = state.lang()
-    kinds = {c.name: c.kind for c in spec.columns} if spec else {}
+    columns = fmt.columns_of(df, spec)
     config = {}
-    for col, s in df.items():
-        kind = kinds.get(col) or _kind(s)
-        title = column_title(col, lang, analysis)
-        if kind in ("int", "pct", "num"):
-            fmt = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f"}[kind]
-            config[str(col)] = st.column_config.NumberColumn(title, format=fmt)
+    for c in columns:
+        title = column_title(c.name, lang, analysis)
+        if c.kind in ("int", "df", "pct", "num"):
+            number = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f", "df": "%g"}[c.kind]
+            config[str(c.name)] = st.column_config.NumberColumn(title, format=number)
         else:
-            config[str(col)] = st.column_config.TextColumn(title)
+            config[str(c.name)] = st.column_config.TextColumn(title)
     # placeholder="": a missing number is a blank cell (Streamlit writes "None" by default)
-    st.dataframe(arrow_table(df, kinds), hide_index=True, column_config=config, key=key, width="stretch",
-                 placeholder="")
+    st.dataframe(arrow_table(df, columns, lang, _labels(df, columns)), hide_index=True, column_config=config,
+                 key=key, width="stretch", placeholder="")
     if aid is not None and spec is not None and analysis:
         aspec = registry.get(analysis)
         own = result is not None and (spec.name in result.tables or aspec.has_view(spec.name))

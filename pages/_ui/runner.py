@@ -24,7 +24,7 @@ import streamlit as st
 
 from core import registry
 from core.errors import UserError
-from core.types import Result
+from core.types import Result, lazy
 from pages._ui import state
 
 log = logging.getLogger("pressure_explorer")
@@ -143,5 +143,6 @@ def view(fn, type_: str, options: dict, result: Result, /, **kwargs):
     spec = registry.get(type_)
     ds = state.dataset()
     extra = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
-    return _cached(_view, _view_impl, (f"{fn.__module__}.{fn.__qualname__}", state.data_key(), type_,
+    name = fn.target if isinstance(fn, lazy) else f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(_view, _view_impl, (name, state.data_key(), type_,
                                        _fit_json(spec, options), state.lang(), extra), fn, result, ds, kwargs)

@@ -1,0 +1,1 @@
+"""Differences across demographic splits: t tests, ANOVA, post-hoc, two-way ANOVA, cross-tabs."""

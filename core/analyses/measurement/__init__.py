@@ -1,0 +1,1 @@
+"""Measurement: reliability, screening, EFA, CFA and SEM."""

@@ -1,0 +1,1 @@
+"""Conditional process analysis (mediation, moderation, moderated mediation) as PROCESS v4."""

@@ -1,0 +1,1 @@
+"""Hierarchical regression with what-if scenarios, and correlations."""

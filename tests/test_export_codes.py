@@ -1,0 +1,132 @@
+"""No internal code reaches a report (issue 12): `python -m core run … --docx --xlsx --html` on a recipe
+with difference, crosstab, regression, correlation, process and cfa analyses, in Chinese and English;
+every cell of the three files is scanned against the raw values of the declared code and flag columns."""
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import i18n
+from core import recipe as recipes
+from core import registry
+from core.data import samples
+from core import format as fmt
+from core.format import code_key
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ANALYSES = [
+    {"id": "diff", "type": "difference", "groups": ["gender", "education"], "outcomes": ["WW", "PS"],
+     "by": "gender"},
+    {"id": "ct", "type": "crosstab", "rows": ["gender"], "cols": ["education"], "correct": True},
+    {"id": "reg", "type": "regression", "outcome": "WW", "blocks": [["gender"], ["RP", "PS"]],
+     "scenarios": [{"name": "more pressure", "values": {"RP": 4}}]},
+    {"id": "cor", "type": "correlation", "variables": ["RP", "PS", "WW"]},
+    {"id": "med", "type": "process", "model": 4, "x": "RP", "m": ["PS"], "y": "WW", "n_boot": 300, "seed": 7,
+     "standardized": True},
+    {"id": "cfa", "type": "cfa"},
+    {"id": "rel", "type": "reliability"},
+]
+
+
+def _recipe() -> dict:
+    _, rec, _ = samples.load("role_pressure")
+    rec = dict(rec, analyses=ANALYSES)
+    rec["data"] = dict(rec["data"], path=str(ROOT / "sample_data" / "role_pressure.csv"))
+    return recipes.validate(rec)
+
+
+def _raw_codes(recipe: dict) -> tuple[dict[str, set[str]], list[str]]:
+    """Per language, the raw values of every declared code or flag column in this recipe's results whose
+    words differ from the code ("direct" reads "direct" in English: not a leak); and the values of code
+    columns that are neither in the catalogue nor a variable or a user's scenario name."""
+    raw, _, _ = samples.load("role_pressure")
+    ds = recipes.dataset_for(raw, recipe)
+    names = {s["name"] for e in recipe["analyses"] for s in e.get("scenarios") or []}
+    codes, unknown = {"en": set(), "zh": set()}, []
+    for entry in recipe["analyses"]:
+        spec = registry.get(entry["type"])
+        res = registry.run(entry["type"], ds, {k: v for k, v in entry.items() if k not in ("id", "title")})
+        for tb in spec.tables:
+            df = res.tables.get(tb.name)
+            if df is None:
+                continue
+            for col in tb.columns:
+                if col.name not in df or not (col.codes or col.kind == "flag"):
+                    continue
+                for v in {str(v) for v in df[col.name].dropna() if str(v).strip()}:
+                    if col.kind == "flag" or i18n.has(col.codes + code_key(v)):
+                        for lang in codes:
+                            if fmt.cell(v, col, lang) != v:
+                                codes[lang].add(v)
+                    elif not (all(ds.has(part) for part in v.split(":")) or v in names):
+                        unknown.append(f"{entry['type']}.{tb.name}.{col.name}: {v}")
+    return codes, unknown
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = {}
+    recipe = _recipe()
+    folder = tmp_path_factory.mktemp("exports")
+    path = folder / "recipe.json"
+    path.write_text(json.dumps(recipe, ensure_ascii=False), encoding="utf-8")
+    for lang in ("zh", "en"):
+        files = {ext: folder / f"report_{lang}.{ext}" for ext in ("docx", "xlsx", "html")}
+        proc = subprocess.run([sys.executable, "-m", "core", "run", str(path), "--lang", lang, "--out",
+                               str(folder / f"results_{lang}.json")]
+                              + [a for ext, f in files.items() for a in (f"--{ext}", str(f))],
+                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        out[lang] = files
+    return _raw_codes(recipe), out
+
+
+def _docx_cells(path: Path) -> list[str]:
+    import docx
+
+    return [c.text.strip() for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells]
+
+
+def _xlsx_cells(path: Path) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return [str(v).strip() for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if v is not None]
+
+
+def _html_cells(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r"<td[^>]*>(.*?)</td>", text, re.S)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt_", ["docx", "xlsx", "html"])
+def test_no_cell_is_an_internal_code(exported, lang, fmt_):
+    (codes, unknown), files = exported
+    assert unknown == []   # every code a code column holds has its words in the catalogue
+    # the scan can fail: these are codes the analyses really produce
+    assert {"student_t", "cohen_d", "indirect", "hypothesised", "False"} <= codes[lang]
+    cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
+    assert len(cells) > 200
+    leaked = sorted({c for c in cells if c in codes[lang]})
+    assert leaked == []
+
+
+def test_codes_read_the_same_in_page_and_report():
+    """The one formatter: a code column's cell in words, a whole df without decimals, a flag as a tick."""
+    from core.types import Column
+
+    test = Column("test", "text", codes="difference.testname.")
+    assert fmt.cell("student_t", test, "zh") == fmt.value("student_t", test, "zh") != "student_t"
+    assert fmt.cell(586.0, Column("df2", "df")) == "586"
+    assert fmt.cell(28.3518, Column("df2", "df")) == "28.352"
+    assert fmt.cell(True, Column("small", "flag")) == "✓" and fmt.cell(False, Column("small", "flag")) == ""
+    source = Column("source", "text", codes="difference.source.")
+    assert fmt.cell("age:gender", source, "en", labels={"age": "Age", "gender": "Gender"}) == "Age × Gender"
+    assert fmt.cell("Corrected Model", source, "zh") != "Corrected Model"
