@@ -234,3 +234,101 @@ def test_every_word_table_fits_its_page_and_numbers_never_wrap(word):
             checked += 1
         pending = []
     assert checked == len(doc.tables)
+
+
+# ---------------------------------------------------------------------------
+# pins are snapshots; a pin whose analysis is gone is a warning, never text in a file
+# ---------------------------------------------------------------------------
+def test_pinned_process_models_coexist_as_snapshots():
+    from docx import Document as open_docx
+
+    from core import recipe as recipes
+    from core.data import samples
+    from core.data.prepare import build_dataset
+    from core.report import model
+
+    raw, recipe, _ = samples.load("role_pressure")
+    live = {"id": "process", "type": "process", "model": 4, "x": "RP", "m": ["PS"], "y": "WW", "n_boot": 200,
+            "seed": 1}
+    recipe["analyses"] = [live]
+    rep = model.Report(recipe)
+    rep.add({"kind": "table", "analysis": model.snapshot(recipe, "process"), "table": "effects"})
+    assert model.snapshot(recipe, "process") == "process_1"          # unchanged: the same snapshot
+    live.update(model=1, m=[], w="EMC")                               # the page switches to model 1 …
+    assert model.find_snapshot(recipe, "process") is None
+    rep.add({"kind": "table", "analysis": model.snapshot(recipe, "process"), "table": "conditional_effects"})
+    live.update(model=14, m=["PS"])                                   # … then to model 14
+    rep.add({"kind": "table", "analysis": model.snapshot(recipe, "process"), "table": "index_moderated_mediation"})
+    assert [a.get("model") for a in recipe["analyses"]] == [14, 4, 1, 14]
+    assert [i["analysis"] for i in rep.items] == ["process_1", "process_2", "process_3"]
+    recipe = recipes.validate(recipe)                                 # snapshots are valid recipe entries
+    ds = build_dataset(raw, recipe, "en")
+    results = recipes.run_all(recipe, ds)
+    doc = reports.build(recipe, ds, results, "en")
+    assert not doc.missing and [b.name for b in doc.tables] == ["effects", "conditional_effects",
+                                                                  "index_moderated_mediation"]
+    # key findings tell the live model 14 and its identical snapshot once
+    found = reports.key_findings(recipe, ds, results, "en")
+    assert not any(kf.analysis == "process_3" for kf in found)
+    assert {kf.analysis for kf in found} >= {"process", "process_1", "process_2"}
+    # unpinning the last item drops its snapshot
+    rep = model.Report(recipe)
+    rep.discard({"kind": "table", "analysis": "process_3", "table": "index_moderated_mediation"})
+    model.prune_snapshots(recipe)
+    assert [a["id"] for a in recipe["analyses"]] == ["process", "process_1", "process_2"]
+    text = "\n".join(p.text for p in open_docx(io.BytesIO(reports.export("docx", recipe, ds, results, "en")))
+                     .paragraphs)
+    assert "no longer" not in text
+
+
+def test_cli_exports_the_rest_and_warns_about_items_whose_analysis_is_gone(tmp_path, capsys):
+    import json
+
+    from docx import Document as open_docx
+
+    from core.__main__ import main as cli_main
+    from core.data import samples
+    from core.i18n import t
+    from tests.conftest import ROOT
+
+    recipe = {"version": 1, "data": {"path": str(ROOT / "sample_data" / "civil_servants.csv")},
+              "scales": samples.load("civil_servants")[1]["scales"],
+              "analyses": [{"id": "d1", "type": "describe", "variables": ["WP"]}],
+              "report": [{"kind": "table", "analysis": "d1", "table": "describe"},
+                         {"kind": "table", "analysis": "gone", "table": "coefficients"},
+                         {"kind": "text", "analysis": "gone", "paragraph": 0}]}
+    rp = tmp_path / "recipe.json"
+    rp.write_text(json.dumps(recipe), encoding="utf-8")
+    out = {k: tmp_path / f"r.{k}" for k in ("docx", "html", "xlsx")}
+    code = cli_main(["run", str(rp), "--out", str(tmp_path / "res.json"), "--lang", "zh",
+                     *[x for k, p in out.items() for x in (f"--{k}", str(p))]])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert err.count(t("report.warning", "zh") + ":") == 2 and "gone" in err
+    doc = open_docx(str(out["docx"]))
+    assert len(doc.tables) == 1
+    gone = t("report.missing.gone", "zh", what="")[:6]
+    assert gone not in "\n".join(p.text for p in doc.paragraphs)
+    assert gone not in out["html"].read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# key findings lead with what matters
+# ---------------------------------------------------------------------------
+def test_key_findings_start_with_the_main_outcome_level_and_skip_default_crosstabs():
+    from core import recipe as recipes
+
+    recipe, ds, results = session("civil_servants", "en")
+    cross = {"id": "crosstab", "type": "crosstab", "rows": ["gender"], "cols": ["age"]}   # the page's default
+    recipe["analyses"].append(cross)
+    results.update(recipes.run_all({**recipe, "analyses": [cross]}, ds))
+    found = reports.key_findings(recipe, ds, results, "en")
+    assert found[0].chart == "level_WP" and found[0].plain.startswith("Work pressure (overall) is at a")
+    assert "crosstab" not in {kf.analysis for kf in found}
+    kinds = [kf.finding.kind for kf in found if kf.source != "summary"]
+    assert kinds.index("difference") < kinds.index("predictor") < kinds.index("mediation")
+    diffs = [kf.finding for kf in found if kf.finding.kind == "difference" and kf.finding.significant]
+    assert [f.strength for f in diffs] == sorted((f.strength for f in diffs), reverse=True)   # largest first
+    assert all(f.chart.startswith("means_") for f in diffs)     # each with its own chart, not the heat map
+    recipe["report"] = [{"kind": "table", "analysis": "crosstab", "table": "chi2"}]   # pinned: it counts
+    assert "crosstab" in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}

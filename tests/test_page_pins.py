@@ -61,7 +61,8 @@ def test_regression_page_pins_the_thesis_table_and_it_exports_to_word():
     at.button(key="pin_table_correlation_triangle").click().run()
     assert not at.exception
     assert at.button(key="pin_table_correlation_triangle").label == t("report.unpin", lang)
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "correlation", "table": "triangle"}]
+    # the pin froze the page's analysis as a snapshot under its own id
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "correlation_1", "table": "triangle"}]
 
     ds, results, doc, word = _export(at, lang)
     block = doc.tables[0]
@@ -88,7 +89,7 @@ def test_saved_scenario_reaches_the_pinned_scenarios_table():
     assert not at.exception
     entry = next(a for a in at.session_state["recipe"]["analyses"] if a["id"] == "regression")
     assert [s["name"] for s in entry["scenarios"]] == ["Lower CD"]
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "regression", "table": "scenarios"}]
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "regression_1", "table": "scenarios"}]
 
     # the report page runs the analyses through the same cache as the regression page
     report = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
@@ -112,8 +113,8 @@ def test_measurement_page_pins_the_loading_matrix_and_it_exports_to_word():
     at.button(key="pin_table_efa_loading_matrix").click().run()
     at.button(key="pin_table_cfa_fit").click().run()
     assert not at.exception
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "efa", "table": "loading_matrix"},
-                                                    {"kind": "table", "analysis": "cfa", "table": "fit"}]
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "efa_1", "table": "loading_matrix"},
+                                                    {"kind": "table", "analysis": "cfa_1", "table": "fit"}]
 
     _, results, doc, word = _export(at, lang)
     assert [b.name for b in doc.tables] == ["loading_matrix", "fit"]

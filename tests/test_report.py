@@ -627,8 +627,11 @@ def test_pin_report_page_and_presentation_mode():
     at.button(key="pin_chart_describe_freq_gender").click().run()
     assert at.button(key="pin_table_describe_describe").label == t("report.unpin", "zh")
     recipe = at.session_state["recipe"]
-    assert model.Report(recipe).items == [{"kind": "table", "analysis": "describe", "table": "describe"},
-                                          {"kind": "chart", "analysis": "describe", "chart": "freq_gender"}]
+    # both pins froze the page's analysis once, as a snapshot under its own id
+    assert model.Report(recipe).items == [{"kind": "table", "analysis": "describe_1", "table": "describe"},
+                                          {"kind": "chart", "analysis": "describe_1", "chart": "freq_gender"}]
+    assert [a["id"] for a in recipe["analyses"]] == ["describe", "describe_1"]
+    assert recipe["analyses"][1]["snapshot_of"] == "describe"
     page = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
     page.session_state["lang"] = "zh"
     page.session_state["raw"] = at.session_state["raw"]

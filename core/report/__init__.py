@@ -65,8 +65,8 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         deck = slides(recipe, dataset, results, lang, findings, charts=charts)
         source = Path(str((recipe.get("data") or {}).get("path") or "")).name
         return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source)
-    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts,
-                            every=fmt == "xlsx")
+    doc = (document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts,
+                             every=fmt == "xlsx")).exported()
     if fmt == "docx":
         from core.report import docx_writer
         return docx_writer.write(doc)
@@ -79,24 +79,31 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str = "en") -> None:
+def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str = "en") -> list[str]:
     """Write the report files asked for on the command line.
 
     ``exports`` maps a format ("docx", "xlsx", "html", "pptx", "py") to a
     path.  The report is the recipe's pinned items, or — when it has none —
     the key findings and a results chapter in thesis order (the workbook:
-    every table of every analysis).
+    every table of every analysis).  Returns what could not be included
+    (pinned items whose analysis is gone or failed: left out of the files).
     """
     findings = key_findings(recipe, dataset, results, lang)
-    doc = None
+    docs: dict[bool, Document] = {}   # the document of docx/html, and the workbook's (every table)
+    missing: list[str] = []
     for fmt, path in exports.items():
         if not path:
             continue
-        if fmt in ("docx", "html") and doc is None:
-            doc = build(recipe, dataset, results, lang, findings=findings)
-        data = export(fmt, recipe, dataset, results, lang, document=doc if fmt in ("docx", "html") else None,
-                      findings=findings)
+        doc = None
+        if fmt in ("docx", "html", "xlsx"):
+            every = fmt == "xlsx"
+            if every not in docs:
+                docs[every] = build(recipe, dataset, results, lang, findings=findings, every=every)
+                missing += [m for m in docs[every].missing if m not in missing]
+            doc = docs[every]
+        data = export(fmt, recipe, dataset, results, lang, document=doc, findings=findings)
         try:
             Path(path).write_bytes(data)
         except OSError as exc:
             raise UserError("report.error.unwritable", path=str(path), detail=exc.strerror or str(exc)) from None
+    return missing

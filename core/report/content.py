@@ -157,6 +157,18 @@ class Document:
     def charts(self) -> list[ChartBlock]:
         return [b for b in self.blocks if isinstance(b, ChartBlock)]
 
+    @property
+    def missing(self) -> list[str]:
+        """What could not be included (a pin whose analysis is gone or failed)."""
+        return [b.text for b in self.blocks if isinstance(b, MissingBlock)]
+
+    def exported(self) -> Document:
+        """The document as files get it: what could not be included is said on
+        the Report page and on the command line, never written into a file."""
+        if not self.missing:
+            return self
+        return replace(self, blocks=[b for b in self.blocks if not isinstance(b, MissingBlock)])
+
 
 # ---- formatting --------------------------------------------------------------
 def sentence(text: str, lang: str) -> str:
@@ -286,8 +298,9 @@ class _Session:
         self.entries = {a["id"]: a for a in recipe.get("analyses") or []}
         self._shown: dict = {}
         self._charts: dict = {}
+        self._made: dict = {}        # (analysis id, name) → a chart made on demand
         self._paras: dict = {}
-        types = [a["type"] for a in self.entries.values()]
+        types = [a["type"] for a in model.distinct(list(self.entries.values()))]   # a pinned snapshot is no repeat
         self.repeated = {x for x in types if types.count(x) > 1}
 
     def spec(self, aid: str) -> AnalysisSpec | None:
@@ -330,6 +343,25 @@ class _Session:
             self._charts[aid] = out
         return self._charts[aid]
 
+    def chart(self, aid: str, name: str):
+        """One chart of an analysis by name: from its charts, or made on
+        demand (``AnalysisSpec.chart``: a finding's own chart), as a
+        Vega-Lite dict; None when there is none."""
+        found = self.charts(aid).get(name)
+        spec, res = self.spec(aid), self.results.get(aid)
+        if found is not None or spec is None or spec.chart is None or not isinstance(res, Result) \
+                or self.dataset is None:
+            return found
+        key = (aid, name)
+        if key not in self._made:
+            try:
+                made = spec.chart(self.shown(aid)[0], self.dataset, self.lang, name)
+                self._made[key] = made if made is None or isinstance(made, dict) else made.to_dict(validate=False)
+            except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
+                log.warning("chart %s of %s failed: %s: %s", name, aid, type(exc).__name__, exc)
+                self._made[key] = None
+        return self._made[key]
+
     def paragraphs(self, aid: str) -> list[str]:
         if aid not in self._paras:
             spec, out = self.spec(aid), []
@@ -371,6 +403,7 @@ THESIS_TABLES = {
 }
 THESIS_CHARTS = {"regression": ("forest",), "process": ("slopes_",)}   # chart names (prefixes)
 MEDIATION_MODELS, MODERATION_MODELS = {4, 6, 80, 81, 82}, {1, 2, 3}
+CHAPTER_PARAGRAPHS = 8   # interpretation paragraphs of one analysis in the chapter (all of them are in the app)
 
 
 def chapter_section(entry: dict, part: str) -> str:
@@ -393,7 +426,8 @@ def _every_item(sess: _Session) -> list[dict]:
     """Every table, chart and interpretation paragraph of every analysis,
     after the key findings (the Excel workbook's default)."""
     items: list[dict] = [{"kind": "findings"}]
-    for aid, entry in sess.entries.items():
+    for entry in model.distinct(list(sess.entries.values())):
+        aid = entry["id"]
         items.append({"kind": "section", "title": analysis_title(entry, sess.lang)})
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):
@@ -408,7 +442,8 @@ def _every_item(sess: _Session) -> list[dict]:
 
 def _default_items(sess: _Session) -> list[dict]:
     parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
-    for aid, entry in sess.entries.items():
+    for entry in model.distinct(list(sess.entries.values())):
+        aid = entry["id"]
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):
             continue
@@ -426,7 +461,7 @@ def _default_items(sess: _Session) -> list[dict]:
                 parts[part] += [{"kind": "chart", "analysis": aid, "chart": c} for c in sess.charts(aid)
                                 if any(c.startswith(p) for p in prefixes)]
                 parts[part] += [{"kind": "text", "analysis": aid, "paragraph": i}
-                                for i, _ in enumerate(sess.paragraphs(aid))]
+                                for i in range(min(len(sess.paragraphs(aid)), CHAPTER_PARAGRAPHS))]
                 first = False
     items: list[dict] = [{"kind": "findings"}]
     for part in CHAPTER:

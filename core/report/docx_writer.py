@@ -32,8 +32,7 @@ from core.format import TEXT_KINDS
 from core.i18n import t
 from core.report import textfit
 from core.report.safety import xml_text
-from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
-    TextBlock
+from core.report.content import ChartBlock, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
 
 FONTS = {"en": ("Times New Roman", "SimSun"), "zh": ("Times New Roman", "宋体")}
 RULE_OUTER = 12   # eighths of a point: 1.5 pt top and bottom rules
@@ -328,8 +327,6 @@ def write(document: Document) -> bytes:
             write_chart(doc, block, lang)
         elif isinstance(block, FindingsBlock):
             write_findings(doc, block, lang)
-        elif isinstance(block, MissingBlock):
-            _para(doc, block.text, italic=True)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

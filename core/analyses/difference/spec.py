@@ -171,6 +171,7 @@ SPECS = (
         ),
         run=lazy("core.analyses.difference.compute:run"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
+        chart=lazy("core.analyses.difference.charts:finding_chart"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),
         findings=lazy("core.analyses.difference.text:findings"),
     ),
