@@ -27,7 +27,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core import registry  # noqa: E402
-from core.analyses.regression import compute as reg  # noqa: E402
+from core.analyses.regression import whatif as reg  # noqa: E402
 from core.analyses.regression import charts as rch  # noqa: E402
 from core.data.model import Dataset  # noqa: E402
 

@@ -48,6 +48,16 @@ def fmt_p(p, digits: int = 3) -> str:
     return s[1:] if s.startswith("0") else s
 
 
+def p_apa(p, with_p: bool = True) -> str:
+    """"p = .034" / "p < .001" / "p = —" (APA, for sentences); without the "p": "= .034" / "< .001"."""
+    try:
+        s = fmt_p(float(p))
+    except (TypeError, ValueError):
+        s = ""
+    s = s if s.startswith("<") else "= " + (s or "—")
+    return "p " + s if with_p else s
+
+
 def fmt_num(x, digits: int = 3, leading_zero: bool = True) -> str:
     if x is None:
         return ""

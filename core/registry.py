@@ -92,6 +92,12 @@ def _check(opt: Option, value, type_: str):
             isinstance(b, list) and all(isinstance(v, str) for v in b) for b in value
         ):
             raise bad
+    elif k == "pairs":
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(v, str) for v in p) for p in value
+        ):
+            raise bad
+        value = [list(p) for p in value]
     if k in ("int", "float"):
         if (opt.min is not None and value < opt.min) or (opt.max is not None and value > opt.max):
             raise UserError("error.option_range", analysis=type_, option=opt.name, value=value,
@@ -128,7 +134,7 @@ def check_variables(spec: AnalysisSpec, options: dict, dataset: Dataset) -> None
         elif opt.kind == "variables":
             for name in v:
                 dataset.require(name)
-        elif opt.kind == "blocks":
+        elif opt.kind in ("blocks", "pairs"):
             for block in v:
                 for name in block:
                     dataset.require(name)

@@ -44,3 +44,29 @@ def f_from_r2(r2_gain: float, df1: int, r2: float, df2: int) -> float:
     if resid > 0:
         return (r2_gain / df1) / resid
     return np.inf if r2_gain > 0 else np.nan
+
+
+DISTINCT_BLOCK = 65_536   # rows compared at a time by distinct_upto
+
+
+def distinct_upto(x: np.ndarray, stop: int = 3) -> int:
+    """The number of distinct values of ``x``, counted only up to ``stop``
+    (e.g. 3: "constant, dichotomous or more").  Scans ``x`` in blocks and
+    stops at the first block where ``stop`` values have been seen — a
+    continuous column stops in its first block — instead of sorting it
+    (``np.unique``).  Values compare with ``!=`` (NaN never equals itself:
+    give it finite values)."""
+    x = np.asarray(x).reshape(-1)
+    seen: list = []
+    for start in range(0, x.size, DISTINCT_BLOCK):
+        block = x[start:start + DISTINCT_BLOCK]
+        new = np.ones(block.size, dtype=bool)
+        for v in seen:
+            new &= block != v
+        while new.any():
+            v = block[int(new.argmax())]
+            seen.append(v)
+            if len(seen) >= stop:
+                return stop
+            new &= block != v
+    return len(seen)

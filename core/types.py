@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from core.i18n import t
+
 class lazy:
     """A function named ``"package.module:function"``, imported on its first call.
 
@@ -59,6 +61,7 @@ OPTION_KINDS = (
     "text",
     "map",        # {variable: value}, e.g. categorical reference levels
     "blocks",     # list of lists of variable names (hierarchical regression)
+    "pairs",      # list of [a, b] variable-name pairs (paired t test)
     "json",       # free structure validated by the analysis itself
 )
 
@@ -117,9 +120,14 @@ COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "text")
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A result table: its documented columns and ``keys``, the columns whose
+    values identify a row (unique in every result; reference tests match R's
+    rows on them).  No keys: the table has at most one row."""
+
     name: str
     columns: tuple[Column, ...]
     doc: str = ""
+    keys: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -134,8 +142,6 @@ class Note:
     kwargs: dict = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        from core.i18n import t
-
         return t(self.key, lang, **self.kwargs)
 
 
@@ -196,11 +202,23 @@ class ViewSpec:
     ``T.col.<name>`` / ``col.<name>`` translate or headers already in the
     language; cells may be preformatted text.  ``note`` ("" for none) is the
     footnote under the table.  Its title is ``T.table.<name>``.
+
+    ``per`` names the option whose values each make one table (the thesis
+    tables: one per split).  Such a view is shown, pinned and exported as
+    ``"<name>:<value>"`` and made with ``key=<value>``; its title adds the
+    value's label.
     """
 
     name: str
     make: Callable[..., tuple]
     doc: str = ""
+    per: str = ""
+
+
+def split_view(name: str) -> tuple[str, str | None]:
+    """ "thesis:gender" → ("thesis", "gender"); "triangle" → ("triangle", None)."""
+    base, sep, key = name.partition(":")
+    return base, (key if sep else None)
 
 
 @dataclass(frozen=True)
@@ -212,7 +230,7 @@ class AnalysisSpec:
     options: tuple[Option, ...]
     tables: tuple[TableSpec, ...]
     run: Callable[..., Result]                 # (dataset, options) -> Result
-    charts: Callable[..., list] | None = None  # (result, dataset, lang) -> [(name, altair chart)]
+    charts: Callable[..., list] | None = None  # (result, dataset, lang, options) -> [(name, altair chart)]
     interpret: Callable[..., list[str]] | None = None  # (result, dataset, lang) -> paragraphs
     doc: str = ""              # English description for docs/recipes.md
     progress: bool = False     # run accepts progress=callable(fraction in [0, 1])
@@ -235,13 +253,34 @@ class AnalysisSpec:
         raise KeyError(name)
 
     def view(self, name: str) -> ViewSpec:
+        """A view by its name, or by "<name>:<value>" for a view made per value of an option."""
+        base, key = split_view(name)
         for v in self.views:
-            if v.name == name:
+            if v.name == base and bool(v.per) == (key is not None):
                 return v
         raise KeyError(name)
 
     def has_view(self, name: str) -> bool:
-        return any(v.name == name for v in self.views)
+        try:
+            self.view(name)
+        except KeyError:
+            return False
+        return True
+
+    def make_view(self, name: str, result: Result, dataset, lang: str, options: dict) -> tuple:
+        """(DataFrame, note) of a view, a per-value one made for its value."""
+        base, key = split_view(name)
+        view = self.view(name)
+        return view.make(result, dataset, lang, options, key=key) if view.per else \
+            view.make(result, dataset, lang, options)
+
+    def table_title(self, name: str, lang: str, dataset=None) -> str:
+        """The title of a table or view in ``lang``; a per-value view adds the value's label."""
+        base, key = split_view(name)
+        if key is None:
+            return t(f"{self.type}.table.{base}", lang)
+        label = dataset.label(key) if dataset is not None and dataset.has(key) else key
+        return t(f"{self.type}.table_per.{base}", lang, value=label)
 
     @property
     def fit_options(self) -> tuple[str, ...]:

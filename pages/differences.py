@@ -1,6 +1,6 @@
 """Differences page: every split × outcome at a glance, the thesis table, the
-full detail of one cell, levels, two-way ANOVA and cross-tabs.  All numbers
-come from core (recipe types "difference" and "crosstab"); this page only
+full detail of one cell, levels, two-way ANOVA, cross-tabs and paired-samples tests.  All numbers
+come from core (recipe types "difference", "crosstab" and "paired_t"); this page only
 collects choices (stored in the recipe) and renders."""
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ t = state.t
 S = st.session_state
 spec = registry.get("difference")
 xspec = registry.get("crosstab")
-AID, AID2, AIDX = "differences", "differences_twoway", "differences_crosstab"
+pspec = registry.get("paired_t")
+AID, AID2, AIDX, AIDP = "differences", "differences_twoway", "differences_crosstab", "differences_paired"
 
 st.title(t("difference.title"))
 st.caption(t("difference.page.intro"))
@@ -63,10 +64,9 @@ def _table(df: pd.DataFrame, table: str, sp=spec, key: str | None = None, tools:
 
 
 def _display(res, ds, lang: str, scheme: str) -> dict:
-    """Heat map spec, thesis tables and reading of a result (the slow part of
+    """Heat map spec and reading of a result (the slow part of
     a rerun; cached through runner.view)."""
     return {"heatmap": dch.heatmap(res, ds, lang, scheme).to_dict() if not res.tables["tests"].empty else None,
-            "thesis": dint.thesis_tables(res, ds, lang, scheme),
             "paras": dint.paragraphs(res, ds, lang),
             "levels": dint.level_sentences(res, ds, lang)}
 
@@ -80,7 +80,6 @@ def battery(entry: dict) -> None:
         render.error(res)
         return
     scheme = opts.get("stars") or "apa"
-    res.meta["stars"] = scheme
     star_txt = t("difference.page.star_note", scheme=star_note(scheme, lang))
 
     shown = runner.view(_display, "difference", opts, res, scheme=scheme)
@@ -91,10 +90,8 @@ def battery(entry: dict) -> None:
         pins.chart_tools(spec, AID, "heatmap", shown["heatmap"])
 
     st.subheader(t("difference.page.thesis"))
-    for block in shown["thesis"]:
-        st.markdown("**" + render.md_escape(block["title"]) + "**")
-        st.dataframe(block["table"], hide_index=True, width="stretch", key=f"thesis_{block['group']}")
-        st.caption(render.md_escape(block["note"]))
+    for g in dict.fromkeys(res.tables["tests"].group):
+        render.view_table(spec, f"thesis:{g}", res, opts, aid=AID, key=f"thesis_{g}")
 
     st.subheader(t("difference.table.tests"))
     _table(res.tables["tests"], "tests", tools=AID, res=res)
@@ -273,6 +270,19 @@ def crosstab() -> None:
     render.notes(res)
 
 
+def paired() -> None:
+    """Paired-samples t test, drawn from its declaration."""
+    st.subheader(t("paired_t.title"))
+    st.caption(t("paired_t.page.intro"))
+    entry = state.entry(AIDP, "paired_t")
+    opts = forms.form(pspec, ds, entry)
+    if not opts["pairs"]:   # nothing to run: the recipe keeps no entry that cannot run
+        state.recipe()["analyses"].remove(entry)
+        st.info(t("paired_t.error.no_pairs"))
+        return
+    render.result(pspec, runner.run("paired_t", opts), opts, aid=AIDP)
+
+
 if ds is not None:
     entry = state.entry(AID, "difference")
     if "groups" not in entry:
@@ -293,3 +303,5 @@ if ds is not None:
     two_way(entry.get("groups") or [], entry.get("outcomes") or [])
     st.divider()
     crosstab()
+    st.divider()
+    paired()

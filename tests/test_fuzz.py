@@ -723,6 +723,8 @@ def _options(draw, ds: Dataset, spec) -> dict:
             opts[opt.name] = {}
         elif k == "blocks":
             opts[opt.name] = [g.vars("any", 0, 3) for _ in range(draw(st.integers(0, 3)))]
+        elif k == "pairs":
+            opts[opt.name] = [[g.var(opt.role), g.var(opt.role)] for _ in range(draw(st.integers(int(g.sane), 3)))]
         elif k == "json":
             opts[opt.name] = draw(st.sampled_from([None, [], {}, "x", 1]))
     # every so often a bad value of the right name (the recipe runner must answer with a UserError)
@@ -845,8 +847,8 @@ def test_found_nan_in_process_meta_keeps_results_json_strict():
 
 
 def test_found_singular_hc_covariance_gives_an_undefined_f():
-    from core.engines.process.ols import wald_f
-    assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2)), [0, 1]))
+    from core.engines.ols import wald_f
+    assert math.isnan(wald_f(np.array([1.0, 2.0]), np.zeros((2, 2))))
 
 
 def test_found_principal_axis_of_uncorrelated_items_still_extracts():

@@ -138,3 +138,24 @@ def test_views_are_documented_and_never_shadow_a_result_table():
         tables = {tb.name for tb in spec.tables}
         for view in spec.views:
             assert view.doc and view.name not in tables, (spec.type, view.name)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_differences_page_pins_a_thesis_table_and_it_exports_as_a_three_line_table(lang):
+    at = _page("differences", lang)
+    entry = next(a for a in at.session_state["recipe"]["analyses"] if a["id"] == "differences")
+    split = entry["groups"][0]
+    at.button(key=f"pin_table_differences_thesis_{split}").click().run()
+    assert not at.exception
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "differences",
+                                                     "table": f"thesis:{split}"}]
+    ds, results, doc, word = _export(at, lang)
+    block = doc.tables[0]
+    assert block.title.endswith(t("difference.table_per.thesis", lang, value=ds.label(split)))
+    rows = _rows(word.tables[0])
+    outcomes = list(dict.fromkeys(results["differences"].tables["tests"].outcome))
+    assert [r[0] for r in rows[1:]] == [ds.label(o) for o in outcomes]
+    assert all("±" in c for r in rows[1:] for c in r[1:3])
+    # three-line table: a top and a bottom rule and a rule under the header, no vertical lines
+    xml = word.tables[0]._tbl.xml
+    assert "w:top" in xml and "w:bottom" in xml and 'w:left w:val="single"' not in xml

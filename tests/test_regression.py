@@ -21,7 +21,7 @@ from core.data import io
 from core.data.model import VariableMeta
 from core.data.prepare import build_dataset
 from core.errors import UserError
-from tests.conftest import DATA, ROOT, assert_close, load_reference
+from tests.conftest import DATA, ROOT, assert_close, compare, load_reference, table_keys
 
 STEP_NUM = ["n", "r2", "adj_r2", "f", "df1", "df2", "p", "r2_change", "f_change", "df1_change", "df2_change",
             "p_change", "durbin_watson"]
@@ -42,10 +42,6 @@ def _ref_dataset(ref):
     return _dataset(ref["dataset"], ref.get("value_labels"))
 
 
-def _cell(v):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
-
-
 CASES = [(name, case) for name in ("mtcars", "prestige", "civil_servants")
          for case in load_reference(f"regression_{name}")["expected"]]
 
@@ -57,7 +53,7 @@ def fitted():
         ref = load_reference(f"regression_{name}")
         ds = _ref_dataset(ref)
         for case, spec in ref["expected"].items():
-            out[(name, case)] = (registry.run("regression", ds, spec["options"]), spec, ref["tol"]["abs"], ds)
+            out[(name, case)] = (registry.run("regression", ds, spec["options"]), spec, ref["tol"], ds)
     return out
 
 
@@ -66,11 +62,9 @@ def test_steps_match_r(fitted, name, case):
     res, exp, tol, _ = fitted[(name, case)]
     got = res.tables["steps"]
     assert list(got.columns) == list(reg.STEP_COLS)
-    assert len(got) == len(exp["steps"])
-    for row, e in zip(got.to_dict("records"), exp["steps"]):
-        assert row["step"] == e["step"]
-        for col in STEP_NUM:
-            assert_close(_cell(row[col]), e[col], tol, what=f"{name}/{case} step {e['step']} {col}")
+    assert list(got["step"]) == [e["step"] for e in exp["steps"]]
+    assert compare(got, exp["steps"], table_keys("regression", "steps"), tol, name=f"{name}/{case} steps",
+                   complete=True) == len(STEP_NUM) * len(exp["steps"])
     assert res.n_used == exp["n"]
 
 
@@ -82,18 +76,16 @@ def test_coefficients_match_r(fitted, name, case):
     # same terms in the same order, dummies named variable[value label]
     assert [(r["step"], r["term"]) for r in got.to_dict("records")] == [(e["step"], e["term"]) for e in
                                                                          exp["coefficients"]]
-    for row, e in zip(got.to_dict("records"), exp["coefficients"]):
-        for col in COEF_NUM:
-            assert_close(_cell(row[col]), e[col], tol, what=f"{name}/{case} {e['step']}:{e['term']} {col}")
+    assert compare(got, exp["coefficients"], table_keys("regression", "coefficients"), tol,
+                   name=f"{name}/{case} coefficients", complete=True) == len(COEF_NUM) * len(exp["coefficients"])
 
 
 @pytest.mark.parametrize("name,case", CASES)
 def test_vif_equals_car_vif_for_one_df_terms(fitted, name, case):
     res, exp, tol, _ = fitted[(name, case)]
-    got = res.tables["coefficients"].set_index(["step", "term"])["vif"]
     assert exp["car_vif"], "reference has car::vif values"
-    for e in exp["car_vif"]:
-        assert_close(got.loc[(e["step"], e["term"])], e["vif"], tol, what=f"car::vif {e['term']}")
+    assert compare(res.tables["coefficients"], exp["car_vif"], table_keys("regression", "coefficients"), tol,
+                   name=f"{name}/{case} car::vif") == len(exp["car_vif"])
 
 
 @pytest.mark.parametrize("name,case", CASES)
@@ -103,16 +95,11 @@ def test_scenarios_and_levers_match_r(fitted, name, case):
     assert list(scen.columns) == list(whatif.SCEN_COLS)
     assert list(scen["scenario"]) == [e["scenario"] for e in exp["scenarios"]]
     assert scen["scenario"].iloc[0] == "baseline"
-    for row, e in zip(scen.to_dict("records"), exp["scenarios"]):
-        for col in SCEN_NUM:
-            assert_close(row[col], e[col], tol, what=f"{name}/{case} scenario {e['scenario']} {col}")
-    lev = res.tables["levers"].set_index(["predictor", "change"])
+    assert compare(scen, exp["scenarios"], table_keys("regression", "scenarios"), tol,
+                   name=f"{name}/{case} scenarios", complete=True) == len(SCEN_NUM) * len(exp["scenarios"])
     assert list(res.tables["levers"].columns) == list(whatif.LEVER_COLS)
-    assert len(lev) == len(exp["levers"])
-    for e in exp["levers"]:
-        row = lev.loc[(e["predictor"], e["change"])]
-        for col in ("delta", "ci_low", "ci_high"):
-            assert_close(row[col], e[col], tol, what=f"{name}/{case} lever {e['predictor']} {e['change']} {col}")
+    assert compare(res.tables["levers"], exp["levers"], table_keys("regression", "levers"), tol,
+                   name=f"{name}/{case} levers", complete=True) == 3 * len(exp["levers"])
     sd_rows = res.tables["levers"][res.tables["levers"]["change"] == "1 SD"]
     assert list(sd_rows["delta"].abs()) == sorted(sd_rows["delta"].abs(), reverse=True)
 
@@ -302,16 +289,13 @@ def test_correlations_match_cor_test(case):
     m = res.tables["matrix"]
     assert list(m.columns) == ["var_a", "var_b", "r", "p", "n"]
     assert [(r.var_a, r.var_b) for r in m.itertuples()] == [(e["var_a"], e["var_b"]) for e in spec["matrix"]]
-    for row, e in zip(m.to_dict("records"), spec["matrix"]):
-        assert row["n"] == e["n"]
-        assert_close(row["r"], e["r"], COR["tol"]["abs"], what=f"{case} {e['var_a']}-{e['var_b']} r")
-        assert_close(row["p"], e["p"], COR["tol"]["abs"], what=f"{case} {e['var_a']}-{e['var_b']} p")
+    assert compare(m, spec["matrix"], table_keys("correlation", "matrix"), COR["tol"], name=f"{case} matrix",
+                   complete=True) == 3 * len(spec["matrix"])
     d = res.tables["descriptives"]
     assert list(d.columns) == ["variable", "n", "mean", "sd"]
-    for row, e in zip(d.to_dict("records"), spec["descriptives"]):
-        assert row["variable"] == e["variable"] and row["n"] == e["n"]
-        assert_close(row["mean"], e["mean"], 1e-9)
-        assert_close(row["sd"], e["sd"], 1e-9)
+    assert list(d["variable"]) == [e["variable"] for e in spec["descriptives"]]
+    assert compare(d, spec["descriptives"], table_keys("correlation", "descriptives"), COR["tol"],
+                   name=f"{case} descriptives", complete=True) == 3 * len(spec["descriptives"])
 
 
 def test_pairwise_n_differs_by_pair_and_listwise_is_common():

@@ -66,7 +66,7 @@ def _fake_run(ds, opts):
                   [Note("describe.note.convention")], {"seed": 1})
 
 
-def _fake_charts(res, ds, lang):
+def _fake_charts(res, ds, lang, options=None):
     df = res.tables["groups"].dropna(subset=["mean"])
     chart = alt.Chart(df).mark_bar().encode(x="group:N", y="mean:Q").properties(title="职业发展压力", width=300,
                                                                                   height=200)

@@ -70,6 +70,9 @@ class Dataset:
     scales: dict[str, dict] = field(default_factory=dict)
     lang: str = "en"
     excluded: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    # set when a label (variable or value label, language-dependent) is read: a result computed without
+    # reading one is the same in every language (the page runner then fits it once for both)
+    labels_read: bool = field(default=False, compare=False, repr=False)
 
     # ---- names and labels -------------------------------------------------
     @property
@@ -85,12 +88,14 @@ class Dataset:
 
     def label(self, name: str) -> str:
         """Variable label in the dataset's language, else its name."""
+        self.labels_read = True
         if name in self.scales:
             return pick(self.scales[name].get("label"), self.lang) or name
         m = self.meta.get(name)
         return (pick(m.label, self.lang) if m else None) or name
 
     def value_labels(self, name: str) -> dict:
+        self.labels_read = True
         m = self.meta.get(name)
         if not m:
             return {}

@@ -315,6 +315,11 @@ class _Session:
     def result(self, aid: str):
         return self.results.get(aid)
 
+    def options(self, aid: str) -> dict:
+        """The analysis' options as its recipe entry sets them (display options included)."""
+        spec, entry = self.spec(aid), self.entries.get(aid) or {}
+        return {o.name: entry.get(o.name, o.default) for o in spec.options} if spec else {}
+
     def shown(self, aid: str) -> tuple[Result, dict[str, int]]:
         """The result as reports show it (small groups suppressed if asked)."""
         if aid not in self._shown:
@@ -335,7 +340,7 @@ class _Session:
                     if self.provider is not None and not any(counts.values()):
                         out = dict(self.provider(aid))   # the page's cached chart specs
                     else:
-                        out = dict(spec.charts(shown, self.dataset, self.lang))
+                        out = dict(spec.charts(shown, self.dataset, self.lang, self.options(aid)))
                     # Vega-Lite dicts from here on (serialised once, without re-validation)
                     out = {k: c if isinstance(c, dict) else c.to_dict(validate=False) for k, c in out.items()}
                 except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
@@ -570,12 +575,12 @@ def _view(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> tuple[pd.D
     made from the shown result with the entry's options, or None."""
     if not spec.has_view(name) or sess.dataset is None:
         return None
-    entry = sess.entries.get(aid) or {}
-    options = {o.name: entry.get(o.name, o.default) for o in spec.options}
     try:
-        df, note = spec.view(name).make(sess.shown(aid)[0], sess.dataset, sess.lang, options)
+        df, note = spec.make_view(name, sess.shown(aid)[0], sess.dataset, sess.lang, sess.options(aid))
     except Exception as exc:  # a view that cannot be made is reported missing, the report goes on
         log.warning("view %s of %s failed: %s: %s", name, aid, type(exc).__name__, exc)
+        return None
+    if df is None:
         return None
     return df, note
 
@@ -606,7 +611,7 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     scheme = sess.entries[aid].get("stars")
     scheme = scheme if scheme in STAR_SCHEMES else opts["stars"]
     star_note = t(f"format.stars.{scheme}", lang) if has_p else None
-    title = sess.prefix(aid) + t(f"{spec.type}.table.{name}", lang)
+    title = sess.prefix(aid) + spec.table_title(name, lang, sess.dataset)
     return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
                       lang=lang, own_notes=own, labels=labels)
 

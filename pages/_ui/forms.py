@@ -11,6 +11,7 @@ from core import i18n
 from core.data.model import Dataset
 from core.types import AnalysisSpec, Option
 from pages._ui import state
+from pages._ui.markdown import md_escape
 
 S = st.session_state
 
@@ -101,9 +102,33 @@ def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: st
     elif opt.kind == "text":
         _seed(key, current or "")
         value = container.text_input(label, key=key)
+    elif opt.kind == "pairs":
+        value = _pairs(opt, ds, current or [], key, label, container)
     else:  # map / blocks / json: pages draw their own widgets
         value = current
     entry[opt.name] = value
+    return value
+
+
+def _pairs(opt: Option, ds: Dataset, current: list, key: str, label: str, container) -> list[list[str]]:
+    """Pairs [[a, b], …] as two lists matched by position: the k-th first
+    measure is paired with the k-th second measure."""
+    options = candidates(ds, opt.role)
+    pairs = [p for p in current if p[0] in options and p[1] in options]
+    left, right = container.columns(2)
+    _seed(f"{key}.a", [p[0] for p in pairs])
+    _seed(f"{key}.b", [p[1] for p in pairs])
+    fmt = var_label(ds)
+    first = left.multiselect(f"{label} · {state.t('forms.pair_a')}", options, key=f"{key}.a", format_func=fmt,
+                             placeholder=state.t("forms.choose"))
+    second = right.multiselect(f"{label} · {state.t('forms.pair_b')}", options, key=f"{key}.b", format_func=fmt,
+                               placeholder=state.t("forms.choose"))
+    value = [[a, b] for a, b in zip(first, second)]
+    if value:
+        container.caption(md_escape(state.t("forms.pairs_formed", pairs="; ".join(
+            f"{ds.label(a)} − {ds.label(b)}" for a, b in value))))
+    if len(first) != len(second):
+        container.caption(state.t("forms.pairs_unmatched", n=abs(len(first) - len(second))))
     return value
 
 

@@ -128,16 +128,24 @@ def chart(spec: dict, key: str, width="stretch", analysis: AnalysisSpec | None =
         pins.chart_tools(analysis, aid, name, spec)
 
 
+def _make_view(res: Result, ds, lang: str, name: str, options: dict):
+    return registry.get(res.type).make_view(name, res, ds, lang, options)
+
+
 def view_table(spec: AnalysisSpec, name: str, res: Result, options: dict, aid: str | None = None,
                key: str | None = None, title: bool = True) -> None:
     """One of the analysis' views (``AnalysisSpec.views``: a thesis layout made
     from the result), made through runner.view (cached) and drawn with its
     title, footnote, pin and downloads — pinned, it exports like a result table."""
-    df, note = runner.view(spec.view(name).make, spec.type, options, res, options=options)
+    df, note = runner.view(_make_view, spec.type, options, res, name=name, options=options)
     if df is None or df.empty:
         return
-    if title:
-        st.subheader(_t(f"{spec.type}.table.{name}", state.lang()))
+    if title:   # a view made per value (one thesis table per split) is one of a series: a bold line
+        heading = spec.table_title(name, state.lang(), state.dataset())
+        if ":" in name:
+            st.markdown("**" + md_escape(heading) + "**")
+        else:
+            st.subheader(heading)
     table(df, TableSpec(name, ()), spec.type, key=key or f"tbl_{spec.type}_{name}", aid=pins.aid_for(spec, aid),
           result=res)
     if note:

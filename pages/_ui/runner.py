@@ -72,8 +72,15 @@ def _cached(shared, own, key: tuple, *args):
     return copy.deepcopy(store[k])
 
 
-def _run_impl(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
-    return registry.run(type_, _dataset, _options, progress=_progress)
+def _run_impl(data_key: str, type_: str, fit_json: str, lang: str, _dataset, _options: dict, _progress=None,
+              _known=None) -> tuple[Result, bool]:
+    """(result, whether it read a label).  ``_known`` stores an already computed
+    pair under this key (the language-free one)."""
+    if _known is not None:
+        return _known
+    _dataset.labels_read = False
+    result = registry.run(type_, _dataset, _options, progress=_progress)
+    return result, _dataset.labels_read
 
 
 _run = st.cache_data(show_spinner=False, max_entries=256)(_run_impl)
@@ -89,10 +96,19 @@ def run(type_: str, options: dict) -> Result | UserError:
     if ds is None:
         return UserError("error.recipe_scales_invalid")
     spec = registry.get(type_)
+    key = (state.data_key(with_language=False), type_, _fit_json(spec, options))
+    neutral = st.session_state.setdefault("_language_free_fits", set())
     bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
+    progress = _unrecorded(bar.progress) if bar else None
     try:
-        return _cached(_run, _run_impl, (state.data_key(), type_, _fit_json(spec, options)), ds, options,
-                       _unrecorded(bar.progress) if bar else None)
+        # a fit that read no label is the same in every language: one cache entry, no refit on a switch
+        if key in neutral:
+            return _cached(_run, _run_impl, (*key, ""), ds, options, progress)[0]
+        result, read = _cached(_run, _run_impl, (*key, state.lang()), ds, options, progress)
+        if not read:
+            neutral.add(key)
+            _cached(_run, _run_impl, (*key, ""), ds, options, None, (result, read))
+        return result
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly
@@ -103,9 +119,10 @@ def run(type_: str, options: dict) -> Result | UserError:
             bar.empty()
 
 
-def _charts_impl(data_key: str, type_: str, fit_json: str, lang: str, _result: Result, _dataset) -> list:
+def _charts_impl(data_key: str, type_: str, options_json: str, lang: str, _result: Result, _dataset,
+                 _options: dict) -> list:
     spec = registry.get(type_)
-    return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang)]
+    return [(name, chart.to_dict()) for name, chart in spec.charts(_result, _dataset, lang, _options)]
 
 
 _charts = st.cache_data(show_spinner=False, max_entries=256)(_charts_impl)
@@ -118,8 +135,8 @@ def charts(type_: str, options: dict, result: Result) -> list[tuple[str, dict]]:
     ds = state.dataset()
     if not spec.charts or ds is None:
         return []
-    return _cached(_charts, _charts_impl, (state.data_key(), type_, _fit_json(spec, options), state.lang()),
-                   result, ds)
+    every = json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)   # display options too (stars)
+    return _cached(_charts, _charts_impl, (state.data_key(), type_, every, state.lang()), result, ds, options)
 
 
 def _view_impl(fn_name: str, data_key: str, type_: str, fit_json: str, lang: str, extra: str,

@@ -84,14 +84,15 @@ def set_data(new_raw: RawData, new_recipe: dict) -> None:
     S["raw"], S["recipe"] = new_raw, new_recipe
 
 
-def data_key() -> str:
+def data_key(with_language: bool = True) -> str:
     """Fingerprint of everything a Dataset depends on (bytes + recipe data
-    options, scales, exclusions + language): the cache key of analyses."""
+    options, scales, exclusions + language): the cache key of analyses.
+    Without the language it keys what is the same in both (see runner.run)."""
     r = recipe()
     part = json.dumps({k: r.get(k) for k in ("data", "scales", "exclusions")}, sort_keys=True,
                       ensure_ascii=False, default=str)
     fp = raw().source.get("fingerprint", "")
-    return hashlib.sha256(f"{fp}|{part}|{lang()}".encode()).hexdigest()
+    return hashlib.sha256(f"{fp}|{part}|{lang() if with_language else ''}".encode()).hexdigest()
 
 
 def dataset() -> Dataset | None:

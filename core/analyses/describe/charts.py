@@ -26,7 +26,7 @@ def frequency_bars(freq: pd.DataFrame, title: str, lang: str) -> alt.Chart:
 
 
 
-def chart_list(result: Result, ds: Dataset, lang: str) -> list:
+def chart_list(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     out = []
     freq = result.tables["frequencies"]
     for name, sub in freq.groupby("variable", sort=False):

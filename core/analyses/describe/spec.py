@@ -25,7 +25,7 @@ SPEC = AnalysisSpec(
             Column("se_skew", "num", "Standard error of skewness (SPSS)."),
             Column("kurtosis", "num", "Excess kurtosis, bias-adjusted G2 (as SPSS)."),
             Column("se_kurtosis", "num", "Standard error of kurtosis (SPSS)."),
-        ), "One row per variable, each on its own valid values."),
+        ), "One row per variable, each on its own valid values.", keys=("variable",)),
         TableSpec("frequencies", (
             Column("variable", "text", "Categorical variable."),
             Column("level", "text", "Level, named by its value label when there is one."),
@@ -34,7 +34,7 @@ SPEC = AnalysisSpec(
             Column("percent", "pct", "Percent of valid values (SPSS 'Valid Percent')."),
             Column("cum_percent", "pct", "Cumulative valid percent."),
             Column("percent_of_all", "pct", "Percent of all rows, missing included (SPSS 'Percent')."),
-        ), "One row per variable × level."),
+        ), "One row per variable × level.", keys=("variable", "code")),
     ),
     run=lazy("core.analyses.describe.compute:run"),
     charts=lazy("core.analyses.describe.charts:chart_list"),

@@ -154,11 +154,11 @@ def crosstab_bars(cells: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
                                    width="container", height=max(100, 34 * data.row_level.nunique())))
 
 
-def result_charts(result: Result, ds: Dataset, lang: str) -> list:
+def result_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     """Charts of a whole battery: the overview and any interaction plots."""
     out = []
     if not result.tables["tests"].empty:
-        out.append(("heatmap", heatmap(result, ds, lang, result.meta.get("stars") or "apa")))
+        out.append(("heatmap", heatmap(result, ds, lang, (options or {}).get("stars") or "apa")))
     fm = result.tables.get("factorial_means")
     if fm is not None and not fm.empty:
         for (g, by, o), sub in fm.groupby(["group", "by", "outcome"], sort=False):
@@ -211,7 +211,7 @@ def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
     return None
 
 
-def crosstab_charts(result: Result, ds: Dataset, lang: str) -> list:
+def crosstab_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     cells = result.tables["cells"]
     return [(f"crosstab_{r}_{c}", crosstab_bars(sub, ds, lang))
             for (r, c), sub in cells.groupby(["row_var", "col_var"], sort=False)]

@@ -38,7 +38,7 @@ Conventions (what SPSS and R users check):
 * Groups with 0–1 valid rows in a cell are left out of that cell (note);
   groups smaller than ``small_group`` are flagged.
 """
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
 
 POSTHOC = ("tukey", "games_howell", "bonferroni")
 
@@ -92,7 +92,7 @@ SPECS = (
                                        "ANOVA, as SPSS).", codes="difference.rule."),
                 Column("note", "text", "Why a cell has no test: not_numeric, no_data, one_group, constant, "
                                        "no_within_variance, too_many_groups.", codes="difference.cellnote."),
-            ), "One row per split × outcome: the test a thesis table reports."),
+            ), "One row per split × outcome: the test a thesis table reports.", keys=("group", "outcome")),
             TableSpec("all_tests", (
                 _G, _O,
                 Column("test", "text", "levene_mean, levene_median, student_t, welch_t, anova, welch_anova, "
@@ -102,7 +102,8 @@ SPECS = (
                 Column("df1", "df", "df (t, H) or numerator df (F)."),
                 Column("df2", "df", "Denominator df (F)."),
                 Column("p", "p", "Two-sided p."),
-            ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2)."),
+            ), "Every test of every cell (t tests only for two groups; all others for k ≥ 2).",
+                keys=("group", "outcome", "test")),
             TableSpec("group_stats", (
                 _G, _O,
                 Column("level", "text", "Group (value label)."),
@@ -113,12 +114,12 @@ SPECS = (
                 Column("ci_low", "num", "95% CI lower bound (t with n − 1 df)."),
                 Column("ci_high", "num", "95% CI upper bound."),
                 Column("small", "flag", "True when n < small_group."),
-            ), "Descriptives per group of each cell."),
+            ), "Descriptives per group of each cell.", keys=("group", "outcome", "level")),
             TableSpec("effects", (
                 _G, _O,
                 Column("measure", "text", "cohen_d, hedges_g (k = 2), eta2, omega2.", codes="difference.measure."),
                 Column("value", "num", "Effect size."),
-            ), "Effect sizes of each cell."),
+            ), "Effect sizes of each cell.", keys=("group", "outcome", "measure")),
             TableSpec("posthoc", (
                 _G, _O,
                 Column("method", "text", "tukey, games_howell, bonferroni.", codes="difference.choice.posthoc."),
@@ -131,7 +132,7 @@ SPECS = (
                 Column("p", "p", "Adjusted p."),
                 Column("statistic", "num", "diff / se (a t value; × √2 is the studentized range q)."),
                 Column("df", "df", "Error df (Games–Howell: Welch df of the pair)."),
-            ), "Pairwise comparisons, each pair once."),
+            ), "Pairwise comparisons, each pair once.", keys=("group", "outcome", "method", "level_a", "level_b")),
             TableSpec("levels", (
                 _O,
                 Column("n", "int", "Valid rows."),
@@ -144,7 +145,8 @@ SPECS = (
                 Column("t", "num", "One-sample t against the midpoint."),
                 Column("df", "int", "n − 1."),
                 Column("p", "p", "Two-sided p."),
-            ), "Each outcome's level on its scale (items use the range of their scale; others are skipped)."),
+            ), "Each outcome's level on its scale (items use the range of their scale; others are skipped).",
+                keys=("outcome",)),
             TableSpec("factorial", (
                 _G, Column("by", "var", "Second split."), _O,
                 Column("source", "text", "Corrected Model, (Intercept), <group>, <by>, <group>:<by>, Residuals, "
@@ -156,7 +158,8 @@ SPECS = (
                 Column("f", "num", "F."),
                 Column("p", "p", "p."),
                 Column("partial_eta2", "num", "Partial η² = SS / (SS + SS_error)."),
-            ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects."),
+            ), "Two-way ANOVA (option by), as SPSS GLM's Tests of Between-Subjects Effects.",
+                keys=("group", "by", "outcome", "source")),
             TableSpec("factorial_means", (
                 _G, Column("by", "var", "Second split."), _O,
                 Column("level", "text", "Level of the split."),
@@ -167,8 +170,13 @@ SPECS = (
                 Column("se", "num", "SE of the cell mean."),
                 Column("ci_low", "num", "95% CI lower bound."),
                 Column("ci_high", "num", "95% CI upper bound."),
-            ), "Cell means of the two-way design (interaction plot)."),
+            ), "Cell means of the two-way design (interaction plot).",
+                keys=("group", "by", "outcome", "level", "by_level")),
         ),
+        views=(ViewSpec("thesis", lazy("core.analyses.difference.views:thesis_view"),
+                        "Thesis table of one split (pinned as thesis:<split>): a row per outcome, M ± SD per group "
+                        "(groups numbered, n in the header), t or F of the reported test (ᵃ marks Welch's), p with "
+                        "stars and the significant post-hoc pairs by group number.", per="groups"),),
         run=lazy("core.analyses.difference.compute:run"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
         chart=lazy("core.analyses.difference.charts:finding_chart"),
@@ -202,7 +210,7 @@ SPECS = (
                 Column("min_expected", "num", "Smallest expected count."),
                 Column("low_expected", "int", "Cells with expected count < 5."),
                 Column("yates", "flag", "True when Yates's correction was applied."),
-            ), "One row per pair of variables."),
+            ), "One row per pair of variables.", keys=("row_var", "col_var")),
             TableSpec("cells", (
                 Column("row_var", "var", "Row variable."),
                 Column("col_var", "var", "Column variable."),
@@ -213,7 +221,7 @@ SPECS = (
                 Column("row_pct", "pct", "Percent of the row."),
                 Column("col_pct", "pct", "Percent of the column."),
                 Column("total_pct", "pct", "Percent of the table."),
-            ), "Observed counts and percentages of every cell."),
+            ), "Observed counts and percentages of every cell.", keys=("row_var", "col_var", "row_level", "col_level")),
         ),
         run=lazy("core.analyses.difference.compute:run_crosstab"),
         charts=lazy("core.analyses.difference.charts:crosstab_charts"),

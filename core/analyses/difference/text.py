@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from core.format import fmt_num, fmt_p, stars
+from core.format import fmt_num, fmt_p, p_apa, stars
 from core.i18n import t
 from core.types import Finding, Result
 
@@ -32,12 +32,6 @@ def _num(v):
 def _df(v) -> str:
     v = float(v)
     return str(int(v)) if v.is_integer() else fmt_num(v, 2)
-
-
-def p_apa(p) -> str:
-    """"p = .002" / "p < .001"."""
-    s = fmt_p(p)
-    return f"p {s}" if s.startswith("<") else f"p = {s}"
 
 
 def stat_apa(test: str, statistic, df1, df2, lang: str) -> str:
@@ -217,7 +211,7 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
     value of the reported test (ᵃ marks Welch's), p with stars, and the
     significant post-hoc pairs by group number.
 
-    Returns ``[{"group", "title", "table" (DataFrame of strings), "note"}]``.
+    Returns ``[{"group", "table" (DataFrame of strings), "note"}]``.
     """
     tests = result.tables["tests"]
     gs = result.tables["group_stats"]
@@ -264,7 +258,6 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
             notes.append(t("difference.thesis.note_welch", lang))
         for m in sorted(used_methods):
             notes.append(t("difference.thesis.note_posthoc", lang, method=t(f"difference.choice.posthoc.{m}", lang)))
-        out.append({"group": g, "title": t("difference.thesis.title", lang, split=ds.label(g)),
-                    "table": pd.DataFrame(rows), "note": " ".join(notes)})
+        out.append({"group": g, "table": pd.DataFrame(rows), "note": " ".join(notes)})
     return out
 

@@ -114,7 +114,7 @@ def path_dot(estimates: pd.DataFrame, latents: list[str], observed: list[str], l
     return "\n".join(lines)
 
 
-def efa_charts(result, ds, lang) -> list:
+def efa_charts(result, ds, lang, options: dict | None = None) -> list:
     out = [("scree", scree(result.tables["eigenvalues"], lang))]
     if not result.tables["loadings"].empty and result.tables["loadings"]["factor"].nunique() > 0:
         out.append(("loadings", loadings_heatmap(result.tables["loadings"], lang)))

@@ -29,7 +29,7 @@ RELIABILITY = AnalysisSpec(
             Column("alpha_std", "num", "Standardized alpha from the mean inter-item correlation (psych std.alpha)."),
             Column("omega", "num", "McDonald's omega total from a one-factor ML model (needs ≥ 3 items)."),
             Column("mean_inter_item_r", "num", "Mean inter-item correlation."),
-        ), "One row per scale."),
+        ), "One row per scale.", keys=("scale",)),
         TableSpec("items", (
             Column("scale", "text", "Scale name."),
             Column("item", "text", "Item (after reverse keying)."),
@@ -41,7 +41,7 @@ RELIABILITY = AnalysisSpec(
                                    "component oriented to the majority of items (psych::check.keys) — likely a "
                                    "forgotten reverse key; 'lowers_alpha' when alpha_if_deleted exceeds alpha or "
                                    "r_drop < 0; else empty."),
-        ), "One row per scale × item."),
+        ), "One row per scale × item.", keys=("scale", "item")),
     ),
     run=lazy("core.analyses.measurement.reliability:run"),
     interpret=lazy("core.analyses.measurement.text:reliability_text"),
@@ -77,30 +77,30 @@ SCREENING = AnalysisSpec(
             Column("n_checked", "int", "Respondents the check could be applied to."),
             Column("n_flagged", "int", "Respondents flagged."),
             Column("rule", "text", "The rule applied."),
-        ), "One row per check."),
+        ), "One row per check.", keys=("check",)),
         TableSpec("straight_lining", (
             Column("row", "int", "Row number in the data file (1-based)."),
             Column("modal_answer", "num", "The most frequent answer of the respondent."),
             Column("modal_share", "num", "Share of answered items with that answer."),
             Column("n_answered", "int", "Items answered."),
-        ), "Respondents flagged for straight-lining."),
+        ), "Respondents flagged for straight-lining.", keys=("row",)),
         TableSpec("missing", (
             Column("row", "int", "Row number in the data file (1-based)."),
             Column("n_missing", "int", "Items not answered."),
             Column("share_missing", "num", "Share of the block not answered."),
-        ), "Respondents flagged for many missing answers."),
+        ), "Respondents flagged for many missing answers.", keys=("row",)),
         TableSpec("mahalanobis", (
             Column("row", "int", "Row number in the data file (1-based)."),
             Column("d2", "num", "Squared Mahalanobis distance (sample covariance, n − 1)."),
             Column("df", "int", "Degrees of freedom = number of items."),
             Column("p", "p", "P(χ²(df) > d2)."),
-        ), "Multivariate outliers, largest distance first."),
+        ), "Multivariate outliers, largest distance first.", keys=("row",)),
         TableSpec("flagged", (
             Column("row", "int", "Row number in the data file (1-based)."),
             Column("straight_lining", "flag", "Flagged for straight-lining."),
             Column("missing", "flag", "Flagged for many missing answers."),
             Column("mahalanobis", "flag", "Flagged as a multivariate outlier."),
-        ), "Every flagged respondent once."),
+        ), "Every flagged respondent once.", keys=("row",)),
     ),
     run=lazy("core.analyses.measurement.screening:run"),
 )
@@ -142,7 +142,7 @@ EFA = AnalysisSpec(
         TableSpec("kmo", (
             Column("item", "text", "Item, or \"overall\" for the whole matrix.", codes="efa.kmo_item."),
             Column("msa", "num", "Kaiser–Meyer–Olkin measure of sampling adequacy (psych::KMO)."),
-        ), "KMO overall and per item."),
+        ), "KMO overall and per item.", keys=("item",)),
         TableSpec("bartlett", (
             Column("chi2", "num", "Bartlett's χ² = −ln|R| · (n − 1 − (2p + 5)/6)."),
             Column("df", "int", "p(p − 1)/2."),
@@ -155,7 +155,7 @@ EFA = AnalysisSpec(
             Column("loading", "num", "Rotated loading (pattern loading for oblique rotations)."),
             Column("structure", "num", "Structure coefficient (pattern × factor correlations; = loading when orthogonal)."),
             Column("communality", "num", "Communality h² of the item (extraction; unchanged by rotation)."),
-        ), "One row per item × factor."),
+        ), "One row per item × factor.", keys=("item", "factor")),
         TableSpec("variance", (
             Column("factor", "text", "Factor."),
             Column("initial_eigenvalue", "num", "Eigenvalue of the correlation matrix (SPSS 'Initial Eigenvalues')."),
@@ -163,7 +163,7 @@ EFA = AnalysisSpec(
             Column("ss_loadings", "num", "Variance accounted for after rotation (psych 'SS loadings'; oblique: diag(Φ L′L))."),
             Column("proportion", "num", "ss_loadings / number of items."),
             Column("cumulative", "num", "Cumulative proportion (not defined for oblique rotations)."),
-        ), "Variance explained per factor."),
+        ), "Variance explained per factor.", keys=("factor",)),
         TableSpec("harman", (
             Column("first_factor_proportion", "num", "Share of total variance of the first unrotated principal "
                                                      "component (Harman's single-factor test; > .40–.50 suggests "
@@ -177,12 +177,12 @@ EFA = AnalysisSpec(
             Column("proportion", "num", "Eigenvalue / number of items."),
             Column("cumulative", "num", "Cumulative proportion."),
             Column("parallel", "num", "Mean eigenvalue of simulated random data (parallel analysis only)."),
-        ), "All eigenvalues, for the scree plot."),
+        ), "All eigenvalues, for the scree plot.", keys=("component",)),
         TableSpec("factor_correlations", (
             Column("factor_a", "text", "Factor."),
             Column("factor_b", "text", "Factor."),
             Column("r", "num", "Correlation between the rotated factors (oblique rotations only)."),
-        ), "Factor correlations Φ after promax or oblimin."),
+        ), "Factor correlations Φ after promax or oblimin.", keys=("factor_a", "factor_b")),
     ),
     run=lazy("core.analyses.measurement.efa:run"),
     charts=lazy("core.analyses.measurement.charts:efa_charts"),
@@ -226,7 +226,7 @@ _LOAD_TABLE = TableSpec("loadings", (
     Column("z", "num", "estimate / se."),
     Column("p", "p", "Two-sided p value (normal)."),
     Column("std_estimate", "num", "Completely standardized loading (lavaan std.all, AMOS standardized)."),
-), "Factor loadings.")
+), "Factor loadings.", keys=("factor", "item"))
 
 _EST_TABLE = TableSpec("estimates", (
     Column("group", "int", "Group number (0 for a single group)."),
@@ -239,7 +239,7 @@ _EST_TABLE = TableSpec("estimates", (
     Column("z", "num", "z value."),
     Column("p", "p", "p value."),
     Column("std_estimate", "num", "std.all: variances by total variances, covariances by residual SDs (lavaan cov.std)."),
-), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.")
+), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.", keys=("group", "lhs", "op", "rhs"))
 
 _CFA_OPTIONS = (
     Option("factors", "map", default=None, nullable=True,
@@ -277,14 +277,14 @@ CFA = AnalysisSpec(
             Column("ave_model", "num", "Model-based AVE as semTools::AVE: Σλ²φ / sum of observed item variances."),
             Column("cr_model", "num", "Model-based composite reliability as semTools::compRelSEM (omega with "
                                       "the observed variance of the item sum)."),
-        ), "Convergent validity per factor."),
+        ), "Convergent validity per factor.", keys=("factor",)),
         TableSpec("fornell_larcker", (
             Column("factor_a", "text", "Row factor."),
             Column("factor_b", "text", "Column factor."),
             Column("value", "num", "√AVE on the diagonal, the factor correlation elsewhere."),
             Column("kind", "text", "sqrt_ave or correlation.", codes="cfa.fl_kind."),
             Column("violates", "flag", "True when |r| ≥ the smaller √AVE of the two factors."),
-        ), "Fornell–Larcker criterion in long form (pivot for the matrix)."),
+        ), "Fornell–Larcker criterion in long form (pivot for the matrix).", keys=("factor_a", "factor_b")),
         TableSpec("factor_correlations", (
             Column("factor_a", "text", "Factor."),
             Column("factor_b", "text", "Factor."),
@@ -292,13 +292,13 @@ CFA = AnalysisSpec(
             Column("estimate", "num", "Covariance estimate (when it is a free parameter)."),
             Column("se", "num", "Its standard error."),
             Column("p", "p", "Its p value."),
-        ), "Correlations between factors."),
+        ), "Correlations between factors.", keys=("factor_a", "factor_b")),
         TableSpec("htmt", (
             Column("factor_a", "text", "Factor."),
             Column("factor_b", "text", "Factor."),
             Column("htmt", "num", "Heterotrait–monotrait ratio (Henseler et al. 2015; < .85 supports discriminant validity)."),
             Column("htmt2", "num", "HTMT2 with geometric means (Roemer et al. 2021; semTools 0.5-6 default)."),
-        ), "HTMT per pair of factors, from the item correlations."),
+        ), "HTMT per pair of factors, from the item correlations.", keys=("factor_a", "factor_b")),
         TableSpec("model_comparison", (
             Column("model", "text", "hypothesised or one_factor.", codes="cfa.model."),
             Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("p", "p", "p of χ²."),
@@ -308,7 +308,7 @@ CFA = AnalysisSpec(
             Column("d_chi2", "num", "χ² difference to the hypothesised model."),
             Column("d_df", "int", "df difference."),
             Column("d_p", "p", "p of the χ² difference test."),
-        ), "Hypothesised model against a one-factor model of all items."),
+        ), "Hypothesised model against a one-factor model of all items.", keys=("model",)),
         TableSpec("invariance", (
             Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal).",
                    codes="measure.invariance."),
@@ -319,7 +319,7 @@ CFA = AnalysisSpec(
             Column("d_df", "int", "Δdf."), Column("d_p", "p", "p of Δχ²."),
             Column("d_cfi", "num", "ΔCFI (invariance holds when ≥ −.01, Cheung & Rensvold 2002)."),
             Column("d_rmsea", "num", "ΔRMSEA (≤ .015, Chen 2007)."),
-        ), "Measurement invariance across the groups of `group` (empty without it)."),
+        ), "Measurement invariance across the groups of `group` (empty without it).", keys=("model",)),
         _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_cfa"),
@@ -351,11 +351,11 @@ SEM = AnalysisSpec(
             Column("estimate", "num", "Unstandardized path coefficient."),
             Column("se", "num", "Standard error."), Column("z", "num", "z value."), Column("p", "p", "p value."),
             Column("std_estimate", "num", "Standardized path coefficient (std.all)."),
-        ), "Structural paths."),
+        ), "Structural paths.", keys=("lhs", "op", "rhs")),
         TableSpec("r2", (
             Column("variable", "text", "Endogenous variable."),
             Column("r2", "num", "Explained variance R² = 1 − residual variance / total variance."),
-        ), "R² of endogenous variables."),
+        ), "R² of endogenous variables.", keys=("variable",)),
         _LOAD_TABLE, _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_sem"),

@@ -17,19 +17,13 @@ from __future__ import annotations
 
 import math
 
-from core.format import fmt_num, fmt_p
+from core.format import fmt_num, p_apa
 from core.i18n import t
 from core.types import Finding, Result
 
 
 def _f(v, d=2, lz=False) -> str:
     return fmt_num(v, d, leading_zero=lz)
-
-
-def _pv(p) -> str:
-    """"= .213" or "< .001" (to follow a "p")."""
-    s = fmt_p(p)
-    return s if s.startswith("<") or not s else "= " + s
 
 
 def _ok(v) -> bool:
@@ -72,7 +66,7 @@ def efa_text(res: Result, ds, lang: str) -> list[str]:
     b = res.tables["bartlett"].iloc[0]
     suitable = k >= .6 and b["p"] < .05
     out = [t("measure.interp.kmo", lang, kmo=_f(k), level=t(f"measure.kmo.{kmo_level(k)}", lang),
-             chi2=_f(b["chi2"]), df=int(b["df"]), p=_pv(b["p"]),
+             chi2=_f(b["chi2"]), df=int(b["df"]), p=p_apa(b["p"], with_p=False),
              verdict=t("measure.interp.suitable" if suitable else "measure.interp.not_suitable", lang))]
     var = res.tables["variance"]
     nf = len(var)
@@ -99,7 +93,7 @@ def fit_sentence(fit, lang: str) -> str:
     ci = ""
     if _ok(fit.get("rmsea_ci_low")) and _ok(fit.get("rmsea_ci_high")):
         ci = f" [{_f(fit['rmsea_ci_low'], 3)}, {_f(fit['rmsea_ci_high'], 3)}]"
-    return t("measure.interp.fit", lang, chi2=_f(fit["chi2"]), df=int(fit["df"]), p=_pv(fit["p"]),
+    return t("measure.interp.fit", lang, chi2=_f(fit["chi2"]), df=int(fit["df"]), p=p_apa(fit["p"], with_p=False),
              ratio=_f(fit["chi2_df"]), cfi=_f(fit["cfi"], 3), tli=_f(fit["tli"], 3), rmsea=_f(fit["rmsea"], 3),
              ci=ci, srmr=_f(fit["srmr"], 3), verdict=t(f"measure.verdict.{fit_verdict(fit)}", lang))
 
@@ -141,7 +135,7 @@ def cfa_text(res: Result, ds, lang: str) -> list[str]:
         one = mc.iloc[1]
         out.append(t("measure.interp.one_factor", lang, cfi=_f(one["cfi"], 3), rmsea=_f(one["rmsea"], 3),
                      d_chi2=_f(one["d_chi2"]), d_df=int(one["d_df"]) if _ok(one["d_df"]) else 0,
-                     p=_pv(one["d_p"])))
+                     p=p_apa(one["d_p"], with_p=False)))
     out.append(t("measure.interp.fit_thresholds", lang))
     return out
 
@@ -156,7 +150,7 @@ def sem_text(res: Result, ds, lang: str) -> list[str]:
         for r in paths.itertuples(index=False):
             sig = _ok(r.p) and r.p < .05
             out.append(t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
-                         beta=_f(r.std_estimate), b=_f(r.estimate), p=_pv(r.p)))
+                         beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False)))
     r2 = res.tables.get("r2")
     if r2 is not None and not r2.empty:
         out.append(t("measure.interp.r2", lang, r2="; ".join(f"{v} {_f(x)}" for v, x in zip(r2["variable"], r2["r2"]))))
@@ -202,7 +196,7 @@ def sem_findings(res: Result, ds, lang: str) -> list[Finding]:
         for r in paths.itertuples(index=False):
             sig = _ok(r.p) and r.p < .05
             head = t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
-                     beta=_f(r.std_estimate), b=_f(r.estimate), p=_pv(r.p))
+                     beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False))
             out.append(Finding(head, "", None, abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
                                bool(sig) if _ok(r.p) else None, "measurement", "paths"))
     fit = res.tables["fit"]

@@ -121,7 +121,7 @@ def jn_plot(jn: pd.DataFrame, boundaries: list[float], focal_label: str, moderat
     return themed(alt.layer(*layers).properties(title=title, width="container", height=320))
 
 
-def chart_list(result, ds, lang: str) -> list:
+def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
     """Interaction plot(s) and Johnson–Neyman plot(s) of a result."""
     out = []
     pred = result.tables.get("predicted")

@@ -1,6 +1,6 @@
 """Conditional process analysis as Hayes' PROCESS v4 does it (recipe type "process").
 
-The model is compiled from a template (core/analyses/_process/templates.py) into
+The model is compiled from a template (core/engines/process/templates.py) into
 OLS equations; every table below is derived from those fits and from one
 vectorised bootstrap of all equations together.  Conventions (PROCESS v4
 defaults unless the option says otherwise) are listed in ``DOC`` and in the
@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from core.engines import ols
 from core.data.model import Dataset
 from core.errors import UserError
+from core.stats import distinct_upto
 from core.engines.process import design as dsn
 from core.engines.process import effects as fx
-from core.engines.process import ols
 from core.engines.process.boot import Bootstrap, bc_ci, percentile_ci
 from core.engines.process.templates import MODEL_NUMBERS
 from core.analyses.process.spec import TABLES
@@ -30,6 +31,11 @@ SPEC_TABLES = {tb.name: tb.column_names for tb in TABLES}
 
 
 def run(ds: Dataset, opts: dict, progress=None) -> Result:
+    with ols.blas_single_thread():     # tall, skinny products (see the OLS engine)
+        return _run(ds, opts, progress)
+
+
+def _run(ds: Dataset, opts: dict, progress=None) -> Result:
     if int(opts["model"]) not in MODEL_NUMBERS:
         raise UserError("process.error.model", model=opts["model"], known=", ".join(map(str, MODEL_NUMBERS)))
     conf = float(opts.get("conf") or 95.0)
@@ -42,10 +48,10 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     seed = int(seed)
     model, dnotes = dsn.build(ds, opts)
     notes += [Note(k, kw) for k, kw in dnotes]
-    U = model.matrix()
     fits = {}
     for e in model.equations:
-        fits[e.outcome_role] = ols.fit(U[:, e.cols], U[:, e.y], hc=hc, conf=conf)
+        cols, y = model.fit_columns(e)
+        fits[e.outcome_role] = ols.fit(model.cross, cols, y=y, hc=hc, level=conf / 100.0)
 
     tables: dict[str, pd.DataFrame] = {}
     xrole = model.roles["X"]
@@ -60,14 +66,14 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     for e in model.equations:
         f = fits[e.outcome_role]
         mrows.append({"equation": e.label, "n": model.n, "r": float(np.sqrt(max(f.r2, 0.0))), "r2": f.r2,
-                      "mse": f.mse, "f": f.f, "df1": f.df1, "df2": f.df2, "p": f.p_model})
-        std_b = _std_coefficients(U[:, e.cols], U[:, e.y], f.b) if std_ok else np.full(len(e.cols), np.nan)
+                      "mse": f.sigma2, "f": f.f, "df1": f.df1, "df2": f.df_resid, "p": f.p_f})
+        std_b = _std_coefficients(model, e, f.coef) if std_ok else np.full(len(e.cols), np.nan)
         for pos, ci in enumerate(e.cols):
-            crows.append({"equation": e.label, "term": model.columns[ci].name, "b": f.b[pos], "se": f.se[pos],
+            crows.append({"equation": e.label, "term": model.columns[ci].name, "b": f.coef[pos], "se": f.se[pos],
                           "t": f.t[pos], "p": f.p[pos], "ci_low": f.ci_low[pos], "ci_high": f.ci_high[pos],
                           "std_b": std_b[pos]})
         for name, pos in e.tests:
-            test = ols.r2_change_test(U[:, e.cols], U[:, e.y], f, pos, hc)
+            test = ols.drop_test(f, pos)
             irows.append({"equation": e.label, "term": name, **test})
             if test["p"] >= 0.10:
                 notes.append(Note("process.note.probe_ns", {"equation": e.label, "term": name,
@@ -76,7 +82,7 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         if xrole.kind == "categorical" and has_m and e.outcome_role in ("Y", "Ytotal"):
             xpos = [pos for pos, ci in enumerate(e.cols)
                     if len(model.columns[ci].comp) == 1 and model.columns[ci].comp[0][0] == "X"]
-            test = ols.r2_change_test(U[:, e.cols], U[:, e.y], f, xpos, hc)
+            test = ols.drop_test(f, xpos)
             orows.append({"equation": e.label, "kind": "total" if e.outcome_role == "Ytotal" else "direct",
                           "focal": xrole.var, "moderator": "", "moderator_value": np.nan, **test})
     tables["models"] = pd.DataFrame(mrows, columns=SPEC_TABLES["models"])
@@ -113,13 +119,13 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         continuous moderator role ``mr`` and its table (21 values + boundaries)."""
         w = mr.values[:, 0]
         lo, hi = float(w.min()), float(w.max())
-        bounds = fx.johnson_neyman(L0, L1, f.b, f.V, f.df2, conf, lo, hi)
+        bounds = fx.johnson_neyman(L0, L1, f.coef, f.cov, f.df_resid, conf, lo, hi)
         for bd in bounds:
             jnb.append({"equation": e.label, "focal": focal_label, "moderator": mr.var, "boundary": bd,
                         "pct_below": 100.0 * np.mean(w < bd), "pct_above": 100.0 * np.mean(w > bd)})
         for wv in np.unique(np.concatenate([np.linspace(lo, hi, JN_POINTS), bounds])):
             row = {"equation": e.label, "focal": focal_label, "moderator": mr.var, "moderator_value": float(wv)}
-            row.update(fx.linear_effect(L0 + wv * L1, f.b, f.V, f.df2, conf))
+            row.update(fx.linear_effect(L0 + wv * L1, f.coef, f.cov, f.df_resid, conf))
             jnt.append(row)
         if not bounds:
             notes.append(Note("process.note.jn_none", {"equation": e.label, "focal": focal_label,
@@ -140,7 +146,7 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
                            "moderator": model.var(shown[0][0]), "moderator_value": shown[0][1],
                            "moderator2": model.var(shown[1][0]) if len(shown) > 1 else "",
                            "moderator2_value": shown[1][1] if len(shown) > 1 else np.nan}
-                    row.update(fx.linear_effect(L, f.b, f.V, f.df2, conf))
+                    row.update(fx.linear_effect(L, f.coef, f.cov, f.df_resid, conf))
                     cerows.append(row)
                 # Johnson–Neyman: one continuous moderator, continuous-or-binary focal column
                 if len(mods) == 1 and model.roles[mods[0]].kind == "continuous" and opts.get("jn", True):
@@ -175,10 +181,10 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
             L0, L1 = np.zeros(len(e.cols)), np.zeros(len(e.cols))
             L0[pos2], L1[pos3] = 1.0, 1.0
             for pt, shown in points(["Z"]):
-                le = fx.linear_effect(L0 + float(pt["Z"][0]) * L1, f.b, f.V, f.df2, conf)
+                le = fx.linear_effect(L0 + float(pt["Z"][0]) * L1, f.coef, f.cov, f.df_resid, conf)
                 cirows.append({"equation": e.label, "term": term, "moderator": model.var("Z"),
                                "moderator_value": shown[0][1], "effect": le["effect"], "se": le["se"],
-                               "f": le["t"] ** 2, "df1": 1, "df2": f.df2, "p": le["p"]})
+                               "f": le["t"] ** 2, "df1": 1, "df2": f.df_resid, "p": le["p"]})
             if model.roles["Z"].kind == "continuous" and opts.get("jn", True):
                 jn_rows(e, f, term, model.roles["Z"], L0, L1)
     tables["omnibus"] = pd.DataFrame(orows, columns=SPEC_TABLES["omnibus"])
@@ -208,7 +214,7 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
             ft, et = fits["Ytotal"], model.eq("Ytotal")
             for j in xcols:
                 L = fx.link_form(model, et, "X", j, {})
-                le = fx.linear_effect(L, ft.b, ft.V, ft.df2, conf)
+                le = fx.linear_effect(L, ft.coef, ft.cov, ft.df_resid, conf)
                 erows.append({"kind": "total", "path": f"{focal_name('X', j)}->{yv}", "moderator": "",
                               "moderator_value": np.nan, "effect": le["effect"], "se": le["se"],
                               "ci_low": le["ci_low"], "ci_high": le["ci_high"], "p": le["p"]})
@@ -216,7 +222,7 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         for j in xcols:
             for pt, shown in points(dmods):
                 L = fx.link_form(model, eY, "X", j, pt)
-                le = fx.linear_effect(L, fY.b, fY.V, fY.df2, conf)
+                le = fx.linear_effect(L, fY.coef, fY.cov, fY.df_resid, conf)
                 erows.append({"kind": "direct", "path": f"{focal_name('X', j)}->{yv}",
                               "moderator": model.var(shown[0][0]) if shown else "",
                               "moderator_value": shown[0][1] if shown else np.nan, "effect": le["effect"],
@@ -326,9 +332,9 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
         eq_list = [(e.outcome_role, e.cols, e.y) for e in model.equations if e.outcome_role in used]
         scaled = any(st.scale for st in boot_stats)
         sd_cols = {"X": model.col_index(xrole.colnames[0]), "Y": model.eq("Y").y} if scaled else {}
-        bs = Bootstrap(U, eq_list, sd_cols)
-        # point estimates from the exact OLS fits (QR), SDs from the sample
-        coefs0 = {e.outcome_role: fits[e.outcome_role].b[None, :] for e in model.equations}
+        bs = Bootstrap(model.matrix(), eq_list, sd_cols)
+        # point estimates from the exact OLS fits, SDs from the sample
+        coefs0 = {e.outcome_role: fits[e.outcome_role].coef[None, :] for e in model.equations}
         sds0 = {"X": np.array([model.sd["X"]]), "Y": np.array([model.sd["Y"]])}
         est = fx.evaluate(boot_stats, coefs0, sds0)[0]
 
@@ -373,8 +379,8 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
                 fa, ea = fits[m], model.eq(m)
                 La = fx.link_form(model, ea, "X", j, {})
                 Lb = fx.link_form(model, eY, m, 0, {})
-                a, sa = float(La @ fa.b), float(np.sqrt(La @ fa.V @ La))
-                b, sb = float(Lb @ fY.b), float(np.sqrt(Lb @ fY.V @ Lb))
+                a, sa = float(La @ fa.coef), float(np.sqrt(La @ fa.cov @ La))
+                b, sb = float(Lb @ fY.coef), float(np.sqrt(Lb @ fY.cov @ Lb))
                 se = float(np.sqrt(a * a * sb * sb + b * b * sa * sa + sa * sa * sb * sb))
                 z = a * b / se
                 srows.append({"path": path_name(path, j), "effect": a * b, "se": se, "z": z,
@@ -425,19 +431,19 @@ def run(ds: Dataset, opts: dict, progress=None) -> Result:
     return Result("process", model.n, tables, notes, meta)
 
 
-def _std_coefficients(X: np.ndarray, y: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _std_coefficients(model, e, b: np.ndarray) -> np.ndarray:
     """Standardized coefficients (PROCESS stand=1): b·SD(column)/SD(outcome) —
     the coefficients of the regression on z-scored columns — for every
     regressor column (products included, as the column they are); a column
     with two distinct values (a dichotomous X, W or covariate) is not
     standardized itself: b/SD(outcome) (partially, Y-standardized); the
     constant has none."""
-    sd_y = float(np.std(y, ddof=1))
-    out = np.full(X.shape[1], np.nan)
-    for j in range(1, X.shape[1]):
-        col = X[:, j]
-        scale = 1.0 if np.unique(col).size == 2 else float(np.std(col, ddof=1))
-        out[j] = b[j] * scale / sd_y
+    cols, y = model.fit_columns(e)
+    sd = model.cross.x_sd
+    out = np.full(len(e.cols), np.nan)
+    for j, c in enumerate(cols, start=1):
+        scale = 1.0 if distinct_upto(model.columns[e.cols[j]].values, 3) == 2 else float(sd[c])
+        out[j] = b[j] * scale / sd[y]
     return out
 
 
@@ -450,11 +456,11 @@ def _show(v) -> str:
 def _predicted(model, e, f, foc, pts, conf) -> list[dict]:
     """Predicted outcome along the x-axis predictor ``foc`` at each point of
     the line variable(s) (other predictors and covariates at their means)."""
-    U = model.matrix()
-    means = U[:, e.cols].mean(axis=0)
+    cols, _ = model.fit_columns(e)
+    means = np.concatenate([[1.0], model.cross.xbar[cols]])
     x = model.roles[foc].values[:, 0]
     grid = np.linspace(x.min(), x.max(), PLOT_POINTS)
-    tc = fx.t_crit(f.df2, conf)
+    tc = fx.t_crit(f.df_resid, conf)
     other_means = {r: model.roles[r].values.mean(axis=0) for r in model.roles if r not in ("Y",)}
     out = []
     for pt, shown in pts:
@@ -471,8 +477,8 @@ def _predicted(model, e, f, foc, pts, conf) -> list[dict]:
                     for r, jj in comp:
                         v *= xv if r == foc else float(pt[r][jj]) if r in pt else float(other_means[r][jj])
                     row[pos] = v
-            yhat = float(row @ f.b)
-            se = float(np.sqrt(max(row @ f.V @ row, 0.0)))
+            yhat = float(row @ f.coef)
+            se = float(np.sqrt(max(row @ f.cov @ row, 0.0)))
             out.append({"equation": e.label, "focal": model.roles[foc].var,
                         "moderator": model.var(shown[0][0]), "moderator_value": shown[0][1],
                         "moderator2": model.var(shown[1][0]) if len(shown) > 1 else "",

@@ -26,7 +26,7 @@ TABLES = (
         ("r", "num", "Multiple R."), ("r2", "num", "R²."), ("mse", "num", "Mean squared error SSE/(n − k)."),
         ("f", "num", "F of the model (with hc: Wald F on the HC covariance, as PROCESS)."),
         ("df1", "int", "Numerator df (k − 1)."), ("df2", "int", "Residual df (n − k)."),
-        ("p", "p", "p of F.")), "Model summary per equation (PROCESS's “Model Summary”)."),
+        ("p", "p", "p of F.")), "Model summary per equation (PROCESS's “Model Summary”).", keys=("equation",)),
     TableSpec("coefficients", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("term", "text", "“constant” (the intercept, as PROCESS prints it), a variable, an indicator "
@@ -40,7 +40,7 @@ TABLES = (
                          "product term as the column it is); for a column with two distinct values (a dichotomous "
                          "X, W or covariate) b/SD(outcome) (partially, Y-standardized); empty for the constant, when "
                          "the option is off, and for models with a multicategorical variable (as PROCESS).")),
-        "Regression coefficients of every equation."),
+        "Regression coefficients of every equation.", keys=("equation", "term")),
     TableSpec("interaction_tests", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("term", "text", "Highest-order product (set of indicator products when multicategorical); "
@@ -50,7 +50,7 @@ TABLES = (
         ("df1", "int", "Numerator df (number of product columns)."), ("df2", "int", "Residual df."),
         ("p", "p", "p of F.")), "Test(s) of highest order unconditional interaction(s); for a multicategorical X "
                                 "or W (model 1) one row tests all k − 1 indicator products as a set (df1 = k − 1), "
-                                "as anova() of the nested models (with hc: the Wald F)."),
+                                "as anova() of the nested models (with hc: the Wald F).", keys=("equation", "term")),
     TableSpec("omnibus", _cols(
         ("equation", "text", "Outcome variable of the equation (“Y (total)” = the total-effect model)."),
         ("kind", "text", "total (model 4: PROCESS's “Omnibus test of total effect of X on Y”) | direct (“Omnibus "
@@ -64,7 +64,8 @@ TABLES = (
         ("f", "num", "F of the nested models (with hc: the Wald F of the indicators' (conditional) effects on "
                      "the HC covariance, as PROCESS)."),
         ("df1", "int", "k − 1."), ("df2", "int", "Residual df."), ("p", "p", "p of F.")),
-        "Omnibus tests of a multicategorical X: its k − 1 (relative) effects as a set."),
+        "Omnibus tests of a multicategorical X: its k − 1 (relative) effects as a set.",
+        keys=("equation", "kind", "moderator", "moderator_value")),
     TableSpec("conditional_interactions", _cols(
         ("equation", "text", "Outcome variable."), ("term", "text", "The two-way interaction “X*W”."),
         ("moderator", "text", "The second moderator Z."),
@@ -74,7 +75,7 @@ TABLES = (
         ("se", "num", "Its SE (classic or HC)."), ("f", "num", "F = t² (df1 = 1)."), ("df1", "int", "1."),
         ("df2", "int", "Residual df."), ("p", "p", "p of F.")),
         "Model 3: test of the conditional X*W interaction at values of Z (PROCESS's “Test of conditional X*W "
-        "interaction at value(s) of the moderator(s)”)."),
+        "interaction at value(s) of the moderator(s)”).", keys=("equation", "term", "moderator", "moderator_value")),
     TableSpec("conditional_effects", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("focal", "text", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
@@ -83,7 +84,8 @@ TABLES = (
         ("moderator2", "text", "Second moderator (models 2 and 3), else empty."),
         ("moderator2_value", "num", "Its value."), *EFFECT_COLS),
         "Conditional effects of the focal predictor at the moderator values (always shown; PROCESS shows them "
-        "only when the interaction's p < .10)."),
+        "only when the interaction's p < .10).",
+        keys=("equation", "focal", "moderator", "moderator_value", "moderator2", "moderator2_value")),
     TableSpec("johnson_neyman", _cols(
         ("equation", "text", "Outcome variable of the equation."),
         ("focal", "text", "Focal predictor (an indicator of a multicategorical X: its relative effect); model 3: "
@@ -97,13 +99,13 @@ TABLES = (
         "5–59 with one continuous moderator — the focal predictor's effect along W; model 3 — the conditional X*W "
         "interaction along a continuous Z (as PROCESS v4). None for model 2 (two moderators of one path; PROCESS "
         "gives none), for a dichotomous or multicategorical moderator, and no omnibus JN for a multicategorical X "
-        "(one region per indicator's relative effect instead)."),
+        "(one region per indicator's relative effect instead).", keys=("equation", "focal", "moderator", "boundary")),
     TableSpec("jn_table", _cols(
         ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
         ("moderator", "text", "Moderator."), ("moderator_value", "num", "21 evenly spaced values from the "
                                                                        "minimum to the maximum, plus the boundaries."),
         *EFFECT_COLS), "Conditional effect of the focal predictor (model 3: of the X*W interaction) along the "
-                       "moderator (PROCESS's JN table)."),
+                       "moderator (PROCESS's JN table).", keys=("equation", "focal", "moderator", "moderator_value")),
     TableSpec("effects", _cols(
         ("kind", "text", "total | direct | indirect.", "process.code.kind."),
         ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
@@ -115,30 +117,32 @@ TABLES = (
         ("ci_low", "num", "Lower limit: t-based for total/direct; bootstrap for indirect."),
         ("ci_high", "num", "Upper limit."),
         ("p", "p", "Normal-theory (t) p for total and direct effects; empty for indirect effects.")),
-        "Total, direct and (conditional) indirect effects of X on Y."),
+        "Total, direct and (conditional) indirect effects of X on Y.",
+        keys=("kind", "path", "moderator", "moderator_value")),
     TableSpec("index_moderated_mediation", _cols(
         ("path", "text", "Indirect path."), ("moderator", "text", "Moderator."),
         ("index", "num", "Index of moderated mediation: the slope of the indirect effect in the moderator "
                          "(a3·b for model 7; a·b3 for model 14)."), *BOOT_COLS),
         "Index of moderated mediation with bootstrap CI (models 7, 8, 14, 15; none for 58 and 59, where the "
-        "indirect effect is quadratic in W — as in PROCESS)."),
+        "indirect effect is quadratic in W — as in PROCESS).", keys=("path", "moderator")),
     TableSpec("sobel", _cols(
         ("path", "text", "Indirect path."), ("effect", "num", "a·b."),
         ("se", "num", "Second-order SE √(a²·se_b² + b²·se_a² + se_a²·se_b²)."),
         ("z", "num", "z = a·b / SE."), ("p", "p", "Two-sided normal p.")),
-        "Normal-theory (Sobel) test of the indirect effect, model 4."),
+        "Normal-theory (Sobel) test of the indirect effect, model 4.", keys=("path",)),
     TableSpec("contrasts", _cols(
         ("kind", "text", "specific (between specific indirect effects) | conditional (between moderator "
                          "values of one conditional indirect effect).", "process.code.kind."),
         ("contrast", "text", "What is subtracted from what."), ("moderator", "text", "Moderator, if any."),
         ("effect", "num", "Difference."), *BOOT_COLS),
-        "Pairwise contrasts of indirect effects with bootstrap CIs."),
+        "Pairwise contrasts of indirect effects with bootstrap CIs.", keys=("kind", "contrast", "moderator")),
     TableSpec("standardized", _cols(
         ("kind", "text", "total | direct | indirect.", "process.code.kind."), ("path", "text", "Path (as in effects)."),
         ("scale", "text", "partial (effect / SD of Y) | complete (effect · SD of X / SD of Y).",
          "process.code.scale."),
         ("effect", "num", "Standardized effect."), *BOOT_COLS),
-        "Standardized effects of models 4 and 6 (option standardized); each resample uses its own SDs."),
+        "Standardized effects of models 4 and 6 (option standardized); each resample uses its own SDs.",
+        keys=("kind", "path", "scale")),
     TableSpec("verdicts", _cols(
         ("path", "text", "Indirect path."), ("moderator", "text", "Moderator, if any."),
         ("moderator_value", "text", "Moderator value (empty if none)."),
@@ -148,7 +152,7 @@ TABLES = (
         ("indirect", "num", "Indirect effect."), ("ci_low", "num", "Its lower bootstrap limit."),
         ("ci_high", "num", "Its upper bootstrap limit."),
         ("direct_p", "p", "p of the direct effect (at the same moderator value when it is moderated).")),
-        "One verdict per indirect effect, in the words theses use."),
+        "One verdict per indirect effect, in the words theses use.", keys=("path", "moderator", "moderator_value")),
     TableSpec("predicted", _cols(
         ("equation", "text", "Outcome variable."),
         ("focal", "text", "Predictor on the x-axis: the focal predictor (for a multicategorical X: the moderator "
@@ -159,7 +163,8 @@ TABLES = (
         ("x", "num", "Focal predictor value."), ("yhat", "num", "Predicted outcome (other predictors and "
                                                                 "covariates at their means)."),
         ("se", "num", "SE of the prediction."), ("ci_low", "num", "Lower limit."),
-        ("ci_high", "num", "Upper limit.")), "Predicted values for the simple-slopes plot."),
+        ("ci_high", "num", "Upper limit.")), "Predicted values for the simple-slopes plot.",
+        keys=("equation", "focal", "moderator", "moderator_value", "moderator2", "moderator2_value", "x")),
 )
 DOC = (
     "Conditional process analysis (mediation, moderation, moderated mediation) as Hayes' PROCESS v4 does it, "

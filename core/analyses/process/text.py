@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from core.format import fmt_num, fmt_p
+from core.format import fmt_num, p_apa
 from core.i18n import t
 
 
@@ -24,12 +24,6 @@ def _f(v) -> float:
 
 def _sig_ci(lo, hi) -> bool:
     return _f(lo) > 0 or _f(hi) < 0
-
-
-def _p(p) -> str:
-    """"p < .001" or "p = .012"."""
-    text = fmt_p(_f(p))
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def _ci(r, conf, lang) -> str:
@@ -68,7 +62,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
             sig = _f(r["p"]) < 1 - conf / 100
             sentences.append(t("process.text.total_sig" if sig else "process.text.total_ns", lang,
                                x=_label(ds, roles.get("X", "")), y=_label(ds, roles.get("Y", "")),
-                               b=fmt_num(r["effect"], 2), p=_p(r["p"])))
+                               b=fmt_num(r["effect"], 2), p=p_apa(r["p"])))
         verd = T.get("verdicts", pd.DataFrame())
         rows = [r for r in eff[(eff["kind"] == "indirect")].to_dict("records") if math.isfinite(_f(r["ci_low"]))]
         groups: dict = {}
@@ -85,7 +79,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
             r = direct.iloc[0]
             sig = _f(r["p"]) < 1 - conf / 100
             sentences.append(t("process.text.direct_sig" if sig else "process.text.direct_ns", lang,
-                               b=fmt_num(r["effect"], 2), p=_p(r["p"])))
+                               b=fmt_num(r["effect"], 2), p=p_apa(r["p"])))
         if sentences:
             out.append(" ".join(sentences) if lang == "en" else "".join(sentences))
 
@@ -122,14 +116,14 @@ def paragraphs(result, ds, lang: str) -> list[str]:
         s = t("process.text.interaction_sig" if sig else "process.text.interaction_ns", lang,
               w=_label(ds, mod), x=_label(ds, focal), y=_label(ds, r["equation"]),
               dr2=fmt_num(r["r2_change"], 3), f=fmt_num(r["f"], 2), df1=int(r["df1"]), df2=int(r["df2"]),
-              p=_p(r["p"]))
+              p=p_apa(r["p"]))
         sub = ce[(ce["equation"] == r["equation"]) & (ce["moderator"] == mod) &
                  (ce["focal"].astype(str).str.startswith(focal))] if len(ce) else ce
         if len(parts) == 2 and len(sub) >= 2 and sub["focal"].nunique() == 1:
             lo, hi = sub.iloc[0], sub.iloc[-1]
             s += t("process.text.slopes", lang, w=_label(ds, mod), vlo=_value(lo["moderator_value"]),
-                   blo=fmt_num(lo["effect"], 2), plo=_p(lo["p"]), vhi=_value(hi["moderator_value"]),
-                   bhi=fmt_num(hi["effect"], 2), phi=_p(hi["p"]))
+                   blo=fmt_num(lo["effect"], 2), plo=p_apa(lo["p"]), vhi=_value(hi["moderator_value"]),
+                   bhi=fmt_num(hi["effect"], 2), phi=p_apa(hi["p"]))
             if sig:
                 weaker = abs(_f(hi["effect"])) < abs(_f(lo["effect"]))
                 s += t("process.text.where_strong_weaker" if weaker else "process.text.where_strong_stronger", lang,
@@ -145,8 +139,9 @@ def paragraphs(result, ds, lang: str) -> list[str]:
     if ci is not None and len(ci):
         r0 = ci.iloc[0]
         x, w = str(r0["term"]).split("*", 1)
-        vals = ("; " if lang == "en" else "；").join(t("process.text.cond_int_value", lang, z=_label(ds, r0["moderator"]),
-                           v=_value(r["moderator_value"]), b=fmt_num(r["effect"], 3), p=_p(r["p"]))
+        vals = ("; " if lang == "en" else "；").join(
+            t("process.text.cond_int_value", lang, z=_label(ds, r0["moderator"]), v=_value(r["moderator_value"]),
+              b=fmt_num(r["effect"], 3), p=p_apa(r["p"]))
                          for r in ci.to_dict("records"))
         s = t("process.text.cond_int", lang, x=_label(ds, x), w=_label(ds, w), values=vals)
         jb = jn[jn["focal"] == r0["term"]] if len(jn) else jn
@@ -200,7 +195,7 @@ def findings(result, ds, lang: str) -> list:
             continue
         parts = str(r["term"]).split("*")
         head = t("process.finding.interaction", lang, term=r["term"], y=_label(ds, r["equation"]),
-                 dr2=fmt_num(r["r2_change"], 3), p=_p(r["p"]))
+                 dr2=fmt_num(r["r2_change"], 3), p=p_apa(r["p"]))
         out.append(Finding(headline=head, strength=abs(_f(r["r2_change"])),
                            significant=_f(r["p"]) < 1 - conf / 100, kind="moderation", table="interaction_tests",
                            chart=_slopes_chart(T, r["equation"], parts)))

@@ -235,7 +235,7 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
                                                  height=alt.Step(30)))
 
 
-def regression_charts(result, ds, lang: str) -> list:
+def regression_charts(result, ds, lang: str, options: dict | None = None) -> list:
     """All charts of a regression result: forest plot, residuals vs fitted,
     normal Q–Q, scenarios, levers (1 SD)."""
 
@@ -253,6 +253,6 @@ def regression_charts(result, ds, lang: str) -> list:
     return out
 
 
-def correlation_charts(result: Result, ds: Dataset, lang: str) -> list:
+def correlation_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     labels = {v: ds.label(v) for v in result.meta.get("variables", [])}
     return [("heatmap", correlation_heatmap(result.tables["matrix"], result.meta.get("variables", []), labels, lang))]

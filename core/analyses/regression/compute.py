@@ -44,11 +44,6 @@ import pandas as pd
 
 from core.analyses.regression.whatif import WhatIf, levers, scenario_table
 from core.engines import ols
-
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-    from contextlib import nullcontext as threadpool_limits
 from core.data.model import Dataset, code_text, json_code
 from core.errors import UserError
 from core.analyses.regression.spec import REGRESSION as SPEC
@@ -182,10 +177,7 @@ def _check_constant(y, X, terms, outcome):
 
 
 def run(ds: Dataset, opts: dict) -> Result:
-    # The products here are tall and skinny (n × k with k small): memory-bound,
-    # so BLAS threads only add contention (measured: 1 thread is 1–3× faster
-    # on the 2-core machine, more so when it is busy).
-    with threadpool_limits(1):
+    with ols.blas_single_thread():
         return _run(ds, opts)
 
 
@@ -221,7 +213,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
     ends = []
     for bi in range(len(blocks)):
         ends.append(sum(1 for tm in terms if tm[3] <= bi))
-    fits = [ols.fit(cr, k, robust=robust) for k in ends]
+    fits = [ols.fit(cr, k, hc=robust) for k in ends]
 
     step_rows, coef_rows = [], []
     prev = None
@@ -243,14 +235,14 @@ def _run(ds: Dataset, opts: dict) -> Result:
                               "beta": float(fitted.beta[j - 1]) if j else math.nan, "t": fitted.t[j],
                               "p": fitted.p[j], "ci_low": fitted.ci_low[j], "ci_high": fitted.ci_high[j],
                               "vif": vif, "tolerance": 1.0 / vif if j else math.nan})
-        if fitted.hc3_undefined:
+        if fitted.hc_undefined:
             notes.append(Note("regression.note.hc3_undefined", {"step": s}))
         prev = fitted
     steps = pd.DataFrame(step_rows, columns=list(STEP_COLS))
     coefficients = pd.DataFrame(coef_rows, columns=list(COEF_COLS))
 
     # what-if model: the final step in original units
-    final_raw = fits[-1] if not standardized else ols.fit(raw_cr, None, robust=robust)
+    final_raw = fits[-1] if not standardized else ols.fit(raw_cr, None, hc=robust)
     model = _whatif(outcome, variables, terms, final_raw, raw_cr, x_min, x_max, robust)
     range_notes = _range_notes(model, scenarios)
     scen = scenario_table(model, scenarios)

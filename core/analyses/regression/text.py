@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from core.format import fmt_num, fmt_p
+from core.format import fmt_num, p_apa
 from core.i18n import t
 from core.types import Finding, Result
 
@@ -22,15 +22,6 @@ def _num(v) -> float:
     except (TypeError, ValueError):
         return math.nan
     return v
-
-
-def p_apa(p: float) -> str:
-    """"p = .034" / "p < .001" (APA)."""
-    p = _num(p)
-    if math.isnan(p):
-        return "p = —"
-    s = fmt_p(p)
-    return f"p {s}" if s.startswith("<") else f"p = {s}"
 
 
 def _b(x, digits=2) -> str:

@@ -7,8 +7,9 @@ One general engine, where a model is data:
   design" matcher and conceptual-diagram data;
 - :mod:`.design` — from a Dataset and the options to numeric equations
   (listwise deletion, indicator coding, centring, products, covariates);
-- :mod:`.ols` — OLS with classic or HC0–HC4 covariance, model summaries,
-  R²-change / Wald tests;
+- the OLS itself is the shared engine :mod:`core.engines.ols` (classic or
+  HC0–HC4 covariance, model summaries, R²-change / Wald tests), fitted from
+  the cross-products of the union design, which :mod:`.design` forms once;
 - :mod:`.effects` — effects as linear forms in an equation's coefficients
   (conditional effects, Johnson–Neyman), indirect paths as products of them;
 - :mod:`.boot` — the vectorised bootstrap (multinomial counts, all resamples'

@@ -32,7 +32,6 @@ a fresh one, as PROCESS does; the number replaced is reported.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -40,20 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import sparse
 
-try:  # installed with scikit-learn; without it BLAS keeps its default thread count
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # pragma: no cover
-    ThreadpoolController = None
-_CONTROLLER: list = []   # one controller, made on first use (finding the BLAS libraries takes ~4 ms)
-
-
-def _blas_single_thread():
-    """A context in which BLAS runs single-threaded."""
-    if ThreadpoolController is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+from core.engines.ols import blas_single_thread
 
 COUNTS_BYTES = 4 * 2**20       # counts per chunk (float64): stays in cache for small n …
 MIN_CHUNK = 32                 # … but at least this many resamples, so Q is read once per 32 resamples
@@ -230,7 +216,7 @@ class Bootstrap:
         for large n), and a second BLAS thread competing with other work on a
         2-core machine made them up to 10× slower; large jobs use threads of
         their own instead (blocks of resamples; see the module docstring)."""
-        with _blas_single_thread():
+        with blas_single_thread():
             return self._run(stat_fn, n_boot, seed, progress)
 
     def _block(self, seed: int, rnd: int, b: int, m: int, buf: np.ndarray, stat_fn):

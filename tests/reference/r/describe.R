@@ -21,5 +21,5 @@ out <- list(
     variable = vars, n = n, mean = s$mean, sd = s$sd, min = s$min, max = s$max,
     skew = s$skew, kurtosis = s$kurtosis, se_skew = se_skew, se_kurtosis = se_kurt,
     freq_level = names(freq), freq_n = as.integer(freq), freq_percent = as.numeric(100 * freq / sum(freq))),
-  tol = list(abs = 1e-9))
+  tol = list(default = 1e-9))
 write_json(out, "tests/reference/describe_airquality.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)

@@ -164,7 +164,7 @@ levels_tab <- function(data, outcomes, lo, hi) {
 
 save_ref <- function(name, source, dataset, options, expected) {
   write_json(list(source = source, generator = gen, dataset = dataset, options = options,
-                  expected = expected, tol = list(abs = 1e-6)),
+                  expected = expected, tol = list(default = 1e-6)),
              file.path("tests/reference", paste0("difference_", name, ".json")),
              digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 }

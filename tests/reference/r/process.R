@@ -419,7 +419,7 @@ cases_rp <- list(
 write_ref <- function(name, dataset, cases, data, source) {
   expected <- lapply(cases, function(o) list(options = o, result = run_case(data, o)))
   ref <- list(source = source, generator = "tests/reference/r/process.R", dataset = dataset, options = list(),
-              expected = expected, tol = list(abs = 1e-6))
+              expected = expected, tol = list(default = 1e-6))
   write_json(ref, file.path(out_dir, name), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 }
 src <- sprintf("%s; lm, sandwich %s vcovHC, lmtest %s waldtest, car %s linearHypothesis, psych %s data",
