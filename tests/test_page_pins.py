@@ -147,7 +147,7 @@ def test_differences_page_pins_a_thesis_table_and_it_exports_as_a_three_line_tab
     split = entry["groups"][0]
     at.button(key=f"pin_table_differences_thesis_{split}").click().run()
     assert not at.exception
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "differences",
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "differences_1",
                                                      "table": f"thesis:{split}"}]
     ds, results, doc, word = _export(at, lang)
     block = doc.tables[0]

@@ -398,7 +398,7 @@ THESIS_TABLES = {
     "efa": {"measurement": ("kmo", "bartlett", "loading_matrix", "variance")},
     "cfa": {"measurement": ("fit", "loadings", "validity", "fornell_larcker_matrix")},
     "correlation": {"descriptives": ("triangle",)},
-    "difference": {"differences": ("tests", "factorial")},
+    "difference": {"differences": ("thesis:*", "factorial")},   # "view:*": the view made per value of its option
     "crosstab": {"differences": ("chi2",)},
     "regression": {"regression": ("steps", "coefficients")},
     "sem": {"regression": ("fit", "paths", "r2")},
@@ -445,6 +445,20 @@ def _every_item(sess: _Session) -> list[dict]:
     return items
 
 
+def _expand(spec: AnalysisSpec, entry: dict, names) -> list[str]:
+    """Table names with each "view:*" made one name per value of the view's
+    option ("thesis:*" → "thesis:gender", "thesis:age", …)."""
+    out = []
+    for name in names:
+        if not name.endswith(":*"):
+            out.append(name)
+            continue
+        view = spec.view(name[:-2] + ":x")
+        values = entry.get(view.per, spec.option(view.per).default) or []
+        out += [f"{name[:-2]}:{v}" for v in (values if isinstance(values, list) else [values])]
+    return out
+
+
 def _default_items(sess: _Session) -> list[dict]:
     parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
     for entry in model.distinct(list(sess.entries.values())):
@@ -457,7 +471,7 @@ def _default_items(sess: _Session) -> list[dict]:
             wanted = {chapter_section(entry, ""): wanted[chapter_section(entry, "")]}
         first = True
         for part, names in wanted.items():
-            for name in names:
+            for name in _expand(spec, entry, names):
                 df = res.tables.get(name)
                 if (df is not None and not df.empty) or (df is None and spec.has_view(name)):
                     parts[part].append({"kind": "table", "analysis": aid, "table": name})

@@ -18,6 +18,7 @@ own notes and the star legend.
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from docx import Document as new_document
@@ -141,6 +142,22 @@ def text_width(doc_or_section) -> float:
     return (sec.page_width - sec.left_margin - sec.right_margin) / textfit.EMU_PER_PT
 
 
+# a cell of a text column that is a statistic ("< .001***", "3.08 ± 0.72", "7.60ᵃ") is not wrapped either
+STATISTIC = re.compile(r"^[-−+<>=≤≥±.,:\d\s*ᵃ()%/]+$")
+CJK_RUN = 6   # a run of Chinese wraps after at least this many characters
+
+
+def unbreakable(text: str, size: float, bold: bool = False) -> float:
+    """Width (pt) of the widest piece of a cell that must stay on one line:
+    the whole cell when it is a statistic, else the widest word (a list
+    breaks after its separators; Chinese after :data:`CJK_RUN` characters)."""
+    if STATISTIC.match(text):
+        return textfit.width_pt(text, size, bold)
+    pieces = re.split(r"(?<=[;；,，、])\s*|\s+", text)
+    return max([min(textfit.width_pt(p, size, bold), CJK_RUN * size) if any(textfit.is_wide(c) for c in p)
+                else textfit.width_pt(p, size, bold) for p in pieces if p] or [0.0])
+
+
 def column_widths(block: TableBlock, avail: float) -> tuple[list[float], float] | None:
     """Widths (pt) of the table's columns at the largest of :data:`SIZES`
     at which it fits ``avail`` points — numbers whole, headers and labels
@@ -151,10 +168,10 @@ def column_widths(block: TableBlock, avail: float) -> tuple[list[float], float] 
         need, least = [], []
         for col, cells in zip(block.columns, texts):
             head_full = textfit.width_pt(col.title, size, True)
-            head_word = max(textfit.width_pt(w, size, True) for w in textfit.words(col.title))
+            head_word = unbreakable(col.title, size, True)
             if col.kind in TEXT_KINDS:
                 full = max([textfit.width_pt(c, size) for c in cells] or [0])
-                word = max([textfit.width_pt(w, size) for c in cells for w in textfit.words(c)] or [0])
+                word = max([unbreakable(c, size) for c in cells] or [0])
                 need.append(max(head_word, min(max(full, head_full), MAX_TEXT_COL)) + CELL_PAD)
                 least.append(max(head_word, word) + CELL_PAD)
             else:
@@ -202,7 +219,7 @@ def layout(block: TableBlock) -> tuple[bool, list[float], float]:
     size = SIZES[-1]
     values = block.frame.to_numpy(dtype=object)
     fixed = {j: max([textfit.width_pt(block.cell_text(values[i, j], c), size) for i in range(len(values))]
-                    + [max(textfit.width_pt(w, size, True) for w in textfit.words(c.title))]) + CELL_PAD
+                    + [unbreakable(c.title, size, True)]) + CELL_PAD
              for j, c in enumerate(block.columns) if c.kind not in TEXT_KINDS}
     rest = max(landscape - sum(fixed.values()), 0)
     n_text = len(block.columns) - len(fixed)
@@ -238,9 +255,12 @@ def write_table(doc, block: TableBlock, lang: str, method: bool = True, widths: 
                                 tw[j]) for j, c in enumerate(cols)) + "</w:tr>"]
     for i in range(n):
         bottom = RULE_OUTER if i == n - 1 else None
-        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                    + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind not in TEXT_KINDS, hp, None, bottom,
-                                        tw[j], col.kind not in TEXT_KINDS) for j, col in enumerate(cols)) + "</w:tr>")
+        cells = []
+        for j, col in enumerate(cols):
+            text = block.cell_text(values[i, j], col)
+            number = col.kind not in TEXT_KINDS
+            cells.append(_cell_xml(text, number, hp, None, bottom, tw[j], number or bool(STATISTIC.match(text))))
+        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
     frag = parse_xml(f'<w:tbl {nsdecls("w")}>' + "".join(rows) + "</w:tbl>")
     for tr in list(frag):
         tbl.append(tr)
