@@ -62,6 +62,23 @@ if (doc.activeElement && !typing(doc.activeElement) && doc.activeElement.blur) {
 """
 
 
+# ---- what a rerun can reuse ----------------------------------------------------------
+def memo(name: str, make):
+    """``make()``, computed again only when the recipe, the data or the
+    language changed since the last rerun (results, key findings, the report
+    document and the slides are functions of those three): clicks that change
+    none of them — opening an expander, stepping through slides, a download —
+    rerun in the time it takes to draw the page."""
+    import json
+
+    key = (state.data_key(), state.lang(), json.dumps(state.recipe(), sort_keys=True, default=str))
+    store = S.setdefault("_report_memo", {})
+    hit = store.get(name)
+    if hit is None or hit[0] != key:
+        hit = store[name] = (key, make())
+    return hit[1]
+
+
 # ---- results of the whole session --------------------------------------------
 def session_results() -> dict:
     """Every analysis of the recipe, run through the cached runner."""
@@ -220,12 +237,13 @@ def editor(results: dict, ds, findings: list) -> None:
     raw_items = list(recipe.get("report") or [])
     if not rep.items:
         st.info(t("report.empty"))
-        defaults = reports.default_items(recipe, ds, results, state.lang())
+        defaults = memo("defaults", lambda: reports.default_items(recipe, ds, results, state.lang()))
         st.button(t("report.add_all"), key="report_add_all", icon=":material/playlist_add:",
                   on_click=_add_all, args=(defaults,))
     else:
-        doc = reports.build(recipe, ds, results, state.lang(), items=raw_items, findings=findings,
-                            charts=chart_provider(results) if not model.settings(recipe)["small_cells"] else None)
+        charts = chart_provider(results) if not model.settings(recipe)["small_cells"] else None
+        doc = memo("document", lambda: reports.build(recipe, ds, results, state.lang(), items=raw_items,
+                                                     findings=findings, charts=charts))
         # blocks and raw items line up one to one (malformed items are shown as removable)
         good = [i for i, it in enumerate(raw_items) if model.normalise(it) is not None]
         blocks = dict(zip(good, doc.blocks))
@@ -287,8 +305,8 @@ def presentation(results: dict, ds, findings: list) -> None:
     components.html(PRESENT_KEYS, height=0)   # static script only
     recipe = state.recipe()
     small = model.settings(recipe)["small_cells"]
-    deck = reports.slides(recipe, ds, results, state.lang(), findings,
-                          charts=None if small else chart_provider(results))
+    charts = None if small else chart_provider(results)
+    deck = memo("slides", lambda: reports.slides(recipe, ds, results, state.lang(), findings, charts=charts))
     n = len(deck)
     nav = st.container(horizontal=True, gap="small", vertical_alignment="center")
     first, last = S.get("present_index", 0) <= 0, S.get("present_index", 0) >= n - 1
@@ -332,7 +350,7 @@ if not S.get("present"):
 ds = state.dataset()
 if ds is not None:
     results = session_results()
-    findings = reports.key_findings(state.recipe(), ds, results, state.lang())
+    findings = memo("findings", lambda: reports.key_findings(state.recipe(), ds, results, state.lang()))
     present = st.toggle(t("report.present.toggle"), key="present", help=t("report.present.help"),
                         bind="query-params", on_change=_start)
     if present:
