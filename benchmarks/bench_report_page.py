@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_analysis_pages import Clock  # noqa: E402
+from benchmarks.bench_analysis_pages import Clock, warm_reruns  # noqa: E402
 
 
 def recipe_and_raw():
@@ -58,15 +56,7 @@ def rerun_times(lang: str, runs: int) -> tuple[float, float, float, int]:
         at.session_state["raw"], at.session_state["recipe"] = raw, recipe
         at.run()   # cold: fills the caches
         assert not at.exception, at.exception
-        clock.runs.clear()
-        wall = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            at.run()
-            wall.append(time.perf_counter() - t0)
-        assert not at.exception, at.exception
-    return (statistics.median(wall), statistics.median(w for w, _ in clock.runs),
-            statistics.median(c for _, c in clock.runs), len(recipe["report"]))
+        return (*warm_reruns(at, clock, runs), len(recipe["report"]))
 
 
 def main() -> None:
