@@ -6,6 +6,8 @@ prints it as one line.  Anything else that escapes an analysis is a bug.
 """
 from __future__ import annotations
 
+from core.i18n import t
+
 
 class UserError(Exception):
     """A problem with the user's data, choices or recipe.
@@ -20,8 +22,6 @@ class UserError(Exception):
         super().__init__(key)
 
     def message(self, lang: str = "en") -> str:
-        from core.i18n import t
-
         return t(self.key, lang, **self.kwargs)
 
     def __str__(self) -> str:  # English, for logs and the CLI

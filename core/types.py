@@ -282,6 +282,11 @@ class AnalysisSpec:
         label = dataset.label(key) if dataset is not None and dataset.has(key) else key
         return t(f"{self.type}.table_per.{base}", lang, value=label)
 
+    def entry_options(self, entry: dict | None) -> dict:
+        """The options a recipe entry sets, declared defaults for the rest."""
+        entry = entry or {}
+        return {o.name: entry.get(o.name, o.default) for o in self.options}
+
     @property
     def fit_options(self) -> tuple[str, ...]:
         return tuple(o.name for o in self.options if o.fit)

@@ -38,6 +38,7 @@ def _analyses(r: dict, scales: dict) -> list[tuple[str, dict]]:
         ("cfa", {"factors": {s: scales[s] for s in r["items"]}}),
         ("cfa", {"factors": {s: scales[s] for s in r["items"]}, "group": r["two"], "compare_one_factor": False}),
         ("sem", {"model": f"{r['m']} ~ {r['x']}\n{r['y']} ~ {r['m']} + {r['x']}"}),
+        ("paired_t", {"pairs": [[r["x"], r["y"]], [r["m"], r["w"]]]}),
     ]
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, stats
 
+from core.engines import sem as sm
 from core.errors import UserError
 
 
@@ -359,8 +360,6 @@ def one_factor_omega(c: np.ndarray) -> tuple[float, bool]:
     engine (ML is scale-free, so the divisor of ``c`` does not matter).
     Returns (omega, heywood) where heywood flags a negative or zero residual
     variance."""
-    from core.engines import sem as sm
-
     p = c.shape[0]
     names = [f"i{j}" for j in range(p)]
     spec = sm.build([sm.Stmt("f", "=~", n) for n in names], names)

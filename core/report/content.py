@@ -317,8 +317,8 @@ class _Session:
 
     def options(self, aid: str) -> dict:
         """The analysis' options as its recipe entry sets them (display options included)."""
-        spec, entry = self.spec(aid), self.entries.get(aid) or {}
-        return {o.name: entry.get(o.name, o.default) for o in spec.options} if spec else {}
+        spec = self.spec(aid)
+        return spec.entry_options(self.entries.get(aid)) if spec else {}
 
     def shown(self, aid: str) -> tuple[Result, dict[str, int]]:
         """The result as reports show it (small groups suppressed if asked)."""

@@ -4,7 +4,6 @@ seeded from, and written back to, the recipe entry, so they survive page
 changes and language switches."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core import i18n
@@ -144,8 +143,4 @@ def form(spec: AnalysisSpec, ds: Dataset, entry: dict, only: list[str] | None = 
 
 def options(spec: AnalysisSpec, entry: dict) -> dict:
     """The analysis' options as chosen in ``entry`` (declared defaults for the rest)."""
-    return {o.name: entry.get(o.name, o.default) for o in spec.options}
-
-
-def frame_preview(df: pd.DataFrame, n: int = 20) -> None:
-    st.dataframe(df.head(n), width="stretch")
+    return spec.entry_options(entry)

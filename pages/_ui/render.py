@@ -191,7 +191,3 @@ def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = N
             spec.interpret(res, ds, lang)
         for i, para in enumerate(paras):
             pins.paragraph(para, aid, i)
-
-
-def registered(type_: str) -> AnalysisSpec:
-    return registry.get(type_)

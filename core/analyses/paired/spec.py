@@ -59,7 +59,7 @@ SPEC = AnalysisSpec(
                                         "corrected SD and R's continuity correction (SPSS's Z has none)."),
             Column("wilcoxon_p", "p", "Two-sided p of z (R's wilcox.test(paired = TRUE, exact = FALSE, "
                                       "correct = TRUE))."),
-        ), "One row per pair."),
+        ), "One row per pair.", keys=("var_a", "var_b")),
     ),
     run=lazy("core.analyses.paired.compute:run"),
     charts=lazy("core.analyses.paired.charts:chart_list"),

@@ -12,6 +12,7 @@ import pandas as pd
 
 from core.format import fmt_num, p_apa
 from core.i18n import t
+from core.types import Finding
 
 
 def _f(v) -> float:
@@ -163,8 +164,6 @@ def findings(result, ds, lang: str) -> list:
     index of moderated mediation) and one per tested interaction; headlines
     are the plain-language sentences, strength a standardized size
     (|indirect| · SD(X)/SD(Y), or ΔR²)."""
-    from core.types import Finding
-
     T = result.tables
     conf = float(result.meta.get("conf", 95.0))
     sd = result.meta.get("sd") or {}
