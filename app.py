@@ -39,3 +39,7 @@ with st.sidebar:
     st.download_button(state.t("app.download_recipe"), recipes.to_json(state.recipe()),
                        file_name="pressure-explorer-recipe.json", mime="application/json",
                        icon=":material/download:", width="stretch")
+    if state.S.pop("reload_lost", False):
+        st.info(state.t("reload.lost"))
+    st.caption(state.t("reload.kept", minutes=f"{memory.TTL / 60:g}"))
+state.keep()   # a reload of this page takes the work back (server memory only)

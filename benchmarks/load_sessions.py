@@ -92,18 +92,14 @@ def make_csv(i: int, rows: int, folder: Path) -> tuple[Path, str]:
 def expected(path: Path, tag: str) -> dict:
     """What the app must show for this file: computed by core from the same
     bytes, with the recipe the data page proposes and the pages' defaults."""
-    from core import recipe as recipes
     from core import registry
     from core.data import io, setup
     from core.data.prepare import build_dataset
 
     raw = io.read_bytes(path.read_bytes(), path.name)
-    prop = setup.propose(raw)
-    rec = recipes.empty()
-    rec["data"]["missing_codes"] = prop["missing_codes"]
-    rec["scales"] = prop["scales"]
-    rec["roles"] = {"demographics": prop["demographics"]}
-    ds = build_dataset(raw, recipes.validate(rec), "en")
+    rec = setup.proposed_recipe(raw)
+    prop = {"demographics": rec["roles"]["demographics"]}
+    ds = build_dataset(raw, rec, "en")
     x, m, y = f"Stress{tag}", f"Pressure{tag}", f"Burnout{tag}"
     assert list(ds.scales) == [x, m, y], list(ds.scales)
     demo = prop["demographics"]

@@ -1,7 +1,13 @@
-"""The headless recipe runner.
+"""The headless recipe runner and proposer.
 
     python -m core run RECIPE.json --data DATAFILE --out RESULTS.json [--lang zh]
         [--docx F] [--xlsx F] [--html F] [--pptx F] [--py F]
+    python -m core propose DATAFILE [--sheet S] [--lang zh] --out RECIPE.json
+
+``propose`` writes the recipe the data page proposes on upload (same code
+path, :func:`core.data.setup.proposed_recipe`): platform structure, short
+names and labels, recodes of text answers, level orders, scales,
+demographics and paradata; its ``data.path`` is relative to the recipe.
 
 A codebook beside the data file (``survey.codebook.json`` for ``survey.csv``,
 the format of sample_data/) supplies variable and value labels.
@@ -14,11 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from core import recipe as recipes
-from core.data import io, samples
+from core.data import io, samples, setup
 from core.errors import UserError
 from core.i18n import t
 
@@ -36,7 +43,23 @@ def _parser() -> argparse.ArgumentParser:
                         ("--pptx", "also write a PowerPoint deck of the findings"),
                         ("--py", "also write a Python script that reproduces every table")):
         r.add_argument(flag, help=help_)
+    pr = sub.add_parser("propose", help="write the recipe the app proposes for a data file")
+    pr.add_argument("data", help="data file (csv, txt, tsv, xlsx, xls, sav, zsav, dta)")
+    pr.add_argument("--sheet", help="Excel sheet (default: the first)")
+    pr.add_argument("--lang", choices=("en", "zh"), default="en", help="language of messages")
+    pr.add_argument("--out", help="recipe JSON file (default: standard output)")
     return p
+
+
+def propose(args) -> dict:
+    path = Path(args.data)
+    raw = io.read_path(path, sheet=args.sheet)
+    where = Path(args.out).resolve().parent if args.out else Path.cwd()
+    try:
+        rel = os.path.relpath(path.resolve(), where)
+    except ValueError:  # another drive (Windows)
+        rel = str(path.resolve())
+    return setup.proposed_recipe(raw, {"data": {"path": Path(rel).as_posix(), "sheet": args.sheet}})
 
 
 def run(args) -> dict:
@@ -54,7 +77,8 @@ def run(args) -> dict:
         path = recipe_path.parent / path
     if not path.exists():
         raise UserError("error.file_unreadable", path=str(path), detail="not found")
-    raw = io.read_path(path, sheet=recipe["data"].get("sheet"), header_row=recipe["data"].get("header_row"))
+    raw = io.read_path(path, sheet=recipe["data"].get("sheet"), header_row=recipe["data"].get("header_row"),
+                       skip_rows=recipe["data"].get("skip_rows"))
     book = path.with_name(path.stem + ".codebook.json")
     if book.exists():  # labels of a data file that carries none (e.g. the sample CSVs)
         raw = samples.apply_codebook(raw, samples.read_codebook(book))
@@ -74,8 +98,10 @@ def run(args) -> dict:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
-        payload = run(args)
-        text = json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False)
+        if args.command == "propose":
+            text = recipes.to_json(propose(args))
+        else:
+            text = json.dumps(run(args), ensure_ascii=False, indent=1, allow_nan=False)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         else:

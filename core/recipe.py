@@ -1,17 +1,25 @@
-"""Recipes: the whole state of a session as JSON (version 1).
+"""Recipes: the whole state of a session as JSON (version 2; version 1 is read).
 
 ::
 
-    {"version": 1,
-     "data": {"path": "...", "sheet": null, "header_row": null, "missing_codes": [99]},
+    {"version": 2,
+     "data": {"path": "...", "sheet": null, "header_row": null, "skip_rows": null, "missing_codes": [99]},
+     "prepare": {"rename": {"6、(我经常需要加班…)": "Q6_1"}, "labels": {"Q6_1": "我经常需要加班…"},
+                 "recodes": [{"columns": ["Q6_1"], "map": {"非常不同意": 1, …}, "missing": ["(跳过)"],
+                              "labels": {"1": "非常不同意", …}}],
+                 "levels": {"Q3": {"order": ["大专", "本科", "硕士"], "labels": {"大专": "专科"}}},
+                 "durations": ["所用时间"]},
      "scales": [{"name": "A", "items": [...], "reverse": [...], "min": 1, "max": 6,
                  "score": "mean", "min_items": 5, "missing": [], "label": null}],
-     "roles": {"demographics": [...]},
+     "roles": {"demographics": [...], "paradata": [...], "duration": "所用时间"},
      "exclusions": [{"rows": [3, 17], "reason": "straight-lining"}],
      "analyses": [{"id": "d1", "type": "describe", ...options}],
      "report": [...], "ui": {...}}
 
-Only ``version`` is required; every other part has a default.  ``validate``
+Only ``version`` is required; every other part has a default.  Version 2
+added ``prepare`` and ``data.skip_rows``; a version-1 recipe is read as a
+version-2 recipe without them (an older app refuses a version-2 recipe rather
+than silently skipping its recodes).  ``validate``
 normalises a recipe (or raises :class:`UserError`); ``to_json``/``from_json``
 round-trip it.  Analysis options are validated by :mod:`core.registry`.
 """
@@ -24,18 +32,65 @@ import math
 import pandas as pd
 
 from core import registry
+from core.data import recode
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
 from core.types import Result
 
-VERSION = 1
-_ID_KEYS = ("version", "data", "scales", "roles", "exclusions", "analyses", "report", "ui")
+VERSION = 2
+READS = (1, 2)
+_ID_KEYS = ("version", "data", "prepare", "scales", "roles", "exclusions", "analyses", "report", "ui")
 
 
 def empty() -> dict:
-    return {"version": VERSION, "data": {"path": None, "sheet": None, "header_row": None, "missing_codes": []},
-            "scales": [], "roles": {}, "exclusions": [], "analyses": [], "report": [], "ui": {}}
+    return {"version": VERSION,
+            "data": {"path": None, "sheet": None, "header_row": None, "skip_rows": None, "missing_codes": []},
+            "prepare": empty_prepare(), "scales": [], "roles": {}, "exclusions": [], "analyses": [], "report": [],
+            "ui": {}}
+
+
+def empty_prepare() -> dict:
+    return {"rename": {}, "labels": {}, "recodes": [], "levels": {}, "durations": []}
+
+
+def validate_prepare(p) -> dict:
+    """The ``prepare`` section checked and normalised (see docs/recipes.md)."""
+    if p is None:
+        return empty_prepare()
+    if not isinstance(p, dict) or set(p) - set(empty_prepare()):
+        raise UserError("error.bad_recipe", detail="prepare: " + ", ".join(sorted(set(p) - set(empty_prepare())))
+                        if isinstance(p, dict) else "prepare")
+    out = empty_prepare()
+    for key in ("rename", "labels"):
+        v = p.get(key) or {}
+        if not isinstance(v, dict) or not all(isinstance(a, str) and isinstance(b, str) and b.strip()
+                                              for a, b in v.items()):
+            raise UserError("error.bad_recipe", detail=f"prepare.{key} must map names to names")
+        out[key] = {a: b.strip() for a, b in v.items()}
+    targets = list(out["rename"].values())
+    if len(set(targets)) != len(targets):
+        raise UserError("error.bad_recipe", detail="prepare.rename gives two columns one name")
+    recodes = p.get("recodes") or []
+    if not isinstance(recodes, list):
+        raise UserError("error.bad_recipe", detail="prepare.recodes")
+    out["recodes"] = [recode.validate(r) for r in recodes]
+    levels = p.get("levels") or {}
+    if not isinstance(levels, dict):
+        raise UserError("error.bad_recipe", detail="prepare.levels")
+    for name, lv in levels.items():
+        if not isinstance(lv, dict) or not isinstance(lv.get("order", []), list) \
+                or not isinstance(lv.get("labels", {}), dict):
+            raise UserError("error.bad_recipe", detail=f"prepare.levels.{name}")
+        entry = {"order": list(lv.get("order") or [])}
+        if lv.get("labels"):
+            entry["labels"] = {str(k): str(v) for k, v in lv["labels"].items()}
+        out["levels"][str(name)] = entry
+    durations = p.get("durations") or []
+    if not isinstance(durations, list) or not all(isinstance(d, str) for d in durations):
+        raise UserError("error.bad_recipe", detail="prepare.durations")
+    out["durations"] = list(durations)
+    return out
 
 
 def _num(v) -> bool:
@@ -79,7 +134,7 @@ def validate(recipe) -> dict:
     """Check the structure of a recipe and fill defaults (returns a copy)."""
     if not isinstance(recipe, dict):
         raise UserError("error.bad_recipe", detail="not a JSON object")
-    if recipe.get("version") != VERSION:
+    if recipe.get("version") not in READS or isinstance(recipe.get("version"), bool):
         raise UserError("error.recipe_version", version=str(recipe.get("version")))
     out = empty()
     extra = sorted(set(recipe) - set(_ID_KEYS))
@@ -93,6 +148,10 @@ def validate(recipe) -> dict:
     if not isinstance(mc, list) or not all(_num(m) for m in mc):
         raise UserError("error.bad_recipe", detail="data.missing_codes must be a list of numbers")
     out["data"]["missing_codes"] = mc
+    sr = out["data"].get("skip_rows")
+    if sr is not None and (isinstance(sr, bool) or not isinstance(sr, int) or sr < 0):
+        raise UserError("error.bad_recipe", detail="data.skip_rows must be a whole number ≥ 0 or null")
+    out["prepare"] = validate_prepare(recipe.get("prepare"))
     scales = recipe.get("scales") or []
     if not isinstance(scales, list):
         raise UserError("error.bad_recipe", detail="scales")

@@ -1,4 +1,5 @@
-"""Data page: sample surveys, upload (csv/xlsx/sav/dta), preview, recipe load."""
+"""Data page: sample surveys, upload (csv/xlsx/xls/sav/dta), the proposal
+(platform, answer codes, scales, demographics) to confirm, preview, recipe load."""
 from __future__ import annotations
 
 import streamlit as st
@@ -6,7 +7,7 @@ import streamlit as st
 from core import i18n
 from core import recipe as recipes
 from core.data import io, samples, setup
-from core.data.prepare import build_dataset
+from core.data.prepare import build_dataset, prepared
 from core.errors import UserError
 from pages._ui import state
 from pages._ui.render import error, md_escape, note_text, table
@@ -49,20 +50,19 @@ def _read_upload() -> None:
         return
     S.pop("upload_error", None)
     old = state.recipe()
-    keep = bool(old["scales"]) and all(i in raw.frame.columns for s in old["scales"] for i in s["items"])
+    try:
+        columns = set(prepared(raw, old["prepare"]).frame.columns)
+    except UserError:
+        columns = set()
+    keep = bool(old["scales"]) and all(i in columns for s in old["scales"] for i in s["items"])
+    where = {"path": name, "sheet": S.get("upload_sheet"), "header_row": S.get("upload_header_row")}
     if keep:  # a new wave of the same survey: keep every choice
-        new = recipes.validate({**old, "data": {**old["data"], "path": name, "sheet": S.get("upload_sheet"),
-                                                "header_row": S.get("upload_header_row")}})
+        new = recipes.validate({**old, "data": {**old["data"], **where}})
         S["upload_info"] = "data.kept_recipe"
     else:
-        prop = setup.propose(raw)
-        new = recipes.empty()
-        new["data"].update(path=name, sheet=S.get("upload_sheet"), header_row=S.get("upload_header_row"),
-                           missing_codes=prop["missing_codes"])
-        new["scales"] = prop["scales"]
-        new["roles"] = {"demographics": prop["demographics"]}
-        new = recipes.validate(new)
+        new = setup.proposed_recipe(raw, {"data": where})
         S["upload_info"] = "data.proposed"
+        S["show_proposal"] = True
     try:
         build_dataset(raw, new)
     except UserError as err:
@@ -76,7 +76,7 @@ if S.get("upload_bytes") and S.pop("upload_dirty", False):
 
 if S.get("upload_bytes"):
     name, content = S["upload_bytes"]
-    if name.lower().endswith(".xlsx"):
+    if name.lower().endswith((".xlsx", ".xls")):
         try:
             sheets = io.list_sheets(content, name)
         except UserError:
@@ -91,7 +91,7 @@ if S.get("upload_bytes"):
     if err is not None:
         error(err)
         st.info(t("data.previous_kept"))
-        if err.key == "io.merged_header" or name.lower().endswith(".xlsx"):
+        if err.key == "io.merged_header" or name.lower().endswith((".xlsx", ".xls")):
             hr = st.number_input(t("data.header_row"), min_value=0, max_value=50, value=0, key="header_row_pick")
             if st.button(t("data.header_row_apply"), key="header_row_apply"):
                 S["upload_header_row"] = int(hr)
@@ -100,6 +100,26 @@ if S.get("upload_bytes"):
 
 if S.get("upload_info") and S.get("upload_error") is None:
     st.success(t(S.pop("upload_info")))
+
+rec_now = state.recipe()
+if S.get("show_proposal") and S.get("upload_bytes"):
+    # what was proposed, to confirm here or edit on the Variables page
+    with st.expander(t("prep.proposal.title"), expanded=True, icon=":material/fact_check:"):
+        for line in setup.proposal_summary(rec_now):
+            st.markdown("- " + t(line[0], **line[1]))
+        for rc in rec_now["prepare"]["recodes"]:
+            if rc["map"] and all(isinstance(v, (int, float)) for v in rc["map"].values()):
+                st.caption(md_escape(", ".join(rc["columns"])))
+                st.dataframe(setup.recode_preview(rc), hide_index=True, width="stretch",
+                             column_config={"code": t("prep.recode.code"), "answer": t("prep.recode.value")},
+                             key=f"preview_{rc['columns'][0]}")
+        c1, c2 = st.columns(2)
+        if c1.button(t("prep.proposal.confirm"), key="proposal_confirm", type="primary", icon=":material/check:"):
+            S.pop("show_proposal", None)
+            st.rerun()
+        if c2.button(t("prep.proposal.edit"), key="proposal_edit", icon=":material/edit:"):
+            S.pop("show_proposal", None)
+            st.switch_page("pages/variables.py")
 
 with st.expander(t("data.recipe_load"), icon=":material/restore:"):
     rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload")

@@ -22,7 +22,7 @@ from pages._ui import forms, pins, render, runner, state
 
 t = state.t
 S = st.session_state
-SECTIONS = ("reliability", "screening", "efa", "cfa", "sem")
+SECTIONS = ("reliability", "item_analysis", "screening", "efa", "cfa", "sem")
 
 st.title(t("measure.page.title"))
 ds = state.dataset()
@@ -36,6 +36,16 @@ def _scale_of(name: str) -> dict | None:
 
 
 # ---- reliability ----------------------------------------------------------------------------
+def item_analysis() -> None:
+    spec = registry.get("item_analysis")
+    entry = state.entry("item_analysis", "item_analysis")
+    if not ds.scales:
+        st.info(t("item_analysis.error.no_scale"))
+        return
+    options = forms.form(spec, ds, entry)
+    render.result(spec, runner.run("item_analysis", options), options, aid="item_analysis")
+
+
 def reliability() -> None:
     spec = registry.get("reliability")
     entry = state.entry("reliability", "reliability")
@@ -158,7 +168,7 @@ def cfa() -> None:
     _model_box(entry, default, "cfa.model", t("cfa.opt.model"))
     c1, c2 = st.columns(2)
     forms.form(spec, ds, entry, only=["group"], container=c1)
-    forms.form(spec, ds, entry, only=["compare_one_factor"], container=c2)
+    forms.form(spec, ds, entry, only=["compare_one_factor", "competing", "method_factor"], container=c2)
     options = forms.options(spec, entry)
     if not (options.get("model") or "").strip() and not default:
         st.info(t("cfa.error.no_factors"))
@@ -169,7 +179,7 @@ def cfa() -> None:
         return
     render.result(spec, res, options, aid="cfa",
                   tables=["fit", "loadings", "validity", "htmt", "factor_correlations", "model_comparison",
-                          "invariance"])
+                          "method_factor", "invariance"])
     render.view_table(spec, "fornell_larcker_matrix", res, options, aid="cfa")
     with st.expander(t("cfa.table.estimates")):
         render.table(res.tables["estimates"], spec.table("estimates"), "cfa", key="cfa.est",
@@ -226,6 +236,6 @@ def sem() -> None:
 
 if ds is not None:
     tabs = st.tabs([t(f"measure.section.{c}") for c in SECTIONS])
-    for tab, draw in zip(tabs, (reliability, screening, efa, cfa, sem)):
+    for tab, draw in zip(tabs, (reliability, item_analysis, screening, efa, cfa, sem)):
         with tab:
             draw()

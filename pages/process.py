@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import i18n, registry
 from core.analyses.process import charts as pch
+from core import format as fmt
 from core.errors import UserError
 from core.analyses.process.spec import MODEL_NUMBERS, match_design, template
 from pages._ui import forms, pins, render, runner, state
@@ -217,6 +218,73 @@ def results(res, opts: dict) -> None:
     render.notes(res)
 
 
+def causal_steps(entry: dict) -> None:
+    """Baron–Kenny's causal steps beside PROCESS, started from its X, first M, Y and covariates."""
+    mspec = registry.get("mediation_steps")
+    with st.expander(t("mediation_steps.title")):
+        ment = state.entry("mediation_steps", "mediation_steps")
+        for k, v in (("x", entry.get("x")), ("m", (entry.get("m") or [None])[0]), ("y", entry.get("y")),
+                     ("covariates", list(entry.get("covariates") or []))):
+            ment.setdefault(k, v)
+        options = forms.form(mspec, ds, ment)
+        if options.get("x") and options.get("m") and options.get("y"):
+            render.result(mspec, runner.run("mediation_steps", options), options, aid="mediation_steps")
+        else:
+            st.info(t("mediation_steps.error.nothing_chosen"))
+
+
+def _row_keys(tspec) -> list[str]:
+    return [c.name for c in tspec.columns if c.kind in ("text", "var", "int")]
+
+
+def hypothesis_summary() -> None:
+    """State hypotheses, point each at the result row that tests it, and get the summary table."""
+    hspec = registry.get("hypotheses")
+    with st.expander(t("hypotheses.title")):
+        hent = state.entry("hypotheses", "hypotheses")
+        hyps = list(hent.get("hypotheses") or [])
+        for i, h in enumerate(hyps):
+            row = st.container(horizontal=True, vertical_alignment="center")
+            row.markdown(f"**{render.md_escape(h['label'])}** {render.md_escape(h.get('text') or '')}")
+            if row.button(t("hypotheses.page.delete"), key=f"hyp.del.{i}", icon=":material/delete:", type="tertiary"):
+                hent["hypotheses"] = hyps[:i] + hyps[i + 1:]
+                st.rerun()
+        others = {a["id"]: a for a in state.recipe()["analyses"] if a.get("type") != "hypotheses"}
+        c1, c2 = st.columns([1, 4])
+        label = c1.text_input(t("hypotheses.col.hypothesis"), value=f"H{len(hyps) + 1}", key="hyp.label")
+        statement = c2.text_input(t("hypotheses.col.text"), key="hyp.text")
+        c3, c4 = st.columns(2)
+        sid = c3.selectbox(t("hypotheses.page.analysis"), list(others), key="hyp.src",
+                           format_func=lambda a, lang=state.lang(): f"{a} · {i18n.t(others[a]['type'] + '.title', lang)}")
+        src = others.get(sid)
+        if src is not None:
+            aspec = registry.get(src["type"])
+            tname = c4.selectbox(t("hypotheses.page.table"), [tb.name for tb in aspec.tables], key="hyp.table",
+                                 format_func=lambda n, lang=state.lang(): i18n.t(f"{aspec.type}.table.{n}", lang))
+            ares = runner.run(src["type"], forms.options(aspec, src))
+            df = None if isinstance(ares, UserError) else ares.tables.get(tname)
+            if df is None or df.empty:
+                st.info(t("hypotheses.page.no_rows"))
+            else:
+                keys = [k for k in _row_keys(aspec.table(tname)) if k in df]
+                rows = df[keys].to_dict("records")
+                c5, c6 = st.columns([3, 1])
+                i = c5.selectbox(t("hypotheses.page.row"), range(len(rows)), key="hyp.row",
+                                 format_func=lambda j: " · ".join(str(v) for v in rows[j].values()))
+                expected = c6.selectbox(t("hypotheses.col.expected"), ("positive", "negative", "any"), key="hyp.exp",
+                                        format_func=lambda e, lang=state.lang(): i18n.t(f"hypotheses.expected.{e}", lang))
+                if st.button(t("hypotheses.page.add"), key="hyp.add", icon=":material/add:"):
+                    row = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows[i].items()
+                           if not fmt.is_missing(v) and v != ""}
+                    hent["hypotheses"] = hyps + [{"label": label, "text": statement, "type": src["type"],
+                                                  "options": forms.options(aspec, src), "table": tname,
+                                                  "row": row, "expected": expected}]
+                    st.rerun()
+        opts = forms.options(hspec, hent)
+        if opts.get("hypotheses"):
+            render.result(hspec, runner.run("hypotheses", opts), opts, aid="hypotheses")
+
+
 if ds is not None:
     entry = state.entry(AID, "process")
     _defaults(entry)
@@ -238,3 +306,5 @@ if ds is not None:
         render.error(res)
     else:
         results(res, opts)
+    causal_steps(entry)
+    hypothesis_summary()

@@ -20,6 +20,7 @@ import streamlit as st
 from core import registry
 from core.analyses.regression import whatif as wi
 from core.analyses.regression import charts as rch
+from core.analyses.logistic.compute import predict_probability
 from core.data.model import json_code
 from core.errors import UserError
 from core.format import code_key, fmt_num
@@ -114,10 +115,20 @@ def correlation_section(start_vars: list[str]) -> None:
 
 
 # ---- regression: choices -------------------------------------------------------------------
-def model_form(entry: dict) -> dict:
-    prefix = f"opt.{RAID}"
-    forms.widget(RSPEC, RSPEC.option("outcome"), ds, entry, prefix)
+def model_form(entry: dict, spec=RSPEC) -> dict:
+    """Outcome, blocks and categorical predictors of a block model (regression or logistic)."""
+    prefix = f"opt.{entry['id']}"
+    forms.widget(spec, spec.option("outcome"), ds, entry, prefix)
     outcome = entry.get("outcome")
+    if spec.type == "logistic" and outcome:
+        codes, labels = ds.levels(outcome)
+        codes = [json_code(c) for c in codes]
+        ekey = f"{prefix}.event"
+        if ekey not in S or S[ekey] not in codes:
+            S[ekey] = entry.get("event") if entry.get("event") in codes else (codes[-1] if codes else None)
+        lab = dict(zip(codes, labels))
+        entry["event"] = st.selectbox(t("logistic.opt.event"), codes, key=ekey,
+                                      format_func=lambda c: lab.get(c, str(c)))
     cands = predictor_candidates(outcome)
     blocks = [list(b) for b in entry.get("blocks") or []]
     nkey = f"{prefix}.n_blocks"
@@ -165,6 +176,8 @@ def model_form(entry: dict) -> dict:
             new_cat[v] = rcols[i % len(rcols)].selectbox(t("regression.page.reference", name=ds.label(v)), codes,
                                                         key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
     entry["categorical"] = new_cat
+    if spec.type == "logistic":
+        return forms.options(spec, entry)
 
     c1, c2 = st.columns(2)
     rk, sk = f"{prefix}.robust", f"{prefix}.standardized"
@@ -393,6 +406,39 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
     st.caption(t("regression.page.levers_pin"))
 
 
+# ---- binary logistic regression --------------------------------------------------------------
+def logistic_section() -> None:
+    lspec = registry.get("logistic")
+    st.header(t("logistic.title"))
+    entry = state.entry("logistic", "logistic")
+    opts = model_form(entry, lspec)
+    if not opts.get("outcome") or not opts.get("blocks"):
+        st.info(t("logistic.error.nothing_chosen"))
+        return
+    res = runner.run("logistic", opts)
+    render.result(lspec, res, opts, aid="logistic")
+    if not isinstance(res, UserError):
+        probability_whatif(wi.as_model(res), res.meta["event"])
+
+
+@st.fragment
+def probability_whatif(model: wi.WhatIf, event: str) -> None:
+    """The logistic what-if: one control per predictor (others at their means), the predicted
+    probability of the event with its 95% CI — no refit."""
+    st.subheader(t("logistic.page.whatif"))
+    sig = "lg" + _signature(model)
+    values, cols = {}, st.columns(2)
+    for i, p in enumerate(model.predictors):
+        values[p["name"]] = _control(p, sig, cols[i % 2])
+    pred = predict_probability(model, {k: v for k, v in values.items() if v is not None})
+    base = predict_probability(model, {})
+    m1, m2 = st.columns(2)
+    m1.metric(t("logistic.page.probability", event=event), fmt_num(pred["probability"], 3),
+              delta=f"{fmt_num(pred['probability'] - base['probability'], 3)} {t('regression.page.versus_baseline')}",
+              delta_color="off")
+    m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 3)} – {fmt_num(pred['ci_high'], 3)}")
+
+
 # ---- the page -----------------------------------------------------------------------------
 if ds is not None:
     entry = state.entry(RAID, "regression")
@@ -424,3 +470,4 @@ if ds is not None:
             st.header(t("regression.page.whatif"))
             whatif(model, sig, focus, charts.get("scenarios"))
             levers_section(res, run_opts, model, sig, focus)
+    logistic_section()

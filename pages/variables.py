@@ -1,14 +1,15 @@
 """Variables page: scales from Likert items (reverse keys, range, missing
-codes, scoring), demographics, global missing-value codes."""
+codes, scoring), demographics, global missing-value codes, answer codes
+(the recode editor) and level order / merge / labels."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from core import recipe as recipes
-from core.data import setup
+from core.data import levels, recode, setup
 from core.data.model import pick
-from core.data.prepare import build_dataset
+from core.data.prepare import build_dataset, prepared
 from core.errors import UserError
 from pages._ui import state
 from pages._ui.render import error
@@ -24,14 +25,13 @@ st.caption(t("vars.intro"))
 
 
 def _split(text) -> list[str]:
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    return [p.strip() for p in str(text).replace("，", ",").split(",") if p.strip()]
+    """Names typed in a cell; column names holding commas (，) stay whole."""
+    return setup.split_names(text, columns)
 
 
 def _numbers(text) -> list[float]:
     out = []
-    for p in _split(text):
+    for p in setup.split_names(text, ()):
         try:
             v = float(p)
         except ValueError:
@@ -71,6 +71,12 @@ def _scales_from(df: pd.DataFrame, old: list[dict]) -> list[dict]:
     return out
 
 
+try:
+    columns = list(prepared(raw, rec.get("prepare")).frame.columns)
+except UserError as err:  # a loaded recipe that does not fit: its message, the file's own columns
+    error(err)
+    columns = list(raw.frame.columns)
+
 if st.button(t("vars.propose"), key="vars_propose", icon=":material/auto_fix_high:"):
     prop = setup.propose(raw, rec["data"].get("missing_codes") or [])
     S["vars_proposal"] = prop
@@ -95,7 +101,7 @@ with st.form("scales_form"):
             "missing": st.column_config.TextColumn(t("vars.col.missing"), help=t("vars.help.missing")),
         })
     st.subheader(t("vars.roles"))
-    cols = list(raw.frame.columns)
+    cols = columns
     demo_default = (prop or {}).get("demographics") or (rec.get("roles") or {}).get("demographics", [])
     demo = st.multiselect(t("vars.demographics"), cols, default=[d for d in demo_default if d in cols],
                           key=f"vars_demo_{bool(prop)}")
@@ -106,8 +112,11 @@ with st.form("scales_form"):
 
 if submitted:
     try:
-        new = {**rec, "scales": _scales_from(edited, rec["scales"]),
-               "roles": {**(rec.get("roles") or {}), "demographics": demo},
+        roles = {**(rec.get("roles") or {}), "demographics": demo}
+        if prop:  # the proposal's preparation (names, codes, level orders) comes with its scales
+            roles.update(paradata=prop["paradata"], **({"duration": prop["duration"]} if prop["duration"] else {}))
+        new = {**rec, "scales": _scales_from(edited, rec["scales"]), "roles": roles,
+               "prepare": prop["prepare"] if prop else rec.get("prepare"),
                "data": {**rec["data"], "missing_codes": _numbers(mc_text)}}
         new = recipes.validate(new)
         build_dataset(raw, new)
@@ -128,7 +137,114 @@ elif S.pop("vars_ok", False):
 elif prop:
     st.info(t("vars.proposal_shown"))
 
+
+
+def _apply_prepare(new_prepare: dict, ok_key: str) -> None:
+    """Store an edited preparation if the data still build with it."""
+    try:
+        new = recipes.validate({**rec, "prepare": new_prepare})
+        build_dataset(raw, new)
+    except UserError as err:
+        S[ok_key + "_error"] = err
+    else:
+        S.pop(ok_key + "_error", None)
+        state.set_data(raw, new)
+        S[ok_key] = True
+        st.rerun()
+
+
+# ---- answer codes: the recode editor -------------------------------------------------------
+st.subheader(t("prep.recode.title"))
+st.caption(t("prep.recode.intro"))
+renamed = raw.frame.rename(columns=rec["prepare"]["rename"])
+groups = {", ".join(r["columns"]): r["columns"] for r in rec["prepare"]["recodes"]}
+for c in renamed.columns:
+    if not pd.api.types.is_numeric_dtype(renamed[c]) or renamed[c].nunique() <= 30:
+        groups.setdefault(c, [c])
+pick_group = st.selectbox(t("prep.recode.pick"), list(groups), key="recode_pick",
+                          format_func=lambda g: g if len(g) <= 90 else g[:87] + "…")
+if pick_group:
+    cols_ = [c for c in groups[pick_group] if c in renamed.columns]
+    current = next((r for r in rec["prepare"]["recodes"] if r["columns"] == groups[pick_group]), None)
+    pooled = pd.concat([renamed[c] for c in cols_]) if cols_ else pd.Series(dtype=object)
+    with st.form("recode_form"):
+        rows = st.data_editor(pd.DataFrame(recode.editor_rows(pooled, current),
+                                           columns=["value", "n", "code", "missing"]),
+                              hide_index=True, disabled=["value", "n"],
+                              key=f"recode_editor_{state.digest([pick_group, current])}",
+                              column_config={
+                                  "value": st.column_config.TextColumn(t("prep.recode.value")),
+                                  "n": st.column_config.NumberColumn(t("col.n")),
+                                  "code": st.column_config.TextColumn(t("prep.recode.code"),
+                                                                      help=t("prep.recode.code_help")),
+                                  "missing": st.column_config.CheckboxColumn(t("prep.recode.missing"))})
+        if st.form_submit_button(t("prep.recode.apply"), type="primary"):
+            try:
+                new_rc = recode.from_editor(groups[pick_group], rows.to_dict("records"), current)
+            except UserError as err:
+                S["recode_ok_error"] = err
+            else:
+                _apply_prepare({**rec["prepare"], "recodes": recode.replace(rec["prepare"]["recodes"], new_rc)},
+                               "recode_ok")
+if S.get("recode_ok_error") is not None:
+    error(S["recode_ok_error"])
+    st.info(t("vars.kept"))
+elif S.pop("recode_ok", False):
+    st.success(t("prep.recode.applied"))
+
 ds = state.dataset()
+
+# ---- levels: order, merge, labels --------------------------------------------------------------
+if ds is not None:
+    st.subheader(t("prep.levels.title"))
+    st.caption(t("prep.levels.intro"))
+    demo_now = [d for d in (rec.get("roles") or {}).get("demographics", []) if ds.has(d)]
+    others = [c for c in ds.variables if c not in demo_now and c not in ds.scales and ds.frame[c].nunique() <= 30]
+    var = st.selectbox(t("prep.levels.pick"), demo_now + others, key="levels_pick",
+                       format_func=lambda c: c if ds.label(c) == c else f"{c} — {ds.label(c)}")
+    if var:
+        codes, labels_ = ds.levels(var)
+        counts = ds.frame[var].value_counts().to_dict()
+        with st.form("levels_form"):
+            lv_rows = st.data_editor(pd.DataFrame(levels.editor_rows(codes, labels_, counts),
+                                                  columns=["position", "level", "label", "n", "merge_into"]),
+                                     hide_index=True, disabled=["level", "n"],
+                                     key=f"levels_editor_{var}_{state.digest([codes, labels_])}",
+                                     column_config={
+                                         "position": st.column_config.NumberColumn(t("prep.levels.position"),
+                                                                                   min_value=1, step=1),
+                                         "level": st.column_config.TextColumn(t("prep.levels.level")),
+                                         "label": st.column_config.TextColumn(t("prep.levels.label")),
+                                         "n": st.column_config.NumberColumn(t("col.n")),
+                                         "merge_into": st.column_config.TextColumn(
+                                             t("prep.levels.merge_into"), help=t("prep.levels.merge_help"))})
+            if st.form_submit_button(t("prep.levels.apply"), type="primary"):
+                try:
+                    new_prep = levels.edit_prepare(rec["prepare"], var, lv_rows.to_dict("records"),
+                                                   ds.is_numeric(var))
+                except UserError as err:
+                    S["levels_ok_error"] = err
+                else:
+                    _apply_prepare(new_prep, "levels_ok")
+    if S.get("levels_ok_error") is not None:
+        error(S["levels_ok_error"])
+        st.info(t("vars.kept"))
+    elif S.pop("levels_ok", False):
+        st.success(t("prep.levels.applied"))
+
+# ---- completion time: speeders (paradata offered to screening) ----------------------------------
+duration = (rec.get("roles") or {}).get("duration")
+if ds is not None and duration and ds.has(duration) and ds.is_numeric(duration):
+    st.subheader(t("prep.speed.title"))
+    cut = st.number_input(t("prep.speed.cutoff"), min_value=0.0, value=setup.speeder_cutoff(ds, duration),
+                          step=5.0, key="speed_cutoff", help=t("prep.speed.help"))
+    fast = setup.speeders(ds, duration, cut)
+    st.caption(t("prep.speed.found", n=len(fast), seconds=f"{cut:g}", name=duration))
+    if fast and st.button(t("prep.speed.exclude", n=len(fast)), key="speed_exclude"):
+        entry = {"rows": fast, "reason": t("prep.speed.reason", seconds=f"{cut:g}")}
+        state.set_data(raw, recipes.validate({**rec, "exclusions": (rec.get("exclusions") or []) + [entry]}))
+        st.rerun()
+
 if ds is not None and ds.scales:
     st.subheader(t("vars.scored"))
     rows = [{"scale": n, "items": len(s["items"]), "n": int(ds.frame[n].notna().sum()),

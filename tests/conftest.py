@@ -153,3 +153,4 @@ def compare(table: pd.DataFrame, expected: list[dict], keys, tol, *, name: str =
 @pytest.fixture
 def reference():
     return load_reference
+

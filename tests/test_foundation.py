@@ -83,7 +83,7 @@ def test_recipe_round_trip_restores_everything():
 
 @pytest.mark.parametrize("text,key", [
     ("not json", "error.recipe_not_json"),
-    ('{"version": 2}', "error.recipe_version"),
+    ('{"version": 3}', "error.recipe_version"),
     ('{"version": 1, "analyses": [{"type": "nope"}]}', "error.unknown_analysis"),
     ('{"version": 1, "analyses": [{"type": "describe", "variabels": ["x"]}]}', "error.unknown_options"),
     ('{"version": 1, "analyses": [{"type": "describe", "variables": 3}]}', "error.bad_option"),

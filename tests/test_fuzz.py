@@ -163,14 +163,9 @@ def check_raw(raw) -> None:
         kind = raw.frame[c].dtype.kind
         assert kind in "biufOTUSM" or pd.api.types.is_string_dtype(raw.frame[c]), (c, raw.frame[c].dtype)
     # what the data page does next: proposal, variable table, dataset from the proposal
-    prop = setup.propose(raw)
     setup.variable_table(raw, "en")
     setup.variable_table(raw, "zh")
-    rec = recipes.empty()
-    rec["data"]["missing_codes"] = prop["missing_codes"]
-    rec["scales"] = prop["scales"]
-    rec["roles"] = {"demographics": prop["demographics"]}
-    rec = recipes.validate(rec)
+    rec = setup.proposed_recipe(raw)
     build_dataset(raw, rec, "zh")
 
 

@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
+import xlwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -223,8 +224,8 @@ def test_csv_latin1_fallback_warns():
     content = "name,score\ncaf\xe9,1\nna\xefve,2\n".encode("latin-1")
     raw = read_bytes(content, "latin.csv")
     assert raw.frame.loc[0, "name"] == "café"
-    assert raw.source["encoding"] == "latin-1"
-    assert note(raw, "io.warn_encoding_fallback").kwargs["encoding"] == "latin-1"
+    assert raw.source["encoding"] == "cp1252"
+    assert note(raw, "io.warn_encoding_fallback").kwargs["encoding"] == "Windows-1252"
 
 
 def test_csv_whitespace_is_trimmed_and_blank_cells_are_missing():
@@ -315,7 +316,7 @@ def test_unsupported_extensions():
     assert err.kwargs["ext"] == ".pdf"
     assert ".xlsx" in err.message("zh")
     expect_error("io.unsupported_format", read_bytes, b"a,b\n1,2\n", "noextension")
-    expect_error("io.xls_unsupported", read_bytes, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls")
+    expect_error("io.excel_legacy_or_protected", read_bytes, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls")
 
 
 def test_extension_is_case_insensitive():
@@ -718,3 +719,136 @@ def test_csv_roundtrip_property(data, sep, encoding):
     assert list(raw.frame.columns) == ["数值", "类别"]
     assert raw.frame["数值"].tolist() == df["数值"].tolist()
     assert raw.frame["类别"].tolist() == df["类别"].tolist()
+
+
+# ---------------------------------------------------------------------------
+# survey-platform quirks (issue 13)
+# ---------------------------------------------------------------------------
+def test_csv_wholly_empty_rows_are_dropped_with_a_note():
+    content = "id,score,city\n1,3,甲\n,,\n2,4,乙\n , ,\n,,\n".encode("utf-8")
+    raw = read_bytes(content, "empty_rows.csv")
+    assert len(raw.frame) == 2
+    assert raw.frame["score"].tolist() == [3, 4]
+    assert note(raw, "io.warn_dropped_empty_rows").kwargs["count"] == "3"
+
+
+def test_xlsx_empty_rows_between_answers_are_noted():
+    def build(wb):
+        ws = wb.active
+        ws.append(["a", "b"])
+        ws.append([1, 2])
+        ws.append([None, None])
+        ws.append([3, 4])
+    raw = read_bytes(xlsx_bytes(build), "gap.xlsx")
+    assert raw.frame["a"].tolist() == [1, 3]
+    assert note(raw, "io.warn_dropped_empty_rows").kwargs["count"] == "1"
+
+
+def test_full_width_digits_and_stray_spaces_are_numbers():
+    content = "q1,q2,q3\n４,１,3\n 2 ,－１,３．５\n5　,2,1\n".encode("utf-8")
+    f = read_bytes(content, "wide.csv").frame
+    assert f["q1"].tolist() == [4, 2, 5]
+    assert f["q2"].tolist() == [1, -1, 2]
+    assert f["q3"].tolist() == [3.0, 3.5, 1.0]
+
+
+def test_full_width_digits_in_excel_text_cells():
+    def build(wb):
+        ws = wb.active
+        ws.append(["q1"])
+        for v in (1, 2, "４", 5, "３"):
+            ws.append([v])
+    f = read_bytes(xlsx_bytes(build), "wide.xlsx").frame
+    assert f["q1"].tolist() == [1, 2, 4, 5, 3]
+
+
+def test_a_few_blocking_cells_are_named():
+    rows = ["q1,q2"] + [f"{i % 5 + 1},甲" for i in range(40)]
+    rows[8] = "四,甲"
+    rows[20] = "不适用,乙"
+    raw = read_bytes(("\n".join(rows) + "\n").encode("utf-8"), "blocked.csv")
+    assert not pd.api.types.is_numeric_dtype(raw.frame["q1"])
+    n = note(raw, "io.warn_blocked_numeric")
+    assert n.kwargs["name"] == "q1" and n.kwargs["count"] == "2"
+    assert "8: “四”" in n.kwargs["cells"] and "20: “不适用”" in n.kwargs["cells"]
+    assert "q2" not in [m.kwargs.get("name") for m in raw.warnings if m.key == "io.warn_blocked_numeric"]
+
+
+def test_windows_1252_that_decodes_as_gb18030_is_not_misread():
+    text = "name,city,score\nHélène,Genève,3\nJürgen,Besançon,4\nGérard,Orléans,5\n"
+    content = text.encode("cp1252")
+    content.decode("gb18030")  # the trap: valid GB18030 too
+    raw = read_bytes(content, "western.csv")
+    assert raw.frame["name"].tolist() == ["Hélène", "Jürgen", "Gérard"]
+    assert raw.source["encoding"] == "cp1252"
+    assert note(raw, "io.warn_encoding_guess").kwargs["encoding"] == "Windows-1252"
+
+
+def test_gbk_chinese_is_still_gbk_without_a_warning():
+    text = "性别,学历,得分\n男,本科,3\n女,硕士研究生,4\n"
+    raw = read_bytes(text.encode("gbk"), "zh.csv")
+    assert raw.source["encoding"] == "gb18030"
+    assert raw.frame["学历"].tolist() == ["本科", "硕士研究生"]
+    assert not [n for n in raw.warnings if n.key.startswith("io.warn_encoding")]
+
+
+def _xls_bytes(rows, sheet="Sheet1") -> bytes:
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet(sheet)
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_legacy_xls_is_read():
+    content = _xls_bytes([["1、您的性别：", "2、得分", "备注"], ["男", 3, "好"], [None, None, None], ["女", 4.5, None]])
+    raw = read_bytes(content, "old.xls")
+    assert list(raw.frame.columns) == ["1、您的性别：", "2、得分", "备注"]
+    assert raw.frame["2、得分"].tolist() == [3.0, 4.5]
+    assert raw.frame["1、您的性别："].tolist() == ["男", "女"]
+    assert raw.source["format"] == "xls" and raw.source["sheet"] == "Sheet1"
+    assert list_sheets(content, "old.xls") == ["Sheet1"]
+
+
+def test_xls_that_is_really_csv_or_xlsx():
+    assert expect_error("io.extension_mismatch", read_bytes, b"a,b\n1,2\n", "fake.xls").kwargs["detected"] == \
+        "CSV / text"
+    def build(wb):
+        wb.active.append(["a"])
+    expect_error("io.extension_mismatch", read_bytes, xlsx_bytes(build), "new.xls")
+
+
+QUALTRICS = (
+    'StartDate,Duration (in seconds),ResponseId,Q1,Q2_1,Q2_2\n'
+    '"Start Date","Duration (in seconds)","Response ID","What is your gender?",'
+    '"How much do you agree? - I like my job","How much do you agree? - My work, my pride"\n'
+    '"{""ImportId"":""startDate"",""timeZone"":""America/Denver""}","{""ImportId"":""duration""}",'
+    '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_1""}","{""ImportId"":""QID2_2""}"\n'
+    '2024-03-01 10:00:00,305,R_1,Male,4,5\n'
+    '2024-03-01 10:05:00,188,R_2,Female,2,3\n'
+)
+
+
+def test_qualtrics_three_header_rows():
+    raw = read_bytes(QUALTRICS.encode("utf-8"), "qualtrics.csv")
+    f = raw.frame
+    assert len(f) == 2
+    assert f["Q2_1"].tolist() == [4, 2] and f["Duration (in seconds)"].tolist() == [305, 188]
+    assert raw.meta["Q2_2"].label == "How much do you agree? - My work, my pride"
+    assert raw.source["skip_rows"] == 2
+    assert "io.warn_no_numeric" not in note_keys(raw)
+
+
+def test_gbk_with_many_rare_characters_is_read_as_gbk_with_a_warning():
+    # 12 common + 4 rare (GBK-extension) characters: plausible Chinese, but not surely
+    text = "名称,得分\n工作压力很大,3\n侤侫侭侰,4\n"
+    content = text.encode("gbk")
+    content.decode("cp1252")  # valid Windows-1252 too
+    raw = read_bytes(content, "unsure.csv")
+    assert raw.source["encoding"] == "gb18030" and raw.frame["名称"].tolist() == ["工作压力很大", "侤侫侭侰"]
+    n = note(raw, "io.warn_encoding_guess")
+    assert n.kwargs == {"encoding": "GB18030 (GBK)", "other": "Windows-1252"}

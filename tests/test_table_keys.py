@@ -39,6 +39,16 @@ def _analyses(r: dict, scales: dict) -> list[tuple[str, dict]]:
         ("cfa", {"factors": {s: scales[s] for s in r["items"]}, "group": r["two"], "compare_one_factor": False}),
         ("sem", {"model": f"{r['m']} ~ {r['x']}\n{r['y']} ~ {r['m']} + {r['x']}"}),
         ("paired_t", {"pairs": [[r["x"], r["y"]], [r["m"], r["w"]]]}),
+        ("describe", {"variables": [r["x"], r["y"]], "normality": True}),
+        ("cfa", {"factors": {s: scales[s] for s in r["items"]}, "competing": True, "method_factor": True}),
+        ("item_analysis", {"scale": r["items"][0]}),
+        ("mediation_steps", {"x": r["x"], "m": r["m"], "y": r["y"]}),
+        ("logistic", {"outcome": r["two"], "blocks": [[r["many"]], [r["x"], r["y"]]]}),
+        ("hypotheses", {"hypotheses": [
+            {"label": "H1", "type": "mediation_steps", "options": {"x": r["x"], "m": r["m"], "y": r["y"]},
+             "table": "steps", "row": {"model": "c", "term": r["x"]}, "expected": "positive"},
+            {"label": "H2", "type": "mediation_steps", "options": {"x": r["x"], "m": r["m"], "y": r["y"]},
+             "table": "steps", "row": {"model": "a", "term": r["x"]}, "expected": "any"}]}),
     ]
 
 

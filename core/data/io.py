@@ -1,4 +1,4 @@
-"""Data importers: CSV/TXT/TSV, Excel (.xlsx), SPSS (.sav/.zsav), Stata (.dta).
+"""Data importers: CSV/TXT/TSV, Excel (.xlsx, legacy .xls), SPSS (.sav/.zsav), Stata (.dta).
 
 Everything here turns bytes into a :class:`~core.data.model.RawData` and
 turns every user-fixable problem (empty, binary, ragged, corrupt, ambiguous
@@ -6,8 +6,16 @@ Excel header, …) into a :class:`~core.errors.UserError` whose catalogue key
 lives under ``io.`` in ``core/i18n/strings/data_io.toml``.  Unexpected parser
 failures become ``io.unreadable``; nothing escapes as a raw traceback.
 
-Uploaded data is never written to disk: pyreadstat and openpyxl both read
-from in-memory file objects.
+Uploaded data is never written to disk: pyreadstat, openpyxl and xlrd all
+read from in-memory bytes.
+
+Survey-platform quirks handled while reading: rows with no answer at all are
+dropped (with a note), numbers typed with full-width digits (``４``, ``－１``,
+``３．５``) are numbers, a column that a few stray cells keep from being
+numeric is named with those cells, a Windows-1252 file that happens to decode
+as GB18030 is decided by plausibility, and Qualtrics' second and third header
+rows (question text, ``{"ImportId": …}``) are skipped, the question text kept
+as variable labels.
 
 Public API: :data:`MAX_UPLOAD_MB`, :func:`read_bytes`, :func:`read_path`,
 :func:`list_sheets`.
@@ -32,14 +40,15 @@ from core.types import Note
 MAX_UPLOAD_MB = 200
 
 _TEXT_EXT = {".csv": "csv", ".txt": "csv", ".tsv": "csv"}
-_EXCEL_EXT = {".xlsx": "xlsx", ".xlsm": "xlsx"}
+_EXCEL_EXT = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
 _STAT_EXT = {".sav": "sav", ".zsav": "zsav", ".dta": "dta"}
-_SUPPORTED = ".csv, .txt, .tsv, .xlsx, .sav, .zsav, .dta"
+_SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xls, .sav, .zsav, .dta"
 
 # Language-neutral names used in messages ({format}, {detected}).
 _FORMAT_NAMES = {
     "csv": "CSV",
     "xlsx": "Excel (.xlsx)",
+    "xls": "Excel 97-2003 (.xls)",
     "sav": "SPSS (.sav)",
     "zsav": "SPSS (.zsav)",
     "dta": "Stata (.dta)",
@@ -58,6 +67,7 @@ def read_bytes(
     filename: str,
     sheet: str | None = None,
     header_row: int | None = None,
+    skip_rows: int | None = None,
 ) -> RawData:
     """Read an uploaded file's bytes into :class:`RawData`.
 
@@ -65,6 +75,9 @@ def read_bytes(
     Excel sheet (default: the first).  ``header_row`` is the 0-based row
     index of the header (Excel: the sheet row number minus one; text: the
     number of lines to skip before the header); ``None`` = the first row.
+    ``skip_rows`` is the number of extra header rows below the header (the
+    first of them gives variable labels); ``None`` = recognise Qualtrics'
+    question-text and ImportId rows.
     """
     content = bytes(content) if not isinstance(content, bytes) else content
     name = Path(str(filename or "")).name
@@ -75,12 +88,18 @@ def read_bytes(
         if isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 0:
             raise UserError("io.bad_header_row", header_row=str(header_row), row=str(header_row))
         header_row = int(header_row)
+    if skip_rows is not None:
+        if isinstance(skip_rows, bool) or not isinstance(skip_rows, (int, np.integer)) or skip_rows < 0:
+            raise UserError("io.bad_skip_rows", skip_rows=str(skip_rows))
+        skip_rows = int(skip_rows)
 
     try:
         if fmt == "csv":
-            raw = _read_text(content, name, ext, header_row)
+            raw = _read_text(content, name, ext, header_row, skip_rows)
         elif fmt == "xlsx":
-            raw = _read_xlsx(content, name, sheet, header_row)
+            raw = _read_xlsx(content, name, sheet, header_row, skip_rows)
+        elif fmt == "xls":
+            raw = _read_xls(content, name, sheet, header_row, skip_rows)
         else:
             raw = _read_stat(content, name, fmt)
     except UserError:
@@ -95,12 +114,13 @@ def read_bytes(
         rows=int(raw.frame.shape[0]),
         columns=int(raw.frame.shape[1]),
     )
-    for k in ("encoding", "delimiter", "sheet", "sheets", "header_row"):
+    for k in ("encoding", "delimiter", "sheet", "sheets", "header_row", "skip_rows"):
         raw.source.setdefault(k, None)
     return raw
 
 
-def read_path(path, sheet: str | None = None, header_row: int | None = None) -> RawData:
+def read_path(path, sheet: str | None = None, header_row: int | None = None,
+              skip_rows: int | None = None) -> RawData:
     """Read a file from disk (recipes, CLI, tests) via :func:`read_bytes`."""
     p = Path(path)
     try:
@@ -114,7 +134,7 @@ def read_path(path, sheet: str | None = None, header_row: int | None = None) -> 
         content = p.read_bytes()
     except OSError:
         raise UserError("io.file_not_found", path=str(path)) from None
-    return read_bytes(content, p.name, sheet=sheet, header_row=header_row)
+    return read_bytes(content, p.name, sheet=sheet, header_row=header_row, skip_rows=skip_rows)
 
 
 def list_sheets(content: bytes, filename: str) -> list[str]:
@@ -125,6 +145,8 @@ def list_sheets(content: bytes, filename: str) -> list[str]:
         return []
     content = bytes(content)
     _check_size(len(content))
+    if _EXCEL_EXT[ext] == "xls":
+        return [sh.name for sh in _open_xls(content, name).sheets()]
     _check_xlsx_container(content, name)
     try:
         wb = _open_workbook(content, name)
@@ -158,8 +180,6 @@ def _format_for(ext: str, name: str) -> str:
         return _EXCEL_EXT[ext]
     if ext in _STAT_EXT:
         return _STAT_EXT[ext]
-    if ext == ".xls":
-        raise UserError("io.xls_unsupported", name=name)
     raise UserError("io.unsupported_format", name=name, ext=ext or "-", supported=_SUPPORTED)
 
 
@@ -200,6 +220,8 @@ def _looks_binary(content: bytes) -> bool:
 # CSV / TXT / TSV
 # ---------------------------------------------------------------------------
 def _decode(content: bytes) -> tuple[str, str, list[Note]]:
+    """Text of a CSV: UTF-16/UTF-8 by BOM or validity, then GB18030 or
+    Windows-1252 decided by plausibility (see :func:`_gb_plausibility`)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return content.decode("utf-16"), "utf-16", []
     try:
@@ -208,10 +230,43 @@ def _decode(content: bytes) -> tuple[str, str, list[Note]]:
     except UnicodeDecodeError:
         pass
     try:
-        return content.decode("gb18030"), "gb18030", []
+        gb = content.decode("gb18030")
     except UnicodeDecodeError:
-        pass
+        gb = None
+    try:
+        western = content.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if gb is not None:
+        share = _gb_plausibility(gb)
+        if western is None or share >= 0.9:
+            return gb, "gb18030", []
+        if share < 0.5:  # mostly rare characters: a Western file that happens to decode as GB18030
+            return western, "cp1252", [Note("io.warn_encoding_guess", {"encoding": "Windows-1252",
+                                                                       "other": "GB18030 (GBK)"})]
+        return gb, "gb18030", [Note("io.warn_encoding_guess", {"encoding": "GB18030 (GBK)",
+                                                              "other": "Windows-1252"})]
+    if western is not None:
+        return western, "cp1252", [Note("io.warn_encoding_fallback", {"encoding": "Windows-1252"})]
     return content.decode("latin-1"), "latin-1", [Note("io.warn_encoding_fallback", {"encoding": "latin-1"})]
+
+
+def _gb_plausibility(text: str) -> float:
+    """Share of the non-ASCII characters of a GB18030 decoding that are in
+    GB2312 (the 6,763 common hanzi and CJK punctuation every Chinese survey
+    uses).  Western text mis-read as GB18030 gives mostly rare characters
+    (é followed by an ASCII letter is a GBK extension character)."""
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return 1.0
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(wide)
 
 
 def _sniff_delimiter(text: str, ext: str) -> str:
@@ -299,7 +354,7 @@ def _find_long_record(text: str, delimiter: str, width: int) -> tuple[int, int] 
     return None
 
 
-def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> RawData:
+def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip_rows: int | None) -> RawData:
     if not content.strip():
         raise UserError("io.empty", name=name)
     if _magic(content) and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -369,10 +424,46 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None) -> R
 
     raw_names = list(header) if len(header) == frame.shape[1] else list(frame.columns)
     frame.columns = range(frame.shape[1])
-    frame, comma_cols = _tidy_frame(frame, decimal_comma=delimiter != ",", numeric_text=True)
-    raw = _finish(frame, raw_names, None, name, notes, drop_unnamed_empty=True, decimal_cols=comma_cols)
-    raw.source.update(encoding=encoding, delimiter=delimiter, header_row=header_row)
+    frame, labels, skip = _platform_header_rows(frame, skip_rows)
+    frame, comma_cols, blocked = _tidy_frame(frame, decimal_comma=delimiter != ",", numeric_text=True)
+    empty = frame.isna().all(axis=1)
+    if empty.any():  # a row of bare delimiters (Excel leaves them) is nobody's answer
+        holed = [c for c in frame.columns if frame[c].dtype.kind == "f" and frame[c].isna().any()]
+        frame = frame.loc[~empty].copy()
+        for c in holed:  # integer columns that were float only because of the empty rows
+            frame[c] = _maybe_int(frame[c])
+        notes.append(Note("io.warn_dropped_empty_rows", {"count": str(int(empty.sum()))}))
+        if frame.empty:
+            raise UserError("io.no_rows", name=name)
+    raw = _finish(frame, raw_names, None, name, notes, drop_unnamed_empty=True, decimal_cols=comma_cols,
+                  blocked=blocked, labels=labels)
+    raw.source.update(encoding=encoding, delimiter=delimiter, header_row=header_row, skip_rows=skip)
     return raw
+
+
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+
+
+def _platform_header_rows(frame: pd.DataFrame, skip: int | None) -> tuple[pd.DataFrame, list | None, int]:
+    """Extra header rows below the header: ``skip`` of them, or (``None``)
+    Qualtrics' two — row 2 = question text, row 3 = ``{"ImportId": …}``.
+
+    Returns the frame without them, the texts of the first (variable labels,
+    by position) and the number of rows skipped."""
+    if skip is not None:
+        if skip and skip >= len(frame):
+            raise UserError("io.bad_skip_rows", skip_rows=str(skip))
+        if not skip:
+            return frame, None, 0
+        labels = [v.strip() if isinstance(v, str) and v.strip() else None for v in frame.iloc[0].tolist()]
+        return frame.iloc[skip:].reset_index(drop=True), labels, skip
+    if len(frame) < 3:
+        return frame, None, 0
+    third = [v for v in frame.iloc[1].tolist() if isinstance(v, str) and v.strip()]
+    if not third or sum(bool(_IMPORT_ID.match(v.strip())) for v in third) < max(1, len(third) / 2):
+        return frame, None, 0
+    labels = [v.strip() if isinstance(v, str) and v.strip() else None for v in frame.iloc[0].tolist()]
+    return frame.iloc[2:].reset_index(drop=True), labels, 2
 
 
 # ---------------------------------------------------------------------------
@@ -450,11 +541,11 @@ def _is_text_cell(v) -> bool:
         return True
 
 
-def _detect_header_problem(content: bytes, sheet: str, rows: list[list], r0: int, width: int) -> None:
+def _detect_header_problem(merged: list, sheet: str, rows: list[list], r0: int, width: int) -> None:
     """Raise if the header is not a single, plain first row."""
     row1 = r0 + 1  # 1-based sheet row of the first non-empty row
     merges = [
-        m for m in _merged_ranges(content, sheet)
+        m for m in merged
         if m[1] <= row1 <= m[3] and (m[2] > m[0] or m[3] > m[1])
     ]
     if merges:
@@ -471,17 +562,15 @@ def _detect_header_problem(content: bytes, sheet: str, rows: list[list], r0: int
         raise UserError("io.header_not_first_row", sheet=sheet, row=str(r1 + 1), header_row=str(r1))
 
 
-def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None) -> RawData:
+def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None,
+               skip_rows: int | None = None) -> RawData:
     _check_xlsx_container(content, name)
     wb = _open_workbook(content, name)
     try:
         sheets = list(wb.sheetnames)
         if not sheets:
             raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"])
-        if sheet is None:
-            sheet = sheets[0]
-        elif sheet not in sheets:
-            raise UserError("io.unknown_sheet", sheet=str(sheet), sheets=", ".join(sheets))
+        sheet = _pick_sheet(sheet, sheets)
         ws = wb[sheet]
         try:
             ws.reset_dimensions()  # some writers store a wrong dimension; read what is really there
@@ -493,8 +582,75 @@ def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | N
             raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
     finally:
         wb.close()
+    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: _merged_ranges(content, sheet))
 
-    # trim trailing blank cells/rows; find the used width
+
+def _pick_sheet(sheet: str | None, sheets: list[str]) -> str:
+    if sheet is None:
+        return sheets[0]
+    if sheet not in sheets:
+        raise UserError("io.unknown_sheet", sheet=str(sheet), sheets=", ".join(sheets))
+    return sheet
+
+
+def _open_xls(content: bytes, name: str):
+    """A legacy BIFF workbook (old 问卷星 / WPS / Office downloads) read by xlrd."""
+    import xlrd
+
+    if not content.strip():
+        raise UserError("io.empty", name=name)
+    kind = _magic(content)
+    if kind == "Excel (.xlsx) / ZIP":
+        raise UserError("io.extension_mismatch", name=name, ext=".xls", detected=kind)
+    if kind is None and not _looks_binary(content):
+        raise UserError("io.extension_mismatch", name=name, ext=".xls", detected="CSV / text")
+    if kind is not None and kind != "Excel 97-2003 (.xls)":
+        raise UserError("io.extension_mismatch", name=name, ext=".xls", detected=kind)
+    try:
+        return xlrd.open_workbook(file_contents=content, on_demand=False, formatting_info=True)
+    except Exception:
+        try:  # some writers' files lack the formatting records xlrd wants for merged cells
+            return xlrd.open_workbook(file_contents=content)
+        except Exception as exc:
+            raise UserError("io.excel_legacy_or_protected", name=name) from exc
+
+
+def _read_xls(content: bytes, name: str, sheet: str | None, header_row: int | None,
+              skip_rows: int | None = None) -> RawData:
+    import xlrd
+
+    wb = _open_xls(content, name)
+    sheets = wb.sheet_names()
+    if not sheets:
+        raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xls"])
+    sheet = _pick_sheet(sheet, sheets)
+    ws = wb.sheet_by_name(sheet)
+
+    def value(cell):
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return None
+        if cell.ctype == xlrd.XL_CELL_ERROR:
+            return None
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                return xlrd.xldate_as_datetime(cell.value, wb.datemode)
+            except Exception:
+                return cell.value
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return bool(cell.value)
+        if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+            return int(cell.value)   # BIFF stores every number as a double
+        return cell.value
+
+    rows = [[value(c) for c in ws.row(i)] for i in range(ws.nrows)]
+    # xlrd's merged_cells are (rlo, rhi, clo, chi), 0-based, half-open; as 1-based inclusive boxes
+    merges = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in getattr(ws, "merged_cells", []) or []]
+    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: merges)
+
+
+def _sheet_to_raw(rows: list[list], name: str, sheet: str, sheets: list[str], header_row: int | None,
+                  skip_rows: int | None, merges) -> RawData:
+    """A sheet's cell values (rows of Python values) → RawData: trim, header, blank rows, types."""
     for r in rows:
         while r and _blank(r[-1]):
             r.pop()
@@ -509,14 +665,16 @@ def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | N
 
     if header_row is None:
         h = next(i for i, r in enumerate(rows) if any(not _blank(v) for v in r))
-        _detect_header_problem(content, sheet, rows, h, width)
+        _detect_header_problem(merges(), sheet, rows, h, width)
     else:
         h = header_row
         if h >= len(rows) or all(_blank(v) for v in rows[h]):
             raise UserError("io.bad_header_row", header_row=str(h), row=str(h + 1))
 
     raw_names = rows[h]
-    data = [r for r in rows[h + 1:] if any(not _blank(v) for v in r)]
+    body = rows[h + 1:]
+    data = [r for r in body if any(not _blank(v) for v in r)]
+    inner_blank = len(body) - len(data)
     if not data:
         raise UserError("io.no_rows", name=name)
     frame = pd.DataFrame(data, columns=range(width), dtype=object)
@@ -524,10 +682,12 @@ def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | N
         col = frame[c]
         if col.map(lambda v: isinstance(v, str) and v.strip() in _EXCEL_ERRORS).any():
             frame[c] = col.map(lambda v: None if isinstance(v, str) and v.strip() in _EXCEL_ERRORS else v)
+    frame, labels, skip = _platform_header_rows(frame, skip_rows)
     frame = frame.infer_objects()
-    frame, _ = _tidy_frame(frame, decimal_comma=False, numeric_text=True)
-    raw = _finish(frame, raw_names, None, name, [], drop_unnamed_empty=True)
-    raw.source.update(sheet=sheet, sheets=sheets, header_row=h)
+    frame, _, blocked = _tidy_frame(frame, decimal_comma=False, numeric_text=True)
+    notes = [Note("io.warn_dropped_empty_rows", {"count": str(inner_blank)})] if inner_blank else []
+    raw = _finish(frame, raw_names, None, name, notes, drop_unnamed_empty=True, blocked=blocked, labels=labels)
+    raw.source.update(sheet=sheet, sheets=sheets, header_row=h, skip_rows=skip)
     return raw
 
 
@@ -578,7 +738,7 @@ def _read_stat(content: bytes, name: str, fmt: str) -> RawData:
     names = [str(c) for c in frame.columns]
     frame.columns = range(frame.shape[1])
     # strings: trim, blanks → NaN (never numeric-coerced: their value labels are keyed by text)
-    frame, _ = _tidy_frame(frame, decimal_comma=False, numeric_text=False)
+    frame, _, _ = _tidy_frame(frame, decimal_comma=False, numeric_text=False)
 
     var_labels = getattr(meta, "column_names_to_labels", {}) or {}
     value_labels = getattr(meta, "variable_value_labels", {}) or {}
@@ -636,14 +796,23 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA_RE = re.compile(r"^[+-]?\d+(,\d+)?$")
 
 
-def _tidy_frame(frame: pd.DataFrame, decimal_comma: bool, numeric_text: bool) -> tuple[pd.DataFrame, list[int]]:
+_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                       "．": ".", "－": "-", "＋": "+", "−": "-", "ｅ": "e", "Ｅ": "E"})
+_BLOCK_SHARE = 0.05   # at most this share of a column's cells (or 3) may block it from being numeric
+
+
+def _tidy_frame(frame: pd.DataFrame, decimal_comma: bool, numeric_text: bool
+                ) -> tuple[pd.DataFrame, list[int], dict[int, list[tuple[int, str]]]]:
     """Trim text, blank → NaN, and turn all-number text columns into numbers.
 
-    Returns the frame and the positions of columns read with a decimal comma.
-    Columns are addressed by position (integer labels), so duplicate names do
-    not matter here.
+    Full-width digits, point and minus (``４``, ``－１``, ``３．５``) count as
+    numbers.  Returns the frame, the positions of columns read with a decimal
+    comma, and the columns that a few cells keep from being numeric
+    (position → [(row, value)]).  Columns are addressed by position (integer
+    labels), so duplicate names do not matter here.
     """
     comma_cols: list[int] = []
+    blocked: dict[int, list[tuple[int, str]]] = {}
     out = {}
     for c in frame.columns:
         s = frame[c]
@@ -671,22 +840,29 @@ def _tidy_frame(frame: pd.DataFrame, decimal_comma: bool, numeric_text: bool) ->
             out[c] = pd.Series(np.nan, index=s.index, dtype="float64")
             continue
         if numeric_text:
-            head = [v for v in nonnull.iloc[:50] if isinstance(v, str)]
-            if all(_NUMBER_RE.match(v) for v in head):
-                num = pd.to_numeric(t, errors="coerce")
-                if int(num.notna().sum()) == len(nonnull):
-                    out[c] = _maybe_int(num)
-                    continue
+            norm = t.map(lambda v: v.translate(_WIDE) if isinstance(v, str) else v, na_action="ignore")
+            num = pd.to_numeric(norm, errors="coerce")
+            bad = t.notna() & num.isna()
+            n_bad = int(bad.sum())
+            head = [v for v in norm.dropna().iloc[:50] if isinstance(v, str)]
+            looks = not head or any(_NUMBER_RE.match(v) for v in head)
+            if n_bad == 0 and looks:
+                out[c] = _maybe_int(num)
+                continue
+            n_ok = len(nonnull) - n_bad
+            if looks and n_ok >= 5 and n_bad <= max(3, _BLOCK_SHARE * len(nonnull)):
+                blocked[c] = [(int(i), str(t[i])) for i in t.index[bad.to_numpy()]]
             if decimal_comma and all_str and all(_DECIMAL_COMMA_RE.match(v) for v in head):
                 strs = nonnull.astype(str)
                 if strs.str.match(_DECIMAL_COMMA_RE.pattern).all() and strs.str.contains(",").any():
                     out[c] = pd.to_numeric(t.astype(object).str.replace(",", ".", regex=False), errors="coerce")
                     comma_cols.append(c)
+                    blocked.pop(c, None)
                     continue
         if not all_str:
             t = t.map(_as_text, na_action="ignore")
         out[c] = t.astype("str")
-    return pd.DataFrame(out, index=frame.index), comma_cols
+    return pd.DataFrame(out, index=frame.index), comma_cols, blocked
 
 
 def _maybe_int(num: pd.Series) -> pd.Series:
@@ -728,8 +904,14 @@ def _finish(
     notes: list[Note],
     drop_unnamed_empty: bool,
     decimal_cols: list[int] = (),
+    blocked: dict | None = None,
+    labels: list | None = None,
 ) -> RawData:
-    """Name columns (strip, V1…, dedupe), attach meta and the data warnings."""
+    """Name columns (strip, V1…, dedupe), attach meta and the data warnings.
+
+    ``blocked``: columns a few cells keep from being numeric (named in a
+    note with those cells); ``labels``: variable labels by position
+    (Qualtrics' question-text row)."""
     notes = list(notes)
 
     names = [_clean_name(v) for v in raw_names]
@@ -783,6 +965,11 @@ def _finish(
         notes.append(Note("io.warn_unnamed_columns", {"names": _name_list(unnamed)}))
     if dup_originals:
         notes.append(Note("io.warn_duplicate_columns", {"names": _name_list(dup_originals), "renamed": _name_list(renamed)}))
+    for pos, cells in (blocked or {}).items():
+        if pos in pos_to_name:
+            shown = "; ".join(f"{row + 1}: “{v}”" for row, v in cells[:5]) + (" …" if len(cells) > 5 else "")
+            notes.append(Note("io.warn_blocked_numeric", {"name": pos_to_name[pos], "count": str(len(cells)),
+                                                          "cells": shown}))
     if decimal_cols:
         cols = [pos_to_name[c] for c in decimal_cols if c in pos_to_name]
         if cols:
@@ -818,5 +1005,7 @@ def _finish(
     for i, nm in enumerate(final):
         vm = metas[i] if metas is not None else VariableMeta(name=nm)
         vm.name = nm
+        if labels is not None and keep[i] < len(labels) and labels[keep[i]] and labels[keep[i]] != nm:
+            vm.label = labels[keep[i]]
         meta[nm] = vm
     return RawData(frame=frame, meta=meta, source={}, warnings=notes)

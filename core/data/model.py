@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.data.levels import natural_order
 from core.errors import UserError
 from core.types import Note
 
@@ -39,6 +40,7 @@ class VariableMeta:
     missing_values: list = field(default_factory=list)    # user-missing codes
     missing_ranges: list = field(default_factory=list)    # [(lo, hi)]
     measure: str | None = None                            # nominal / ordinal / scale
+    order: list | None = None                             # level order (recipe ``prepare.levels``)
 
 
 @dataclass
@@ -116,19 +118,38 @@ class Dataset:
     def levels(self, name: str) -> tuple[list, list[str]]:
         """Observed levels of a grouping variable, in order, with labels.
 
-        Order: the value-label order for labelled codes (codes sorted), then
-        any unlabelled observed values sorted.  Returns ``(codes, labels)``.
+        Order: the recipe's level order (``prepare.levels``) when it has one,
+        then any other observed values in their natural order
+        (:func:`core.data.levels.natural_order`: codes sorted, known ordinal
+        texts such as education or age bands as a reader expects them).
+        This order drives every table, chart, post-hoc label and the first
+        (default reference) level.  Returns ``(codes, labels)``.
         """
         self.require(name)
         col = self.frame[name].dropna()
-        observed = pd.unique(col)
+        observed = list(pd.unique(col))
+        m = self.meta.get(name)
+        chosen = [v for v in (m.order or []) if v in set(observed)] if m else []
+        rest = natural_order([v for v in observed if v not in set(chosen)])
+        ordered = chosen + rest
         vl = self.value_labels(name)
-        try:
-            ordered = sorted(observed)
-        except TypeError:
-            ordered = sorted(observed, key=str)
         labels = [vl.get(v, code_text(v)) if vl else code_text(v) for v in ordered]
-        return list(ordered), labels
+        return ordered, labels
+
+    def reference_level(self, name: str, min_share: float = 0.1):
+        """The default reference level of a categorical predictor: the first
+        level in order unless it holds fewer than ``min_share`` of the cases
+        (or fewer than 10), then the largest level (a tiny reference gives
+        unstable contrasts and inflated VIFs)."""
+        codes, _ = self.levels(name)
+        counts = self.frame[name].value_counts(dropna=True)
+        if not codes:
+            raise UserError("error.unknown_variable", name=name)
+        n = int(counts.sum())
+        first = codes[0]
+        if counts.get(first, 0) >= max(10, min_share * n):
+            return first
+        return max(codes, key=lambda c: (counts.get(c, 0), -codes.index(c)))
 
     def group_codes(self, name: str) -> tuple[np.ndarray, list[str], list]:
         """Integer group index per row (-1 = missing), level labels, codes."""

@@ -1,6 +1,11 @@
 """From a raw file plus a recipe to the analysis-ready :class:`Dataset`.
 
 Order of operations (each is documented in docs/recipes.md):
+0. the recipe's ``prepare`` section: columns renamed (``rename``), variable
+   labels set (``labels``), text answers recoded to codes or other texts
+   (``recodes``: value → code, merged levels, values marked missing, value
+   labels), durations such as ``125秒`` turned into seconds (``durations``),
+   and level orders and labels set (``levels``);
 1. ±infinity (no survey answer can be infinite), user-missing values declared
    in the file (SPSS) and the recipe's ``data.missing_codes`` become NaN in
    every numeric column;
@@ -15,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data import recode
 from core.data.model import Dataset, RawData, VariableMeta
+from core.data.platforms import duration_seconds
 from core.errors import UserError
 
 
@@ -79,9 +86,65 @@ def scored_items(frame: pd.DataFrame, scale: dict) -> pd.DataFrame:
     return x
 
 
+def prepared(raw: RawData, prep: dict | None) -> RawData:
+    """``raw`` with the recipe's ``prepare`` section applied (a new RawData;
+    ``raw`` is left as read)."""
+    if not prep or not any(prep.get(k) for k in ("rename", "labels", "recodes", "levels", "durations")):
+        return raw
+    rename = {k: v for k, v in (prep.get("rename") or {}).items() if k in raw.frame.columns}
+    names = [rename.get(c, c) for c in raw.frame.columns]
+    if len(set(names)) != len(names):
+        old = next(k for k, v in rename.items() if names.count(v) > 1)
+        raise UserError("recode.error.rename_clash", old=old, new=rename[old])
+    frame = raw.frame.rename(columns=rename)
+    meta = {}
+    for c, m in raw.meta.items():
+        new = rename.get(c, c)
+        meta[new] = VariableMeta(name=new, label=m.label, value_labels=dict(m.value_labels),
+                                 missing_values=list(m.missing_values), missing_ranges=list(m.missing_ranges),
+                                 measure=m.measure, order=list(m.order) if m.order else None)
+
+    def need(name):
+        if name not in frame.columns:
+            raise UserError("recode.error.unknown_column", name=name)
+
+    for name, label in (prep.get("labels") or {}).items():
+        need(name)
+        meta[name].label = label
+    for rc in prep.get("recodes") or []:
+        for name in rc["columns"]:
+            need(name)
+            frame[name], labels = recode.apply(frame[name], rc)
+            if labels:
+                meta[name].value_labels = labels
+    for name in prep.get("durations") or []:
+        need(name)
+        frame[name] = duration_seconds(frame[name])
+    for name, lv in (prep.get("levels") or {}).items():
+        need(name)
+        m = meta[name]
+        numeric = pd.api.types.is_numeric_dtype(frame[name])
+        m.order = [_as_code(v, numeric) for v in lv.get("order") or []] or None
+        for k, lab in (lv.get("labels") or {}).items():
+            m.value_labels[_as_code(k, numeric)] = lab
+    return RawData(frame=frame, meta=meta, source=raw.source, warnings=raw.warnings)
+
+
+def _as_code(v, numeric: bool):
+    """A level as written in a recipe (JSON text or number) → the column's value."""
+    if not numeric:
+        return str(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    return int(f) if f.is_integer() else f
+
+
 def build_dataset(raw: RawData, recipe: dict, lang: str = "en") -> Dataset:
-    """Apply a (validated) recipe's data options, exclusions and scales."""
+    """Apply a (validated) recipe's preparation, data options, exclusions and scales."""
     data_opts = recipe.get("data") or {}
+    raw = prepared(raw, recipe.get("prepare"))
     frame = apply_missing(raw, data_opts.get("missing_codes") or [])
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
 

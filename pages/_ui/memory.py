@@ -2,7 +2,9 @@
 
 Everything this app keeps for a user — the upload, the dataset, the results
 of uploaded data (pages/_ui/runner.py) — lives in the user's Streamlit
-session.  Streamlit keeps a disconnected session for
+session, and the work a reload must find again (upload bytes, recipe,
+language) in :data:`STORE`, which the housekeeping thread below expires
+``TTL`` seconds after its session left (see pages/_ui/state.py).  Streamlit keeps a disconnected session for
 ``server.disconnectedSessionTTL`` (120 s) so that a network blip can resume
 it; after that the session is dropped, but only when the session store is
 next written to (the next disconnect of anybody), and its objects, which
@@ -76,10 +78,68 @@ def sessions_after_reaping() -> int | None:
             session = getattr(info, "session", None)
             if session is not None:
                 session.shutdown()
+    STORE.expire(connected(mgr))   # the reload store forgets sessions gone for longer than the TTL
     # a generated download is marked when no session refers to it and deleted at the next call:
     # ticks of this thread are INTERVAL apart, so a file goes 30–60 s after its session
     rt.media_file_mgr.remove_orphaned_files()
     return len(mgr.list_sessions())
+
+
+# ---- the reload store (used by pages/_ui/state.py) ----------------------------------------------------------------------------
+TTL = float(st.get_option("server.disconnectedSessionTTL"))   # seconds an entry outlives its connection
+
+
+class ReloadStore:
+    """token → {"owner": session id, "seen": time, "work": {...}}, in memory only."""
+
+    def __init__(self, ttl: float = TTL):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[str, dict] = {}
+
+    def put(self, token: str, owner: str, work: dict, now: float | None = None) -> None:
+        with self._lock:
+            self._entries[token] = {"owner": owner, "seen": time.monotonic() if now is None else now, "work": work}
+
+    def take(self, token: str, owner: str, connected=(), now: float | None = None) -> dict | None:
+        """The work under ``token`` for session ``owner`` — None when unknown,
+        expired, or held by another session that is still connected."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            e = self._entries.get(token)
+            if e is None or (e["owner"] not in connected and now - e["seen"] > self.ttl):
+                return None
+            if e["owner"] != owner and e["owner"] in connected:
+                return None
+            e["owner"], e["seen"] = owner, now
+            return e["work"]
+
+    def expire(self, connected=(), now: float | None = None) -> int:
+        """Drop entries whose session left more than ``ttl`` seconds ago;
+        entries of connected sessions are kept fresh.  Returns how many went."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for e in self._entries.values():
+                if e["owner"] in connected:
+                    e["seen"] = now
+            gone = [k for k, e in self._entries.items() if now - e["seen"] > self.ttl]
+            for k in gone:
+                del self._entries[k]
+        return len(gone)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+STORE = ReloadStore()
+
+
+def connected(mgr) -> set[str]:
+    """Ids of the sessions with an open connection (empty when unknown)."""
+    try:
+        return {info.session.id for info in mgr.list_active_sessions()}
+    except Exception:  # no server, or Streamlit internals changed
+        return set()
 
 
 def release() -> None:

@@ -1,19 +1,37 @@
 """Session state: the loaded data, the recipe (the whole session's choices),
 the language.  The recipe is the single source of truth for choices, so a
-language switch, a page change or a recipe download/upload loses nothing."""
+language switch, a page change or a recipe download/upload loses nothing.
+
+A browser reload starts a new Streamlit session.  So that it loses nothing
+either, every run leaves the session's work — the uploaded file's bytes (or
+the sample's key), the recipe (scales, codes, level orders, analyses, pins)
+and the language — in ``memory.STORE``, a server-memory store keyed by a random
+token in the URL (query parameter ``s``; other query parameters are left as
+they are).  A new session whose URL carries a known token takes the work
+back.  Nothing is written to disk.  An entry lives while its session is
+connected and ``memory.TTL`` seconds after (Streamlit's own
+``server.disconnectedSessionTTL``), then the housekeeping thread
+(pages/_ui/memory.py) drops it; a token held by another *connected* session
+gives nothing (a shared link does not hand over someone's data), and a token
+is 192 random bits, so guessing one is hopeless.  The sidebar tells the user
+how long a reload keeps the work and to download the recipe to keep it longer.
+"""
 from __future__ import annotations
 
 import copy
 import hashlib
 import json
+import secrets
 
 import streamlit as st
 
 from core import i18n
-from core.data import samples
+from core import recipe as recipes
+from core.data import io, samples
 from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
+from pages._ui import memory
 
 S = st.session_state
 
@@ -39,16 +57,82 @@ def _through_the_frame() -> None:
 
 
 def ensure_loaded() -> None:
-    """The app never opens empty: load the default sample survey once."""
+    """The app never opens empty: the work of a reloaded session comes back
+    (see module doc), else the default sample survey is loaded once."""
     _through_the_frame()
     if "raw" not in S:
-        load_sample(samples.DEFAULT)
+        if not _restore():
+            load_sample(samples.DEFAULT)
+        if "reload_token" not in S:
+            S["reload_token"] = secrets.token_urlsafe(24)
+        st.query_params["s"] = S["reload_token"]
 
 
 def load_sample(key: str) -> None:
     raw, recipe, _ = _sample(key)
     # the cached recipe is shared by every session: each session edits its own copy
     S["raw"], S["recipe"] = raw, copy.deepcopy(recipe)
+    S["sample_key"] = key
+
+
+# ---- the reload store (pages/_ui/memory.py holds it) ----------------------------------------------
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def connected_sessions() -> set[str]:
+    """Ids of the sessions with an open connection (empty without a server)."""
+    return memory.connected(getattr(memory._runtime(), "_session_mgr", None))
+
+
+def _restore() -> bool:
+    """Take back the work stored under the URL's token (a reload)."""
+    token = st.query_params.get("s")
+    if not token:
+        return False
+    work = memory.STORE.take(str(token), _session_id(), connected_sessions() - {_session_id()})
+    if work is None:
+        S["reload_lost"] = True   # the sidebar says the previous work expired
+        return False
+    try:
+        if work.get("upload"):
+            name, content = work["upload"]
+            raw = io.read_bytes(content, name, sheet=work.get("sheet"), header_row=work.get("header_row"),
+                                skip_rows=(work["recipe"].get("data") or {}).get("skip_rows"))
+            S["upload_bytes"] = (name, content)
+            S["raw"] = raw
+        else:
+            load_sample(work.get("sample") or samples.DEFAULT)
+        S["recipe"] = recipes.validate(work["recipe"])
+    except Exception:  # whatever went wrong, the app opens as new rather than broken
+        for k in ("raw", "recipe", "upload_bytes"):
+            S.pop(k, None)
+        return False
+    for k in ("upload_sheet", "upload_header_row"):
+        if work.get(k.removeprefix("upload_")) is not None:
+            S[k] = work[k.removeprefix("upload_")]
+    if work.get("lang") and "lang" not in S:
+        S["lang"] = work["lang"]
+    S["reload_token"] = str(token)
+    return True
+
+
+def keep() -> None:
+    """Leave this session's work in the reload store (end of every run)."""
+    if "raw" not in S or "reload_token" not in S:
+        return
+    up = S.get("upload_bytes")
+    memory.STORE.put(S["reload_token"], _session_id(), {
+        "upload": up, "sample": None if up else S.get("sample_key", samples.DEFAULT),
+        "sheet": S.get("upload_sheet"), "header_row": S.get("upload_header_row"),
+        "recipe": copy.deepcopy(S["recipe"]), "lang": lang()})
+    if st.query_params.get("s") != S["reload_token"]:
+        st.query_params["s"] = S["reload_token"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,12 +168,19 @@ def set_data(new_raw: RawData, new_recipe: dict) -> None:
     S["raw"], S["recipe"] = new_raw, new_recipe
 
 
+def digest(obj) -> str:
+    """A short fingerprint of ``obj`` (JSON): a widget key that changes with
+    what the widget shows, so edits of an old table never land on a new one."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+
+
 def data_key(with_language: bool = True) -> str:
     """Fingerprint of everything a Dataset depends on (bytes + recipe data
-    options, scales, exclusions + language): the cache key of analyses.
-    Without the language it keys what is the same in both (see runner.run)."""
+    options, preparation, scales, exclusions + language): the cache key of
+    analyses.  Without the language it keys what is the same in both (see
+    runner.run)."""
     r = recipe()
-    part = json.dumps({k: r.get(k) for k in ("data", "scales", "exclusions")}, sort_keys=True,
+    part = json.dumps({k: r.get(k) for k in ("data", "prepare", "scales", "exclusions")}, sort_keys=True,
                       ensure_ascii=False, default=str)
     fp = raw().source.get("fingerprint", "")
     return hashlib.sha256(f"{fp}|{part}|{lang() if with_language else ''}".encode()).hexdigest()

@@ -51,7 +51,7 @@ def no_errors(pg, where: str) -> None:
 def open_page(pg, slug: str, done: str) -> None:
     """Open a page from the menu; ``done``: a text only that page shows once its analysis ran."""
     pg.locator(f"[data-testid='stSidebarNav'] a[href$='/{slug}']").click()
-    pg.wait_for_url(f"**/{slug}", timeout=LONG)
+    pg.wait_for_url(re.compile(rf"/{slug}(\?.*)?$"), timeout=LONG)   # ?s=: the reload token
     pg.get_by_text(done, exact=True).first.wait_for(timeout=LONG)
     wait_idle(pg, LONG)
     no_errors(pg, slug)
@@ -112,7 +112,8 @@ def journey(pg, server: str, lang: str) -> None:
     key_of(pg, "^st-key-vars_propose$").locator("button").click()
     wait_idle(pg)
     pg.get_by_text(tr("vars.proposal_shown")).wait_for()
-    pg.locator("[data-testid='stFormSubmitButton'] button").click()
+    # the scales form's button (answer codes and levels have forms of their own)
+    pg.get_by_role("button", name=tr("vars.apply"), exact=True).click()
     wait_idle(pg)
     pg.get_by_text(tr("vars.applied")).wait_for()
     pg.get_by_text(tr("vars.scored"), exact=True).wait_for()

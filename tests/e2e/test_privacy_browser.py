@@ -20,6 +20,7 @@ the browser's, not the app's, and are left out.)
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -79,7 +80,7 @@ def _visit_every_page(pg, tag: str) -> None:
             link = pg.locator("[data-testid='stSidebarNav'] a").first
         link.click()
         if slug != "data":
-            pg.wait_for_url(f"**/{slug}", timeout=120_000)
+            pg.wait_for_url(re.compile(rf"/{slug}(\?.*)?$"), timeout=120_000)   # ?s=: the reload token
         pg.wait_for_timeout(500)
         wait_idle(pg, 180_000)
         pg.wait_for_timeout(1200)                      # charts and grids draw after the script

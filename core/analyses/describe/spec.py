@@ -10,6 +10,8 @@ SPEC = AnalysisSpec(
                doc="Numeric variables or scales to describe."),
         Option("frequencies", "variables", default=[], role="categorical",
                doc="Categorical variables to tabulate (levels named by value labels)."),
+        Option("normality", "bool", default=False,
+               doc="Add the table normality: tests of normality as SPSS EXAMINE prints them."),
     ),
     tables=(
         TableSpec("describe", (
@@ -35,6 +37,17 @@ SPEC = AnalysisSpec(
             Column("cum_percent", "pct", "Cumulative valid percent."),
             Column("percent_of_all", "pct", "Percent of all rows, missing included (SPSS 'Percent')."),
         ), "One row per variable × level.", keys=("variable", "code")),
+        TableSpec("normality", (
+            Column("variable", "text", "Variable or scale name."),
+            Column("n", "int", "Valid values."),
+            Column("ks_d", "num", "Kolmogorov–Smirnov D with the Lilliefors correction (mean and SD estimated)."),
+            Column("ks_p", "p", "Its p: Dallal–Wilkinson approximation, above .1 Stephens' formula "
+                               "(nortest::lillie.test; SPSS prints .200 as a lower bound there)."),
+            Column("sw_w", "num", "Shapiro–Wilk W (n ≤ 5000, as SPSS)."),
+            Column("sw_p", "p", "Its p (Royston's algorithm, as R shapiro.test)."),
+            Column("skew_z", "num", "Skewness / its SE (SPSS formulas); |z| > 1.96 departs at .05."),
+            Column("kurtosis_z", "num", "Excess kurtosis / its SE (SPSS formulas)."),
+        ), "Only with normality = true: one row per numeric variable, each on its own valid values.", keys=("variable",)),
     ),
     run=lazy("core.analyses.describe.compute:run"),
     charts=lazy("core.analyses.describe.charts:chart_list"),

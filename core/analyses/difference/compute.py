@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc, fdtrc, gammaln, ndtr, stdtr, stdtrit
+from scipy.special import chdtrc, fdtrc, fdtri, gammaln, ndtr, stdtr, stdtrit
 
 from core.data.model import Dataset
 from core.errors import UserError
@@ -15,6 +15,7 @@ from core.types import Note, Result
 
 TEST_NAMES = ("levene_mean", "levene_median", "student_t", "welch_t", "anova", "welch_anova", "brown_forsythe",
               "mann_whitney", "kruskal")
+POOLED = ("tukey", "bonferroni", "lsd", "scheffe", "sidak")   # post-hoc tests on the pooled error variance
 MAX_GROUPS = 50
 ALPHA = 0.05
 
@@ -476,7 +477,7 @@ def _posthoc(pending: list, methods: list[str]) -> list[dict]:
         parts = []
         for base, levs, k, N, diff, ia, ib, n, var, mse in recs:
             m = len(ia)
-            if method in ("tukey", "bonferroni"):
+            if method in POOLED:
                 se = np.sqrt(mse * (1 / n[ia] + 1 / n[ib]))
                 df = np.full(m, N - k)
             else:
@@ -492,10 +493,19 @@ def _posthoc(pending: list, methods: list[str]) -> list[dict]:
         mm = np.concatenate([np.full(p[8], p[2] * (p[2] - 1) / 2) for p in parts])
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = diff / se
+            p_lsd = 2 * stdtr(df, -np.abs(stat))
             if method == "bonferroni":
-                p = np.minimum(1.0, 2 * stdtr(df, -np.abs(stat)) * mm)
-                crit = stdtrit(df, 1 - ALPHA / (2 * mm))
-                half = crit * se
+                p = np.minimum(1.0, p_lsd * mm)
+                half = stdtrit(df, 1 - ALPHA / (2 * mm)) * se
+            elif method == "lsd":
+                p = p_lsd
+                half = stdtrit(df, 1 - ALPHA / 2) * se
+            elif method == "sidak":
+                p = np.minimum(1.0, -np.expm1(mm * np.log1p(-p_lsd)))        # 1 − (1 − p)^m, exact for small p
+                half = stdtrit(df, 1 + np.expm1(np.log1p(-ALPHA) / mm) / 2) * se   # α_S = 1 − (1 − α)^(1/m)
+            elif method == "scheffe":
+                p = fdtrc(kk - 1, df, stat * stat / (kk - 1))
+                half = np.sqrt((kk - 1) * fdtri(kk - 1, df, 1 - ALPHA)) * se
             else:
                 p = ptukey(np.abs(stat) * math.sqrt(2), kk, df, lower_tail=False)
                 # one quantile per distinct (k, df): Tukey shares it within a cell
@@ -698,11 +708,11 @@ def run_crosstab(ds: Dataset, opts: dict) -> Result:
         E = np.outer(tab.sum(1), tab.sum(0)) / n
         yates = correct and tab.shape == (2, 2)
         dev = np.abs(tab - E)
-        if yates:
-            dev = dev - min(0.5, float(dev.min()))
-        chi2 = float((dev ** 2 / E).sum())
+        chi2_pearson = float((dev ** 2 / E).sum())
+        chi2 = float(((dev - min(0.5, float(dev.min()))) ** 2 / E).sum()) if yates else chi2_pearson
         df = (tab.shape[0] - 1) * (tab.shape[1] - 1)
-        v = math.sqrt(chi2 / (n * (min(tab.shape) - 1)))
+        # Cramér's V from the Pearson χ² without continuity correction, also beside Yates's χ² (SPSS, effectsize)
+        v = math.sqrt(chi2_pearson / (n * (min(tab.shape) - 1)))
         low = int((E < 5).sum())
         chi_rows.append({**base, "chi2": chi2, "df": df, "p": float(chdtrc(df, chi2)), "cramers_v": v, "n": int(n),
                          "min_expected": float(E.min()), "low_expected": low, "yates": yates})

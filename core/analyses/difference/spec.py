@@ -30,8 +30,11 @@ Conventions (what SPSS and R users check):
   n; p and CI from the studentized range with N − k df), Games–Howell (Welch
   SE and df per pair; as ``rstatix::games_howell_test``), Bonferroni (t with
   the pooled error variance, p × number of pairs capped at 1, CI with
-  t(1 − .05 / (2m)), as SPSS ONEWAY).  se is the SE of the difference as SPSS
-  prints it.
+  t(1 − .05 / (2m)), as SPSS ONEWAY), and SPSS ONEWAY's other choices on the
+  pooled error variance: LSD (unadjusted t, CI with t(.975)), Šidák (p = 1 −
+  (1 − p_LSD)^m, CI with t(1 − α_S/2), α_S = 1 − .95^(1/m)) and Scheffé (p of
+  F = t²/(k − 1) on (k − 1, N − k) df, CI ± √((k − 1) F.95(k − 1, N − k))·SE).
+  se is the SE of the difference as SPSS prints it.
 * The reported test (table ``tests``): two groups → t, three or more → F.
   ``test = "auto"`` reports Welch where Levene's test (mean-centred) has
   p < .05, else Student/ANOVA; ``"student"`` and ``"welch"`` force one.
@@ -40,7 +43,8 @@ Conventions (what SPSS and R users check):
 """
 from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
 
-POSTHOC = ("tukey", "games_howell", "bonferroni")
+POSTHOC = ("tukey", "games_howell", "bonferroni", "lsd", "scheffe", "sidak")
+POSTHOC_DEFAULT = ("tukey", "games_howell", "bonferroni")
 
 _G = Column("group", "var", "Split (grouping variable) name.")
 _O = Column("outcome", "var", "Outcome variable or scale name.")
@@ -58,9 +62,10 @@ SPECS = (
             Option("test", "choice", default="auto", choices=("auto", "student", "welch"),
                    doc="Reported test: auto = Welch where Levene's test (mean-centred) has p < .05, "
                        "else Student t / one-way ANOVA; student or welch force one for every cell."),
-            Option("posthoc", "choices", default=list(POSTHOC), choices=POSTHOC,
+            Option("posthoc", "choices", default=list(POSTHOC_DEFAULT), choices=POSTHOC,
                    doc="Post-hoc comparisons: tukey (Tukey HSD / Tukey–Kramer), games_howell, bonferroni "
-                       "(pooled-variance t, p × pairs, as SPSS ONEWAY)."),
+                       "(pooled-variance t, p × pairs), lsd (unadjusted pooled-variance t), scheffe and sidak, "
+                       "p and CIs as SPSS ONEWAY computes them for each."),
             Option("by", "variable", default=None, nullable=True, role="categorical",
                    doc="Second split for a two-way ANOVA (each split × by × outcome; Type III SS with "
                        "sum-to-zero contrasts, as SPSS GLM and car::Anova(type = 3)); adds tables "
@@ -189,7 +194,8 @@ SPECS = (
         doc="Chi-square test of independence between two categorical variables (SPSS CROSSTABS): Pearson χ² "
             "without continuity correction (SPSS's 'Pearson Chi-Square' row; chisq.test(correct = FALSE)); "
             "Yates's correction for 2 × 2 tables only when correct = true (R's rule, min(0.5, |O − E|)). "
-            "Cramér's V = √(χ² / (n (min(r, c) − 1))), unadjusted. Levels with no rows are dropped.",
+            "Cramér's V = √(χ² / (n (min(r, c) − 1))) from the Pearson χ² without continuity correction, also "
+            "when correct = true (as SPSS and effectsize::cramers_v), unadjusted. Levels with no rows are dropped.",
         options=(
             Option("rows", "variables", default=[], required=True, role="categorical",
                    doc="Row variables; without cols, every pair among them is tabulated."),
@@ -205,7 +211,7 @@ SPECS = (
                 Column("chi2", "num", "Pearson χ²."),
                 Column("df", "int", "(r − 1)(c − 1)."),
                 Column("p", "p", "p."),
-                Column("cramers_v", "num", "Cramér's V."),
+                Column("cramers_v", "num", "Cramér's V (from the uncorrected Pearson χ²)."),
                 Column("n", "int", "Rows with both variables valid."),
                 Column("min_expected", "num", "Smallest expected count."),
                 Column("low_expected", "int", "Cells with expected count < 5."),

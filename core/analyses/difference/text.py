@@ -56,9 +56,10 @@ def _very_small(name: str, value) -> bool:
 
 
 def _posthoc_method(test: str, available: list[str]) -> str | None:
-    """Tukey (or Bonferroni) after the classic ANOVA; Games–Howell after Welch's."""
+    """Tukey (or Bonferroni) after the classic ANOVA; Games–Howell after Welch's; else Scheffé, Šidák, LSD."""
     prefs = ["games_howell", "tukey", "bonferroni"] if test == "welch_anova" else ["tukey", "bonferroni",
                                                                                    "games_howell"]
+    prefs += ["scheffe", "sidak", "lsd"]
     return next((m for m in prefs if m in available), None)
 
 

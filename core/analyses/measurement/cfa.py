@@ -37,6 +37,7 @@ FIT_COLS = CFA.table("fit").column_names
 EST_COLS = CFA.table("estimates").column_names
 CMP_COLS = CFA.table("model_comparison").column_names
 INV_COLS = CFA.table("invariance").column_names
+MF_COLS = CFA.table("method_factor").column_names
 
 
 # ---- model from options -----------------------------------------------------------------
@@ -242,8 +243,8 @@ def _validity(fit: sm.Fit, rows: list[dict], x_obs: np.ndarray, obs: list[str]):
     return validity, fl, fcorr, htmt
 
 
-def _compare_row(name, fm, prev=None) -> dict:
-    row = {"model": name, **{k: fm[k] for k in ("chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "srmr",
+def _compare_row(name, fm, prev=None, factors=None) -> dict:
+    row = {"model": name, "factors": factors, **{k: fm[k] for k in ("chi2", "df", "p", "chi2_df", "cfi", "tli", "rmsea", "srmr",
                                                  "aic", "bic")}}
     if prev is not None:
         d = fm["chi2"] - prev["chi2"]
@@ -280,19 +281,28 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
               "fornell_larcker": fl, "factor_correlations": fcorr, "htmt": htmt, "estimates": est}
 
     # one-factor comparison (all items of first-order factors on one factor)
-    cmp_rows = [_compare_row("hypothesised", fm)]
+    cmp_rows = [_compare_row("hypothesised", fm, factors=len(fit.spec.latent))]
     first_items = [s.rhs for s in stmts if s.op == "=~" and s.rhs not in fit.spec.latent]
-    if opts.get("compare_one_factor", True) and len(fit.spec.latent) > 1 and len(set(first_items)) >= 3:
+    simple = _first_order(stmts, fit.spec.latent)
+    competing = bool(opts.get("competing")) and len(fit.spec.latent) > 1
+    if competing and simple is None:
+        notes.append(Note("cfa.note.competing_simple_only"))
+    elif competing:
+        cmp_rows += _competing(simple, fit, fm, obs, x, notes)
+    if opts.get("compare_one_factor", True) and len(fit.spec.latent) > 1 and len(set(first_items)) >= 3 \
+            and not (competing and simple is not None):
         one_stmts = [sm.Stmt("one_factor", "=~", it) for it in dict.fromkeys(first_items)]
         try:
             f1 = fit_single(one_stmts, obs, x)
             if f1.converged:
-                cmp_rows.append(_compare_row("one_factor", sm.fit_measures(f1), fm))
+                cmp_rows.append(_compare_row("one_factor", sm.fit_measures(f1), fm, factors=1))
             else:
                 notes.append(Note("cfa.note.one_factor_failed"))
         except UserError:
             notes.append(Note("cfa.note.one_factor_failed"))
     tables["model_comparison"] = pd.DataFrame(cmp_rows, columns=CMP_COLS)
+    if opts.get("method_factor"):
+        tables["method_factor"] = _method_factor(stmts, fit, fm, obs, x, notes)
 
     group = opts.get("group")
     inv = pd.DataFrame(columns=INV_COLS)
@@ -306,6 +316,123 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
     notes.append(Note("cfa.note.convention"))
     return Result("cfa", int(x.shape[0]), tables, notes,
                   meta={"latent": fit.spec.latent, "observed": fit.spec.observed})
+
+
+def _first_order(stmts, latent) -> dict | None:
+    """The model as {factor: items} when it is a plain first-order CFA (only
+    ``=~`` lines on observed items, no modifiers), else None."""
+    factors: dict[str, list[str]] = {}
+    for st in stmts:
+        if st.op != "=~" or st.rhs in latent or st.fixed is not None or st.free or st.label:
+            return None
+        factors.setdefault(st.lhs, []).append(st.rhs)
+    return factors
+
+
+def _latent_r(fit: sm.Fit, rows: list[dict]) -> dict:
+    """Standardized covariances of the latent factors, {(a, b): r}."""
+    lat = set(fit.spec.latent)
+    return {(r["lhs"], r["rhs"]): r["std_estimate"] for r in rows
+            if r["op"] == "~~" and r["lhs"] != r["rhs"] and r["lhs"] in lat and r["rhs"] in lat}
+
+
+def _competing(factors: dict, hyp: sm.Fit, fm_hyp: dict, obs, x, notes) -> list[dict]:
+    """Nested models: merge the two most highly correlated factors of the
+    current model, refit, repeat down to one factor; each row is named by the
+    factor its step made ("a+b", a before b in the model) and tested against
+    the hypothesised model (Δχ², as lavaan's anova for ML)."""
+    out, cur, fit = [], dict(factors), hyp
+    while len(cur) > 1:
+        r = _latent_r(fit, sm.estimates(fit))
+        names = list(cur)
+        pairs = [(r.get((a, b), r.get((b, a), float("nan"))), i, j) for i, a in enumerate(names)
+                 for j, b in enumerate(names) if i < j]
+        pairs = [q for q in pairs if q[0] == q[0]]
+        if not pairs:
+            notes.append(Note("cfa.note.competing_failed", {"model": " / ".join(names)}))
+            break
+        _, i, j = max(pairs, key=lambda q: q[0])
+        a, b = names[i], names[j]
+        merged = f"{a}+{b}"
+        cur = {(merged if n == a else n): (cur[a] + cur[b] if n == a else cur[n]) for n in names if n != b}
+        try:
+            fit = fit_single(_factor_stmts(cur), obs, x)
+        except UserError:
+            fit = None
+        if fit is None or not fit.converged:
+            notes.append(Note("cfa.note.competing_failed", {"model": merged}))
+            break
+        out.append(_compare_row(merged, sm.fit_measures(fit), fm_hyp, factors=len(cur)))
+    return out
+
+
+def _fit_from(hyp: sm.Fit, stmts, obs, x, mf: str) -> sm.Fit:
+    """Fit the trait + method model again, starting from the trait model's
+    estimates and method loadings of 0.3 item SD, when it did not converge
+    from the default start (where the method factor, started as the first
+    principal component of all items, can swallow a trait factor)."""
+    spec = sm.build(stmts, obs)
+    cols = [obs.index(v) for v in spec.observed]
+    _check_size(spec, [len(x)])
+    groups = [sm.group_data(x[:, cols])]
+    start = sm.start_values(spec, groups)
+    known = {(p.lhs, p.op, p.rhs): hyp.theta[p.free] for p in hyp.spec.pars if p.free >= 0}
+    cov = groups[0].cov
+    for p in spec.pars:
+        if p.free < 0:
+            continue
+        if (p.lhs, p.op, p.rhs) in known:
+            start[p.free] = known[(p.lhs, p.op, p.rhs)]
+        elif p.lhs == mf and p.op == "=~":
+            i = spec.observed.index(p.rhs)
+            start[p.free] = 0.3 * math.sqrt(cov[i, i])
+    fitter = sm.Fit(spec, groups)
+    fitter.fit(start)
+    return fitter
+
+
+def method_name(latent) -> str:
+    name = "method"
+    while name in latent:
+        name += "_"
+    return name
+
+
+def _method_factor(stmts, hyp: sm.Fit, fm_hyp: dict, obs, x, notes) -> pd.DataFrame:
+    """The hypothesised model plus one method factor on every item (loadings
+    free, variance 1, uncorrelated with the trait factors): the unmeasured
+    latent method factor of Podsakoff et al. (2003)."""
+    latent = hyp.spec.latent
+    items = list(dict.fromkeys(st.rhs for st in stmts if st.op == "=~" and st.rhs not in latent))
+    mf = method_name(latent)
+    extra = [sm.Stmt(mf, "=~", it, free=True) for it in items] + [sm.Stmt(mf, "~~", mf, fixed=1.0)] \
+        + [sm.Stmt(mf, "~~", f, fixed=0.0) for f in latent]
+    rows = [{"model": "trait", **{k: fm_hyp[k] for k in ("chi2", "df", "cfi", "tli", "rmsea", "srmr")}}]
+    try:
+        fit = fit_single(list(stmts) + extra, obs, x)
+        if not fit.converged:
+            fit = _fit_from(hyp, list(stmts) + extra, obs, x, mf)
+    except UserError:
+        fit = None
+    if fit is None or not fit.converged:
+        notes.append(Note("cfa.note.method_failed"))
+        return pd.DataFrame(rows, columns=MF_COLS)
+    fm = sm.fit_measures(fit)
+    est = sm.estimates(fit)
+    lam = np.array([r["std_estimate"] for r in est if r["op"] == "=~" and r["lhs"] == mf], dtype=float)
+    row = {"model": "trait_method", **{k: fm[k] for k in ("chi2", "df", "cfi", "tli", "rmsea", "srmr")}}
+    row.update({f"d_{k}": fm[k] - fm_hyp[k] for k in ("cfi", "tli", "rmsea", "srmr")},
+               method_variance=float(np.mean(lam ** 2)))
+    bad = _heywood(est, fit.spec)
+    if bad:
+        notes.append(Note("cfa.note.method_heywood", {"names": ", ".join(bad)}))
+    rows.append(row)
+    # Harman's single-factor test beside it: the first unrotated component's share of the item variance
+    r = np.corrcoef(x[:, [obs.index(i) for i in items]], rowvar=False)
+    share = float(np.linalg.eigvalsh(r)[-1] / len(items))
+    notes.append(Note("cfa.note.harman", {"pct": round(100 * share, 1)}))
+    notes.append(Note("cfa.note.method_rule"))
+    return pd.DataFrame(rows, columns=MF_COLS)
 
 
 def invariance(ds: Dataset, stmts, group: str):

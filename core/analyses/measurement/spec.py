@@ -250,6 +250,12 @@ _CFA_OPTIONS = (
            doc="Grouping variable for measurement invariance (configural, metric, scalar)."),
     Option("compare_one_factor", "bool", default=True,
            doc="Also fit a one-factor model of all items (common-method-bias check)."),
+    Option("competing", "bool", default=False,
+           doc="Competing models: merge the two most highly correlated factors, refit, repeat down to one "
+               "factor; one row per model in model_comparison (plain first-order models only)."),
+    Option("method_factor", "bool", default=False,
+           doc="Add the table method_factor: the model plus one method factor on every item (loadings free, "
+               "variance 1, uncorrelated with the traits), with Harman's single-factor test in a note."),
 )
 
 CFA = AnalysisSpec(
@@ -300,7 +306,9 @@ CFA = AnalysisSpec(
             Column("htmt2", "num", "HTMT2 with geometric means (Roemer et al. 2021; semTools 0.5-6 default)."),
         ), "HTMT per pair of factors, from the item correlations.", keys=("factor_a", "factor_b")),
         TableSpec("model_comparison", (
-            Column("model", "text", "hypothesised or one_factor.", codes="cfa.model."),
+            Column("model", "text", "hypothesised, one_factor, or (competing) the factor a step made by "
+                                    "merging, e.g. visual+speed.", codes="cfa.model."),
+            Column("factors", "int", "Number of factors."),
             Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("p", "p", "p of χ²."),
             Column("chi2_df", "num", "χ²/df."), Column("cfi", "num", "CFI."), Column("tli", "num", "TLI."),
             Column("rmsea", "num", "RMSEA."), Column("srmr", "num", "SRMR."), Column("aic", "num", "AIC."),
@@ -308,7 +316,20 @@ CFA = AnalysisSpec(
             Column("d_chi2", "num", "χ² difference to the hypothesised model."),
             Column("d_df", "int", "df difference."),
             Column("d_p", "p", "p of the χ² difference test."),
-        ), "Hypothesised model against a one-factor model of all items.", keys=("model",)),
+        ), "Hypothesised model against a one-factor model of all items, or (competing = true) against the nested "
+           "models made by merging the two most correlated factors step by step (Δχ² as lavaan's anova).", keys=("model",)),
+        TableSpec("method_factor", (
+            Column("model", "text", "trait (the hypothesised model) or trait_method (plus the method factor).",
+                   codes="cfa.model."),
+            Column("chi2", "num", "χ²."), Column("df", "int", "df."), Column("cfi", "num", "CFI."),
+            Column("tli", "num", "TLI."), Column("rmsea", "num", "RMSEA."), Column("srmr", "num", "SRMR."),
+            Column("d_cfi", "num", "ΔCFI of trait_method against trait."),
+            Column("d_tli", "num", "ΔTLI."), Column("d_rmsea", "num", "ΔRMSEA."), Column("d_srmr", "num", "ΔSRMR."),
+            Column("method_variance", "num", "Mean squared standardized method loading: the share of item variance "
+                                             "due to the method factor."),
+        ), "Only with method_factor = true: the unmeasured latent method factor test of common-method bias "
+           "(Podsakoff et al. 2003); ΔCFI/ΔTLI > .10 or ΔRMSEA/ΔSRMR > .05 are the thresholds thesis "
+           "chapters cite.", keys=("model",)),
         TableSpec("invariance", (
             Column("model", "text", "configural, metric (loadings equal) or scalar (loadings and intercepts equal).",
                    codes="measure.invariance."),

@@ -209,6 +209,8 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
     fY = fits["Y"]
     eY = model.eq("Y")
     direct_info: dict = {}   # (j, shown value or None) -> p of the direct effect
+    total_row: dict = {}     # j -> erows index of the total effect
+    direct_row: dict = {}    # j -> erows index of the unconditional direct effect
     if has_m:
         if "Ytotal" in fits:
             ft, et = fits["Ytotal"], model.eq("Ytotal")
@@ -218,6 +220,7 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
                 erows.append({"kind": "total", "path": f"{focal_name('X', j)}->{yv}", "moderator": "",
                               "moderator_value": np.nan, "effect": le["effect"], "se": le["se"],
                               "ci_low": le["ci_low"], "ci_high": le["ci_high"], "p": le["p"]})
+                total_row[j] = len(erows) - 1
         dmods = fx.link_moderators(model, eY, "X")
         for j in xcols:
             for pt, shown in points(dmods):
@@ -228,6 +231,8 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
                               "moderator_value": shown[0][1] if shown else np.nan, "effect": le["effect"],
                               "se": le["se"], "ci_low": le["ci_low"], "ci_high": le["ci_high"], "p": le["p"]})
                 direct_info[(j, shown[0][1] if shown else None)] = le["p"]
+                if not shown:
+                    direct_row[j] = len(erows) - 1
 
     ind_paths = fx.paths(model) if has_m else []
 
@@ -364,6 +369,16 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
             row[key_est], row[key_se], row["ci_low"], row["ci_high"] = est[k], bse[k], lo[k], hi[k]
         if replaced:
             notes.append(Note("process.note.replaced", {"n": replaced}))
+    # effect shares (效应占比): each unconditional indirect effect over the total effect of its X
+    opposite = []
+    for i, _path, j, shown in ind_index:
+        if shown is None and j in total_row:
+            tot = erows[total_row[j]]["effect"]
+            erows[i]["proportion"] = erows[i]["effect"] / tot if tot else np.nan
+            if j in direct_row and erows[direct_row[j]]["effect"] * erows[i]["effect"] < 0:
+                opposite.append(erows[i]["path"])
+    if opposite:
+        notes.append(Note("process.note.opposite_signs", {"paths": ", ".join(opposite)}))
     # standardized total/direct: point estimates are not bootstrapped in PROCESS; keep ours (boot CIs)
     tables["effects"] = pd.DataFrame(erows, columns=SPEC_TABLES["effects"])
     tables["index_moderated_mediation"] = pd.DataFrame(imm_rows, columns=SPEC_TABLES["index_moderated_mediation"])

@@ -116,7 +116,10 @@ TABLES = (
         ("se", "num", "SE: OLS (or HC) for total and direct effects; bootstrap SE for indirect effects."),
         ("ci_low", "num", "Lower limit: t-based for total/direct; bootstrap for indirect."),
         ("ci_high", "num", "Upper limit."),
-        ("p", "p", "Normal-theory (t) p for total and direct effects; empty for indirect effects.")),
+        ("p", "p", "Normal-theory (t) p for total and direct effects; empty for indirect effects."),
+        ("proportion", "num", "Effect share (效应占比) of an unconditional indirect effect: indirect / total effect "
+                              "of X (models with a total effect); a note flags direct and indirect effects of "
+                              "opposite signs, where the share is not interpretable.")),
         "Total, direct and (conditional) indirect effects of X on Y.",
         keys=("kind", "path", "moderator", "moderator_value")),
     TableSpec("index_moderated_mediation", _cols(

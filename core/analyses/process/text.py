@@ -260,8 +260,10 @@ def _row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
         key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
         how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
             if verdict in ("full", "partial", "mixed") else ""
+        share = _f(r.get("proportion"))
+        tail = t("process.text.share", lang, pct=fmt_num(100 * share, 1)) if 0 < share <= 1 else ""
         return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, at=at,
-                 b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
+                 b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)) + tail
     return t("process.text.indirect_ns", lang, x=_xlabel(ds, roles, x), y=_label(ds, y), through=through, at=at,
              b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang))
 

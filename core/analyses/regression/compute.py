@@ -74,6 +74,16 @@ def _parse(ds: Dataset, opts: dict):
     blocks = [list(b) for b in (opts.get("blocks") or [])]
     if not outcome or not blocks or not any(blocks):
         raise UserError("regression.error.nothing_chosen")
+    cat = parse_blocks(outcome, blocks, opts.get("categorical"))
+    ds.require(outcome)
+    if not ds.is_numeric(outcome):
+        raise UserError("regression.error.outcome_not_numeric", name=outcome)
+    return outcome, blocks, cat
+
+
+def parse_blocks(outcome: str, blocks: list[list[str]], categorical) -> dict:
+    """Check the blocks (none empty, no predictor twice or equal to the
+    outcome) and the categorical map; returns the map."""
     if any(len(b) == 0 for b in blocks):
         raise UserError("regression.error.empty_block")
     seen: set[str] = set()
@@ -84,17 +94,16 @@ def _parse(ds: Dataset, opts: dict):
             if v in seen:
                 raise UserError("regression.error.duplicate_predictor", name=v)
             seen.add(v)
-    cat = dict(opts.get("categorical") or {})
+    cat = dict(categorical or {})
     for v in cat:
         if v not in seen:
             raise UserError("regression.error.categorical_not_predictor", name=str(v))
-    ds.require(outcome)
-    if not ds.is_numeric(outcome):
-        raise UserError("regression.error.outcome_not_numeric", name=outcome)
-    return outcome, blocks, cat
+    return cat
 
 
-def _variables(ds: Dataset, blocks, cat, notes) -> list[_Var]:
+def predictors(ds: Dataset, blocks, cat, notes) -> list[_Var]:
+    """The predictors of every block: numeric values or level indices (text
+    and ``cat`` variables are categorical, reference level from ``cat``)."""
     out = []
     for bi, block in enumerate(blocks):
         for name in block:
@@ -103,9 +112,9 @@ def _variables(ds: Dataset, blocks, cat, notes) -> list[_Var]:
                 idx, labels, codes = ds.group_codes(name)
                 v = _Var(name, "categorical", bi, idx=idx, codes=codes, labels=labels, auto=name not in cat)
                 ref = cat.get(name)
-                if ref is not None:
-                    code = ds.resolve_level(name, ref)
-                    v.ref = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
+                # default: the first level in the data's order unless it is tiny, then the largest
+                code = ds.resolve_level(name, ref) if ref is not None else ds.reference_level(name)
+                v.ref = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
                 if v.auto:
                     notes.append(Note("regression.note.auto_categorical", {"name": name}))
                 out.append(v)
@@ -114,9 +123,9 @@ def _variables(ds: Dataset, blocks, cat, notes) -> list[_Var]:
     return out
 
 
-def _build(ds, outcome, variables, standardized):
-    """Rows used, y, X and the term table (one row per design column)."""
-    y_all = ds.numeric(outcome)
+def design(y_all: np.ndarray, variables: list[_Var]):
+    """Rows used (complete on y and every predictor), y, X and the term table
+    (one row per design column)."""
     ok = np.isfinite(y_all)
     for v in variables:
         ok &= np.isfinite(v.values) if v.kind == "numeric" else v.idx >= 0
@@ -189,8 +198,8 @@ def _run(ds: Dataset, opts: dict) -> Result:
     standardized = bool(opts.get("standardized"))
     scenarios = _check_scenarios(opts.get("scenarios"))
     notes: list[Note] = []
-    variables = _variables(ds, blocks, cat, notes)
-    ok, y, X, terms = _build(ds, outcome, variables, standardized)
+    variables = predictors(ds, blocks, cat, notes)
+    ok, y, X, terms = design(ds.numeric(outcome), variables)
     n = y.size
     n_params = X.shape[1] + 1
     if n < n_params + 2:
@@ -243,7 +252,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
 
     # what-if model: the final step in original units
     final_raw = fits[-1] if not standardized else ols.fit(raw_cr, None, hc=robust)
-    model = _whatif(outcome, variables, terms, final_raw, raw_cr, x_min, x_max, robust)
+    model = whatif_model(outcome, variables, terms, final_raw, raw_cr, x_min, x_max, robust)
     range_notes = _range_notes(model, scenarios)
     scen = scenario_table(model, scenarios)
     lev = levers(model)
@@ -263,7 +272,8 @@ def _run(ds: Dataset, opts: dict) -> Result:
                                     "levers": lev}, notes, meta)
 
 
-def _whatif(outcome, variables, terms, fit, cr, x_min, x_max, robust) -> WhatIf:
+def whatif_model(outcome, variables, terms, fit, cr, x_min, x_max, robust) -> WhatIf:
+    """The what-if model of a final fit (``fit``: coef, cov, sigma2, df_resid, n) in original units."""
     col_of = {tm[0]: j for j, tm in enumerate(terms)}
     x_sd = cr.x_sd
     preds = []

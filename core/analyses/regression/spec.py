@@ -15,7 +15,9 @@ REGRESSION = AnalysisSpec(
         Option("blocks", "blocks", default=[], required=True,
                doc="Predictors in blocks, e.g. [[\"gender\", \"age\"], [\"OC\", \"PO\"]]: step s uses blocks 1…s."),
         Option("categorical", "map", default={},
-               doc="Categorical predictors → reference level (code or value label; null = first level). "
+               doc="Categorical predictors → reference level (code or value label; null = the first level in the "
+                   "data's level order, or the largest level when the first holds under 10% of the cases or "
+                   "fewer than 10). "
                    "Dummies are named variable[level] by value label. Text predictors are categorical anyway."),
         Option("robust", "choice", default=None, choices=(None, "HC3"), nullable=True,
                doc="null (classical) or \"HC3\": HC3 SEs with t on the residual df (coeftest + vcovHC); step F "

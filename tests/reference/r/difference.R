@@ -195,7 +195,7 @@ ct1 <- crosstab(mt, "am", "cyl"); ct2 <- crosstab(mt, "am", "vs"); ct3 <- crosst
 # 2 x 2 with Yates's correction (chisq.test's default correct = TRUE), for option correct = true
 yt <- chisq.test(table(mt$am, mt$vs), correct = TRUE)
 yates <- data.frame(row_var = "am", col_var = "vs", chi2 = unname(yt$statistic), df = unname(yt$parameter),
-                    p = yt$p.value, cramers_v = sqrt(unname(yt$statistic) / sum(table(mt$am, mt$vs))),
+                    p = yt$p.value, cramers_v = ct2$chi2$cramers_v,   # V always from the uncorrected chi2 (SPSS, effectsize)
                     n = sum(table(mt$am, mt$vs)))
 save_ref("crosstab_mtcars", "R 4.2.2: chisq.test(table(a, b), correct = FALSE); Cramer's V = sqrt(chi2 / (n (min(r, c) - 1))) (= effectsize::cramers_v(adjust = FALSE))",
          "tests/data/difference_mtcars.csv", list(pairs = list(c("am", "cyl"), c("am", "vs"), c("gear", "carb"))),

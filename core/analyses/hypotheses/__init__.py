@@ -1,0 +1,1 @@
+"""Hypothesis summary: each stated hypothesis checked against the result row that tests it."""

@@ -1,0 +1,112 @@
+"""The hypothesis summary: run each analysis a hypothesis points to (once per
+distinct type + options, through the registry, so its options are validated
+as in a recipe), find the row, and judge it.
+
+Estimate: the first of b, effect, index, diff, r, estimate, value, statistic
+the row has.  Significance at α = .05: p when the row has a finite p, else a
+CI (ci_low, ci_high) that excludes 0.  Verdict: ``supported`` (significant and
+in the expected direction, or ``expected = any``), ``opposite`` (significant
+the other way), ``not_supported``.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+from core import registry
+from core.analyses.hypotheses.spec import SPEC
+from core.data.model import Dataset
+from core.errors import UserError
+from core.types import Note, Result
+
+ALPHA = 0.05
+ESTIMATES = ("b", "effect", "index", "diff", "r", "estimate", "value", "statistic")
+EXPECTED = ("positive", "negative", "any")
+COLS = SPEC.table("summary").column_names
+
+
+def _num(v) -> float:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return v
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a) == str(b)
+    return math.isclose(_num(a), _num(b), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def verdict(estimate: float, p: float, lo: float, hi: float, expected: str) -> str:
+    if math.isfinite(p):
+        sig = p < ALPHA
+    else:
+        sig = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
+    if not sig or not math.isfinite(estimate):
+        return "not_supported"
+    if expected == "any" or (estimate > 0) == (expected == "positive"):
+        return "supported"
+    return "opposite"
+
+
+def _check(h, i: int) -> dict:
+    label = str(h.get("label") or f"H{i + 1}") if isinstance(h, dict) else f"H{i + 1}"
+    if not isinstance(h, dict) or not isinstance(h.get("type"), str) or not isinstance(h.get("table"), str) \
+            or not isinstance(h.get("options") or {}, dict) or not isinstance(h.get("row") or {}, dict):
+        raise UserError("hypotheses.error.bad", label=label)
+    if h["type"] == "hypotheses":
+        raise UserError("hypotheses.error.bad", label=label)
+    expected = h.get("expected") or "any"
+    if expected not in EXPECTED:
+        raise UserError("hypotheses.error.bad", label=label)
+    return {"label": label, "text": str(h.get("text") or ""), "type": h["type"], "options": h.get("options") or {},
+            "table": h["table"], "row": h.get("row") or {}, "expected": expected}
+
+
+def run(ds: Dataset, opts: dict) -> Result:
+    hyps = opts.get("hypotheses") or []
+    if not isinstance(hyps, list) or not hyps:
+        raise UserError("hypotheses.error.none")
+    hyps = [_check(h, i) for i, h in enumerate(hyps)]
+    labels = [h["label"] for h in hyps]
+    dup = next((lab for lab in labels if labels.count(lab) > 1), None)
+    if dup is not None:
+        raise UserError("hypotheses.error.duplicate", label=dup)
+    results: dict[str, Result | UserError] = {}
+    rows, notes = [], []
+    for h in hyps:
+        key = json.dumps([h["type"], h["options"]], sort_keys=True, default=str)
+        if key not in results:
+            try:
+                results[key] = registry.run(h["type"], ds, h["options"])
+            except UserError as err:
+                results[key] = err
+        res = results[key]
+        desc = ", ".join(f"{v}" for v in h["row"].values())
+        row = {"hypothesis": h["label"], "text": h["text"], "test": f"{h['type']} · {h['table']} · {desc}",
+               "estimate": math.nan, "p": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+               "expected": h["expected"], "verdict": None}
+        df = res.tables.get(h["table"]) if isinstance(res, Result) else None
+        hit = pd.DataFrame()
+        if df is not None:
+            mask = pd.Series(True, index=df.index)
+            for col, val in h["row"].items():
+                mask &= df[col].map(lambda v, val=val: _same(v, val)) if col in df else False
+            hit = df[mask]
+        if isinstance(res, UserError):
+            notes += [Note("hypotheses.note.failed", {"label": h["label"]}), Note(res.key, res.kwargs)]
+        elif len(hit) != 1:
+            notes.append(Note("hypotheses.note.no_row", {"label": h["label"], "n": len(hit)}))
+        else:
+            r = hit.iloc[0]
+            est = next((c for c in ESTIMATES if c in r.index and math.isfinite(_num(r[c]))), None)
+            row.update(estimate=_num(r[est]) if est else math.nan, p=_num(r.get("p")),
+                       ci_low=_num(r.get("ci_low")), ci_high=_num(r.get("ci_high")))
+            row["verdict"] = verdict(row["estimate"], row["p"], row["ci_low"], row["ci_high"], h["expected"])
+        rows.append(row)
+    notes.append(Note("hypotheses.note.convention"))
+    return Result("hypotheses", int(len(ds.frame)), {"summary": pd.DataFrame(rows, columns=COLS)}, notes)

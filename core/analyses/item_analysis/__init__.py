@@ -1,0 +1,1 @@
+"""Item analysis: critical ratios of extreme groups and item–total correlations."""

@@ -1,0 +1,1 @@
+"""Binary logistic regression in blocks (SPSS LOGISTIC REGRESSION conventions), fitted with statsmodels."""

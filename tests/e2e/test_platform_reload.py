@@ -1,0 +1,113 @@
+"""A Chinese user in a real browser (issue 13): upload a 问卷星 text export,
+confirm the proposed preparation, reorder a demographic's levels, run
+differences and a regression, reload the page — and find everything still
+there (data, codes, scales, level order, analyses, language)."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.i18n import t
+
+from .conftest import shot, wait_idle
+from .test_journey import LONG, key_of, no_errors
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import platforms  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(pg, slug: str) -> None:
+    pg.locator(f"[data-testid='stSidebarNav'] a[href$='/{slug}']").click()
+    pg.wait_for_url(re.compile(rf"/{slug}(\?.*)?$"), timeout=LONG)
+    wait_idle(pg, LONG)
+    no_errors(pg, slug)
+
+
+def pick(pg, key: str, text: str) -> None:
+    box = key_of(pg, key)
+    box.scroll_into_view_if_needed()
+    box.click()
+    pg.get_by_role("option", name=text, exact=True).first.click()
+    wait_idle(pg, LONG)
+
+
+EDUCATION = ("高中/中专及以下", "大专", "本科", "硕士", "博士")
+
+
+def shown_levels(pg) -> list[str]:
+    """The education levels in the order the level editor lists them."""
+    cells = key_of(pg, r"st-key-levels_editor_Q3").locator("[role='gridcell']").all_inner_texts()
+    return list(dict.fromkeys(c for c in cells if c in EDUCATION))
+
+
+def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path):
+    ex = platforms.exports()["wjx_text_xlsx"]
+    path = tmp_path / ex.name
+    path.write_bytes(ex.content)
+    page.goto(server)
+    wait_idle(page)
+    page.get_by_text("中文", exact=True).click()
+    wait_idle(page)
+
+    # upload → the proposal to confirm
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(path))
+    wait_idle(page, LONG)
+    page.get_by_text(t("prep.proposal.title", "zh")).first.wait_for(timeout=LONG)
+    page.get_by_text(t("prep.proposal.platform.wjx", "zh")).first.wait_for()
+    assert page.get_by_text(t("prep.proposal.scales", "zh", count="4", names="Q6, Q7, Q8, Q9")).first.is_visible()
+    shot(page, "platform_zh_01_proposal")
+    page.get_by_role("button", name=t("prep.proposal.confirm", "zh")).click()
+    wait_idle(page, LONG)
+    assert "s=" in page.url
+    no_errors(page, "data")
+
+    # the levels of 学历 (Q3): 高中/中专及以下 moved last
+    open_page(page, "variables")
+    pick(page, r"st-key-levels_pick", "Q3 — 您的学历")
+    grid = key_of(page, r"st-key-levels_editor_Q3").locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = grid.bounding_box()
+    row_h = 35
+    page.mouse.dblclick(box["x"] + 40, box["y"] + row_h * 1.5)    # first data row, "位置"
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name=t("prep.levels.apply", "zh")).click()
+    wait_idle(page, LONG)
+    page.get_by_text(t("prep.levels.applied", "zh")).first.wait_for(timeout=LONG)
+    shot(page, "platform_zh_02_levels")
+    assert shown_levels(page) == ["大专", "本科", "硕士", "博士", "高中/中专及以下"]
+
+    # differences and a regression run on the prepared data
+    open_page(page, "differences")
+    # the new order drives the tables: 大专 is now the first level
+    page.locator("[role='columnheader']", has_text="1. 大专").first.wait_for(state="attached", timeout=LONG)
+    shot(page, "platform_zh_03_differences")
+    open_page(page, "regression")
+    shot(page, "platform_zh_04_regression")
+
+    # reload: the same URL (its ?s= token) brings it all back
+    url = page.url
+    page.reload()
+    wait_idle(page, LONG)
+    assert page.url == url
+    no_errors(page, "reload")
+    assert page.get_by_text(t("reload.kept", "zh", minutes="2")).first.is_visible()
+    badge = page.locator("[data-testid='stSidebar']").get_by_text(ex.name, exact=False).first
+    assert badge.is_visible() and "120" in badge.inner_text()    # the uploaded data, not the sample
+    open_page(page, "variables")
+    pick(page, r"st-key-levels_pick", "Q3 — 您的学历")
+    shot(page, "platform_zh_05_after_reload")
+    key_of(page, r"st-key-levels_editor_Q3").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert shown_levels(page) == ["大专", "本科", "硕士", "博士", "高中/中专及以下"]
+    assert page.get_by_role("heading", name=t("prep.recode.title", "zh")).is_visible()
+    assert page.dialogs == []
