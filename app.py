@@ -16,13 +16,16 @@ from pages._ui.render import md_escape
 
 ROOT = Path(__file__).parent
 
-st.set_page_config(page_title="Pressure Explorer", page_icon=":material/analytics:", layout="wide")
+# a local icon: emoji and :material/…: icons make the browser fetch the favicon from an outside host
+st.set_page_config(page_title="Pressure Explorer", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 memory.start()   # gives memory back when users leave (once per server process)
 state.ensure_loaded()
+state.choose_lang()   # ?lang=, else the browser's language
 
 with st.sidebar:
     st.radio(state.t("app.language"), ["en", "zh"], key="lang", horizontal=True,
              format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+state.lang_to_url()
 
 nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
                      for path, key, icon in PAGES if (ROOT / path).exists()])

@@ -65,7 +65,7 @@ def propose(args) -> dict:
 def run(args) -> dict:
     recipe_path = Path(args.recipe)
     try:
-        text = recipe_path.read_text(encoding="utf-8-sig")
+        text = recipe_path.read_bytes()
     except OSError as exc:
         raise UserError("error.file_unreadable", path=str(recipe_path), detail=exc.strerror or str(exc)) from None
     recipe = recipes.from_json(text)

@@ -22,13 +22,27 @@ version-2 recipe without them (an older app refuses a version-2 recipe rather
 than silently skipping its recodes).  ``validate``
 normalises a recipe (or raises :class:`UserError`); ``to_json``/``from_json``
 round-trip it.  Analysis options are validated by :mod:`core.registry`.
+
+A recipe may come from anyone (an upload, a colleague's file), so it has
+limits, each far above what the app saves: :data:`MAX_BYTES` of JSON text,
+:data:`MAX_DEPTH` levels of nesting, number literals of at most
+:data:`MAX_NUMBER_CHARS` characters, :data:`MAX_ANALYSES` analyses,
+:data:`MAX_REPORT_ITEMS` report items, :data:`MAX_SCALES` scales; analysis
+ids are 1–64 letters, digits, ``_`` or ``-`` (:data:`ID_PATTERN`; they name
+files of the reproduce script).  ``from_json`` checks the size, the nesting
+and the numbers on the text *before* ``json.loads`` (whose recursion and
+int conversion would otherwise fail with RecursionError/ValueError or take
+the server's memory), so every hostile recipe ends in a translated
+:class:`UserError`.
 """
 from __future__ import annotations
 
 import copy
 import json
 import math
+import re
 
+import numpy as np
 import pandas as pd
 
 from core import registry
@@ -40,6 +54,13 @@ from core.types import Result
 
 VERSION = 2
 READS = (1, 2)
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 40
+MAX_ANALYSES = 200
+MAX_REPORT_ITEMS = 500
+MAX_SCALES = 200
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ID_KEYS = ("version", "data", "prepare", "scales", "roles", "exclusions", "analyses", "report", "ui")
 
 
@@ -130,6 +151,13 @@ def validate_scale(sc) -> dict:
     return out
 
 
+def check_id(aid) -> str:
+    """An analysis id (it names files of the reproduce script): 1–64 of A–Z a–z 0–9 _ -."""
+    if not isinstance(aid, str) or not ID_PATTERN.fullmatch(aid):
+        raise UserError("error.recipe_bad_id", id=str(aid)[:40])
+    return aid
+
+
 def validate(recipe) -> dict:
     """Check the structure of a recipe and fill defaults (returns a copy)."""
     if not isinstance(recipe, dict):
@@ -172,11 +200,15 @@ def validate(recipe) -> dict:
     analyses = recipe.get("analyses") or []
     if not isinstance(analyses, list):
         raise UserError("error.bad_recipe", detail="analyses")
+    for what, items, limit in (("analyses", analyses, MAX_ANALYSES), ("report", out["report"], MAX_REPORT_ITEMS),
+                               ("scales", out["scales"], MAX_SCALES)):
+        if len(items) > limit:
+            raise UserError("error.recipe_too_many", what=what, n=len(items), limit=limit)
     seen = set()
     for i, a in enumerate(analyses):
         if not isinstance(a, dict) or "type" not in a:
             raise UserError("error.bad_recipe", detail=f"analyses[{i}] needs a type")
-        aid = str(a.get("id") or f"a{i + 1}")
+        aid = check_id(a.get("id") or f"a{i + 1}")
         if aid in seen:
             raise UserError("error.duplicate_analysis_id", id=aid)
         seen.add(aid)
@@ -186,10 +218,36 @@ def validate(recipe) -> dict:
     return out
 
 
-def from_json(text: str) -> dict:
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_LONG_NUMBER = re.compile(r"[-+0-9.eE]{%d,}" % (MAX_NUMBER_CHARS + 1))
+
+
+def _prescan(text: str) -> None:
+    """Refuse a recipe text over the limits before json.loads sees it: its
+    nesting depth (brackets outside strings) and the length of its numbers."""
+    bare = _STRING.sub('""', text)   # linear: strings can hold brackets and digits
+    if _LONG_NUMBER.search(bare):
+        raise UserError("error.recipe_long_number", limit=MAX_NUMBER_CHARS)
+    brackets = np.frombuffer(re.sub(r"[^\[\]{}]", "", bare).encode("ascii"), dtype=np.uint8)
+    if brackets.size:
+        steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+        if int(np.cumsum(steps).max()) > MAX_DEPTH:
+            raise UserError("error.recipe_too_deep", limit=MAX_DEPTH)
+
+
+def from_json(text: str | bytes) -> dict:
+    """A recipe from JSON text (or a file's bytes, read as UTF-8): every
+    malformed or over-limit recipe is a UserError."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise UserError("error.recipe_not_json", detail=type(text).__name__)
+    if len(text) > MAX_BYTES:   # before decoding or scanning anything
+        raise UserError("error.recipe_too_large", size_kb=len(text) // 1000, limit_kb=MAX_BYTES // 1000)
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8-sig", errors="replace")
+    _prescan(text)
     try:
         obj = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+    except (ValueError, RecursionError) as exc:   # JSONDecodeError is a ValueError
         raise UserError("error.recipe_not_json", detail=str(exc)[:120]) from None
     return validate(obj)
 

@@ -92,9 +92,12 @@ if S.get("upload_bytes"):
         error(err)
         st.info(t("data.previous_kept"))
         if err.key == "io.merged_header" or name.lower().endswith((".xlsx", ".xls")):
-            hr = st.number_input(t("data.header_row"), min_value=0, max_value=50, value=0, key="header_row_pick")
+            # numbered as Excel numbers rows (1 = first), like the messages; io counts from 0
+            suggest = str(err.kwargs.get("row", ""))
+            start = min(int(suggest), 51) if suggest.isdigit() and int(suggest) >= 1 else 1
+            hr = st.number_input(t("data.header_row"), min_value=1, max_value=51, value=start, key="header_row_pick")
             if st.button(t("data.header_row_apply"), key="header_row_apply"):
-                S["upload_header_row"] = int(hr)
+                S["upload_header_row"] = int(hr) - 1
                 _read_upload()
                 st.rerun()
 
@@ -122,11 +125,12 @@ if S.get("show_proposal") and S.get("upload_bytes"):
             st.switch_page("pages/variables.py")
 
 with st.expander(t("data.recipe_load"), icon=":material/restore:"):
-    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload")
+    # 2 MB: no larger recipe is read (recipes.MAX_BYTES); the server never holds more
+    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload", max_upload_size=2)
     if rf is not None and S.get("recipe_id") != rf.file_id:
         S["recipe_id"] = rf.file_id
         try:
-            loaded = recipes.from_json(rf.getvalue().decode("utf-8-sig", errors="replace"))
+            loaded = recipes.from_json(rf.getvalue())
             build_dataset(state.raw(), loaded)
         except UserError as err:
             S["recipe_error"] = err

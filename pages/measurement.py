@@ -69,7 +69,8 @@ def reliability() -> None:
         sc = _scale_of(r.scale)
         if sc is None or r.item in (sc.get("reverse") or []):
             continue
-        if st.button(t("measure.page.reverse_button", item=r.item, scale=r.scale), key=f"rev.{r.scale}.{r.item}",
+        if st.button(render.label("measure.page.reverse_button", item=r.item, scale=r.scale),
+                     key=f"rev.{r.scale}.{r.item}",
                      icon=":material/swap_vert:"):
             sc["reverse"] = list(sc.get("reverse") or []) + [r.item]
             st.rerun()

@@ -143,7 +143,8 @@ def model_form(entry: dict, spec=RSPEC) -> dict:
         if key not in S:
             S[key] = [v for v in (blocks[i] if i < len(blocks) else []) if v in cands]
         chosen.append(list(cols[i % len(cols)].multiselect(t("regression.page.block", i=i + 1), cands, key=key,
-                                                           format_func=forms.var_label(ds))))
+                                                           format_func=forms.var_label(ds),
+                                                           placeholder=t("forms.choose"))))
     entry["blocks"] = [b for b in chosen if b]
     predictors = [v for b in entry["blocks"] for v in b]
 
@@ -154,7 +155,8 @@ def model_form(entry: dict, spec=RSPEC) -> dict:
     if ckey not in S:
         S[ckey] = [v for v in predictors if v in cat or v in forced]
     S[ckey] = [v for v in S[ckey] if v in predictors]
-    picked = st.multiselect(t("regression.page.categorical"), predictors, key=ckey, format_func=forms.var_label(ds))
+    picked = st.multiselect(t("regression.page.categorical"), predictors, key=ckey, format_func=forms.var_label(ds),
+                            placeholder=t("forms.choose"))
     new_cat = {}
     if picked:
         rcols = st.columns(min(len(picked), 4))
@@ -173,7 +175,8 @@ def model_form(entry: dict, spec=RSPEC) -> dict:
                 if S[rkey] not in codes:
                     S[rkey] = codes[0]
             lab = dict(zip(codes, labels))
-            new_cat[v] = rcols[i % len(rcols)].selectbox(t("regression.page.reference", name=ds.label(v)), codes,
+            new_cat[v] = rcols[i % len(rcols)].selectbox(render.label("regression.page.reference", name=ds.label(v)),
+                                                        codes,
                                                         key=rkey, format_func=lambda c, lab=lab: lab.get(c, str(c)))
     entry["categorical"] = new_cat
     if spec.type == "logistic":
@@ -236,7 +239,7 @@ def _reset(model: wi.WhatIf, sig: str) -> None:
 
 def _control(p: dict, sig: str, container):
     key = f"wi.{sig}.{p['name']}"
-    label = ds.label(p["name"])
+    label = render.md_escape(ds.label(p["name"]))   # a label is Markdown: the name as plain text
     if p["kind"] == "numeric":
         lo, hi = float(p["min"]), float(p["max"])
         if key not in S:
@@ -334,7 +337,7 @@ def whatif(model: wi.WhatIf, sig: str, focus: list[str], template: dict | None) 
     pred = wi.predict(model, values)
     base = wi.predict(model, {})
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
+    m1.metric(render.label("regression.page.prediction", outcome=y_label), fmt_num(pred["prediction"], 2),
               delta=f"{fmt_num(pred['prediction'] - base['prediction'], 2)} {t('regression.page.versus_baseline')}",
               delta_color="off")
     m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 2)} – {fmt_num(pred['ci_high'], 2)}")
@@ -363,7 +366,7 @@ def whatif(model: wi.WhatIf, sig: str, focus: list[str], template: dict | None) 
     scen = wi.scenario_table(model, saved + [{"name": current, "values": values}])
     if template is not None:
         # the pin is the analysis' scenario chart/table: baseline and the saved scenarios
-        render.chart(rch.with_data(template, scen), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
+        render.chart(rch.with_data(template, rch.scenario_names(scen, state.lang())), key=f"wi_chart_{sig}", analysis=RSPEC, aid=aid,
                      name="scenarios")
     render.table(scen, RSPEC.table("scenarios"), "regression", key=f"wi_table_{sig}", aid=aid)
     st.caption(t("regression.page.scenario_pin"))
@@ -389,7 +392,8 @@ def levers_section(res, opts: dict, model: wi.WhatIf, sig: str, focus: list[str]
     if mkey not in S:
         S[mkey] = [v for v in focus if v in numeric] or numeric
     c1, c2 = st.columns([3, 1])
-    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds))
+    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ds),
+                            placeholder=t("forms.choose"))
     names = {c: t(f"regression.change.{code_key(c)}") for c in ("1 SD", "1 point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=names.get)

@@ -95,7 +95,8 @@ with st.form("scales_form"):
             "reverse": st.column_config.TextColumn(t("vars.col.reverse"), help=t("vars.help.reverse")),
             "min": st.column_config.NumberColumn(t("vars.col.min")),
             "max": st.column_config.NumberColumn(t("vars.col.max")),
-            "score": st.column_config.SelectboxColumn(t("vars.col.score"), options=["mean", "sum"]),
+            "score": st.column_config.SelectboxColumn(t("vars.col.score"), options=["mean", "sum"],
+                                                      format_func=lambda s: t(f"vars.score.{s}")),
             "min_items": st.column_config.NumberColumn(t("vars.col.min_items"), help=t("vars.help.min_items"),
                                                        min_value=1, step=1),
             "missing": st.column_config.TextColumn(t("vars.col.missing"), help=t("vars.help.missing")),
@@ -104,7 +105,7 @@ with st.form("scales_form"):
     cols = columns
     demo_default = (prop or {}).get("demographics") or (rec.get("roles") or {}).get("demographics", [])
     demo = st.multiselect(t("vars.demographics"), cols, default=[d for d in demo_default if d in cols],
-                          key=f"vars_demo_{bool(prop)}")
+                          key=f"vars_demo_{bool(prop)}", placeholder=t("forms.choose"))
     mc_default = (prop or {}).get("missing_codes") if prop else rec["data"].get("missing_codes")
     mc_text = st.text_input(t("vars.missing_codes"), value=", ".join(str(m) for m in (mc_default or [])),
                             help=t("vars.help.missing_codes"), key=f"vars_mc_{bool(prop)}")

@@ -139,6 +139,8 @@ value labels in result tables (e.g. `"Male"`); in recipes a level may be given
 by its label or by its code. Each analysis uses listwise deletion over its own
 variables unless it says otherwise, and reports the rows it used (`n_used`).
 
+LIMITS
+
 ## Results
 
 ```json
@@ -154,7 +156,13 @@ precision (never rounded); a statistic that is undefined is `null`.
 
 
 def render() -> str:
-    out = [HEAD]
+    limits = (f"**Limits.** A recipe may come from anyone, so it is refused with a translated\n"
+              f'"not valid" message past {recipes.MAX_BYTES:,} bytes, {recipes.MAX_DEPTH} levels of nesting,\n'
+              f"a number written with more than {recipes.MAX_NUMBER_CHARS} characters, {recipes.MAX_ANALYSES} analyses,\n"
+              f"{recipes.MAX_REPORT_ITEMS} report items or {recipes.MAX_SCALES} scales; an analysis `id` is 1–64\n"
+              f"letters, digits, `_` or `-` (it names the reproduce script's CSV files).\n"
+              f"Recipes the app saves stay far below these.")
+    out = [HEAD.replace("LIMITS", limits)]
     for spec in sorted(registry.specs().values(), key=lambda s: (s.group, s.type)):
         out.append(f"\n### `{spec.type}`\n\n{spec.doc}\n\n**Options**\n\n| option | kind | default | meaning |\n|---|---|---|---|")
         for o in spec.options:

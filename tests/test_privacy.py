@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import recipe as recipes
 from core.data import io as dio
 from core.data import samples
 from core.i18n import t
@@ -36,12 +37,16 @@ def _data_page(lang: str = "en") -> AppTest:
 
 
 # ---- upload size ---------------------------------------------------------------------------------
-def test_upload_widget_limit_is_above_the_importers_own():
-    """The widget accepts up to 1 GB (its own refusal would be English only);
-    the importer refuses anything over MAX_UPLOAD_MB with a translated message."""
+def test_server_upload_limit_is_the_importers_own_and_it_listens_on_localhost():
+    """The server refuses an upload over MAX_UPLOAD_MB before holding it in
+    memory (the importer refuses it too, translated, for files read from disk);
+    a recipe upload is capped at 2 MB, just above recipes.MAX_BYTES; the
+    server binds to localhost unless the launcher is asked for the network."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] == 1024
-    assert 0 < dio.MAX_UPLOAD_MB < config["server"]["maxUploadSize"]
+    assert config["server"]["maxUploadSize"] == dio.MAX_UPLOAD_MB
+    assert config["server"]["address"] == "localhost"
+    assert "max_upload_size=2)" in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
+    assert recipes.MAX_BYTES <= 2 * 1024 * 1024
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -171,3 +176,30 @@ def test_housekeeping_is_a_no_op_without_a_server():
     from pages._ui import memory
 
     assert memory.sessions_after_reaping() is None
+
+
+# ---- names and labels are plain text in widget labels ---------------------------------------------
+HOSTILE_LABEL = "**bold** [link](http://evil.example) ![img](http://evil.example/x.png)"
+
+
+def test_variable_labels_are_plain_text_in_widget_labels():
+    """Streamlit renders widget labels and metric labels as Markdown: the
+    what-if sliders, reference-level pickers and the prediction metric show a
+    label built from a hostile name as text (no bold, no link, no image)."""
+    raw, recipe, _ = samples.load(samples.DEFAULT)
+    for meta in raw.meta.values():
+        meta.label = HOSTILE_LABEL + " " + meta.name
+    for sc in recipe["scales"]:
+        sc["label"] = HOSTILE_LABEL + " " + sc["name"]
+    at = AppTest.from_file(str(ROOT / "pages" / "regression.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+    at.run()
+    assert not at.exception
+    labels = [w.label for w in [*at.slider, *at.selectbox, *at.metric, *at.button]]
+    hostile = [lab for lab in labels if "evil" in lab]
+    assert len([s for s in at.slider if "evil" in s.label]) >= 2
+    assert any("evil" in m.label for m in at.metric)
+    for lab in hostile:
+        assert "**bold**" not in lab and "](http" not in lab and "![" not in lab, lab
+        assert r"\*\*bold\*\*" in lab and r"\]\(http" in lab, lab

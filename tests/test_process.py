@@ -327,6 +327,7 @@ def test_model4_tables_and_verdict(datasets):
                  eff.query("kind == 'direct'")["effect"].iloc[0] + tot["effect"], 1e-10)
     con = res.tables["contrasts"]
     assert len(con) == 1 and con.iloc[0]["kind"] == "specific"
+    assert ") − (" in con.iloc[0]["contrast"] and "minus" not in con.iloc[0]["contrast"]   # no English word
     assert_close(con.iloc[0]["effect"], spec["effect"].iloc[0] - spec["effect"].iloc[1], 1e-12)
     std = res.tables["standardized"]
     assert set(std["scale"]) == {"partial"}        # cond is dichotomous: partially standardized only

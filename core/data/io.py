@@ -17,6 +17,17 @@ as GB18030 is decided by plausibility, and Qualtrics' second and third header
 rows (question text, ``{"ImportId": …}``) are skipped, the question text kept
 as variable labels.
 
+An .xlsx is a zip of XML that can expand far beyond its size, and one server
+process serves every user, so a workbook is checked against a budget before
+openpyxl opens it (:func:`_check_xlsx_budget`: the zip's directory, then
+each sheet's XML streamed once): every part of at most :data:`XLSX_MAX_PART_MB`
+(worksheets) or :data:`XLSX_MAX_OTHER_MB` (shared strings, styles, …) and
+:data:`XLSX_MAX_TOTAL_MB` in all, expanded; a part over 1 MB compressed at
+most :data:`XLSX_MAX_RATIO`:1; at most :data:`XLSX_MAX_CELLS` cells in the
+sheet (counted in its XML first, and again as openpyxl fills rows out to
+their last cell); no cell text longer than Excel's own limit of
+:data:`XLSX_MAX_CELL_CHARS` characters.  Larger data: save it as CSV.
+
 Public API: :data:`MAX_UPLOAD_MB`, :func:`read_bytes`, :func:`read_path`,
 :func:`list_sheets`.
 """
@@ -38,6 +49,12 @@ from core.errors import UserError
 from core.types import Note
 
 MAX_UPLOAD_MB = 200
+XLSX_MAX_CELLS = 1_000_000
+XLSX_MAX_CELL_CHARS = 32_767
+XLSX_MAX_PART_MB = 256
+XLSX_MAX_OTHER_MB = 32
+XLSX_MAX_TOTAL_MB = 256
+XLSX_MAX_RATIO = 100
 
 _TEXT_EXT = {".csv": "csv", ".txt": "csv", ".tsv": "csv"}
 _EXCEL_EXT = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
@@ -148,6 +165,7 @@ def list_sheets(content: bytes, filename: str) -> list[str]:
     if _EXCEL_EXT[ext] == "xls":
         return [sh.name for sh in _open_xls(content, name).sheets()]
     _check_xlsx_container(content, name)
+    _check_xlsx_budget(content, name)
     try:
         wb = _open_workbook(content, name)
         try:
@@ -497,38 +515,107 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _merged_ranges(content: bytes, sheet: str) -> list[tuple[int, int, int, int]]:
-    """Merged cell ranges of ``sheet`` as (min_col, min_row, max_col, max_row), 1-based.
+_MB = 1024 * 1024
 
-    openpyxl's read-only mode does not expose merged cells, so they are read
-    from the sheet's XML part.  Any failure just means "no merges known".
-    """
-    from openpyxl.utils.cell import range_boundaries
 
+def _check_xlsx_budget(content: bytes, name: str) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Refuse a workbook that would expand beyond the budget, before openpyxl
+    opens it (its read-only mode parses a sheet without a <dimension> through
+    to the end just to open the workbook).  The zip's directory bounds every
+    part's expanded size (Python's zipfile never inflates a part beyond the size
+    its directory states); each worksheet's XML is then streamed once to count
+    its cells.  Returns each sheet's merged cell ranges (by sheet name) as
+    (min_col, min_row, max_col, max_row), 1-based: openpyxl's read-only mode
+    does not expose them."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
-            wb = ET.fromstring(z.read("xl/workbook.xml"))
-            rid = None
-            for el in wb.iter():
-                if el.tag.endswith("}sheet") and el.get("name") == sheet:
-                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            parts = z.infolist()
+            total = 0
+            for part in parts:
+                size = part.file_size
+                total += size
+                limit = XLSX_MAX_PART_MB if part.filename.startswith("xl/worksheets/") else XLSX_MAX_OTHER_MB
+                ratio = size / max(part.compress_size, 1)
+                if size > limit * _MB or total > XLSX_MAX_TOTAL_MB * _MB or (size > _MB and ratio > XLSX_MAX_RATIO):
+                    raise UserError("io.xlsx_bomb", name=name, part=part.filename[:80], size_mb=f"{size / _MB:.0f}",
+                                    ratio=f"{ratio:.0f}", limit_mb=str(limit), limit_ratio=str(XLSX_MAX_RATIO))
+            sheets = _sheet_names(z)
+            merges = {}
+            for part in parts:
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    sheet = sheets.get(part.filename, part.filename)
+                    merges[sheet] = _scan_sheet(z, part.filename, sheet, name)
+            return merges
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
+
+
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """Zip member → sheet name, from the workbook's XML ({} when it cannot be told)."""
+    try:
+        rels = {}
+        for el in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")).iter():
+            target = el.get("Target")
+            if el.tag.endswith("}Relationship") and target:
+                rels[el.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out = {}
+        for el in ET.fromstring(z.read("xl/workbook.xml")).iter():
+            if el.tag.endswith("}sheet"):
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                if rid in rels:
+                    out[rels[rid]] = el.get("name") or ""
+        return out
+    except Exception:   # a broken workbook: openpyxl says so
+        return {}
+
+
+# a cell element, with or without a namespace prefix (<c r="A1">, <x:c/>, <c>)
+_CELL_STARTS = tuple(a + b"c" + b for a in (b"<", b":") for b in (b" ", b"\n", b"\r", b"\t", b"/", b">"))
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
+
+
+def _scan_sheet(z: zipfile.ZipFile, part: str, sheet: str, name: str) -> list[tuple[int, int, int, int]]:
+    """Stream one worksheet's XML in 4 MB pieces: refuse it past XLSX_MAX_CELLS
+    cells, and return its merged cell ranges.  A part that cannot be inflated
+    or parsed stops the scan (openpyxl reports the broken file)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    cells, refs = 0, []
+    try:
+        with z.open(part) as fh:
+            carry = b""
+            while cells <= XLSX_MAX_CELLS:
+                piece = fh.read(4 * _MB)
+                text = carry + piece
+                cut = text.rfind(b">") + 1 if piece else len(text)   # never split a tag
+                text, carry = text[:cut], text[cut:]
+                cells += sum(text.count(tag) for tag in _CELL_STARTS)
+                refs += _MERGE_REF.findall(text)
+                if not piece:
                     break
-            if rid is None:
-                return []
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            target = None
-            for el in rels.iter():
-                if el.tag.endswith("}Relationship") and el.get("Id") == rid:
-                    target = el.get("Target")
-                    break
-            if not target:
-                return []
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            xml = z.read(part)
-        refs = re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"', xml)
+    except Exception:   # zlib.error, a bad CRC, a truncated part: not ours to report
+        pass
+    if cells > XLSX_MAX_CELLS:
+        raise UserError("io.xlsx_too_many_cells", name=name, sheet=sheet, limit=f"{XLSX_MAX_CELLS:,}")
+    try:
         return [tuple(range_boundaries(r.decode("ascii"))) for r in refs]
-    except Exception:
+    except ValueError:
         return []
+
+
+def _sheet_rows(ws, name: str, sheet: str) -> list[list]:
+    """The sheet's rows as lists, counting cells as openpyxl fills each row out
+    to its last cell (one far-right cell makes a row 16,384 wide)."""
+    rows, cells = [], 0
+    for r in ws.iter_rows(values_only=True):
+        cells += max(len(r), 1)
+        if cells > XLSX_MAX_CELLS:
+            raise UserError("io.xlsx_too_many_cells", name=name, sheet=sheet, limit=f"{XLSX_MAX_CELLS:,}")
+        if any(isinstance(v, str) and len(v) > XLSX_MAX_CELL_CHARS for v in r):
+            raise UserError("io.xlsx_long_text", name=name, sheet=sheet, row=str(len(rows) + 1),
+                            limit=f"{XLSX_MAX_CELL_CHARS:,}")
+        rows.append(list(r))
+    return rows
 
 
 def _is_text_cell(v) -> bool:
@@ -565,6 +652,7 @@ def _detect_header_problem(merged: list, sheet: str, rows: list[list], r0: int, 
 def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | None,
                skip_rows: int | None = None) -> RawData:
     _check_xlsx_container(content, name)
+    merges = _check_xlsx_budget(content, name)
     wb = _open_workbook(content, name)
     try:
         sheets = list(wb.sheetnames)
@@ -577,12 +665,14 @@ def _read_xlsx(content: bytes, name: str, sheet: str | None, header_row: int | N
         except Exception:
             pass
         try:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = _sheet_rows(ws, name, sheet)
+        except UserError:
+            raise
         except Exception as exc:
             raise UserError("io.corrupt", name=name, format=_FORMAT_NAMES["xlsx"]) from exc
     finally:
         wb.close()
-    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: _merged_ranges(content, sheet))
+    return _sheet_to_raw(rows, name, sheet, sheets, header_row, skip_rows, lambda: merges.get(sheet, []))
 
 
 def _pick_sheet(sheet: str | None, sheets: list[str]) -> str:

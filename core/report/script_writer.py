@@ -87,8 +87,13 @@ if __name__ == "__main__":
 
 
 def write(recipe: dict, lang: str = "en", name: str = "reproduce.py") -> bytes:
+    """The script's bytes.  Analysis ids name the script's CSV files, so each
+    must be a plain name (recipes.check_id): the script writes only inside
+    its --csv folder."""
     from core import recipe as recipes
 
+    for entry in recipe.get("analyses") or []:
+        recipes.check_id(entry.get("id"))
     text = recipes.to_json(recipe)
     literal = repr(text)   # a Python string literal: safe whatever the recipe holds
     path = (recipe.get("data") or {}).get("path") or "—"

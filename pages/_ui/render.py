@@ -19,12 +19,19 @@ from core.format import column_title
 from core.i18n import t as _t
 from core.types import AnalysisSpec, Column, Note, Result, TableSpec
 from pages._ui import pins, runner, state
-from pages._ui.markdown import md_escape
+from pages._ui.markdown import md_escape, translated
 
 
 
 def note_text(note: Note, lang: str) -> str:
-    return _t(note.key, lang, **{k: md_escape(v) for k, v in note.kwargs.items()})
+    return translated(note.key, lang, **note.kwargs)
+
+
+def label(key: str, **kwargs) -> str:
+    """A translated widget label, heading or caption whose arguments (variable
+    names and labels) show as plain text: Streamlit renders every label as
+    Markdown, where a name could be bold, a live link or a remote image."""
+    return translated(key, state.lang(), **kwargs)
 
 
 def error(err: UserError) -> None:

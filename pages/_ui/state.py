@@ -32,12 +32,33 @@ from core.data.model import Dataset, RawData
 from core.data.prepare import build_dataset
 from core.errors import UserError
 from pages._ui import memory
+from pages._ui.markdown import translated
 
 S = st.session_state
 
 
 def lang() -> str:
     return S.get("lang", "en")
+
+
+def choose_lang() -> None:
+    """The session's language, chosen once: ``?lang=zh|en`` in the URL, else
+    the browser's (Chinese for zh-*), else English."""
+    if S.get("lang") in i18n.LANGS:
+        return
+    asked = st.query_params.get("lang")
+    if asked in i18n.LANGS:
+        S["lang"] = asked
+    else:
+        S["lang"] = "zh" if str(st.context.locale or "").lower().startswith("zh") else "en"
+
+
+def lang_to_url() -> None:
+    """Write the language into the URL (``?lang=``), so a reload, a page change or
+    a shared link keeps it.  Only that parameter is touched: others (a helper's
+    session token, a deep link's state) stay as they are."""
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
 
 
 def t(key: str, **kwargs) -> str:
@@ -199,7 +220,8 @@ def dataset() -> Dataset | None:
             S["_dataset"], S["_dataset_error"] = None, err
         S["_dataset_key"] = key
     if S["_dataset_error"] is not None:
-        st.error(S["_dataset_error"].message(lang()))
+        err = S["_dataset_error"]
+        st.error(translated(err.key, lang(), **err.kwargs))
     return S["_dataset"]
 
 

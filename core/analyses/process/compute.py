@@ -289,7 +289,7 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
         if not model.tpl.moderated and len(ind_paths) > 1:
             for p1, p2 in combinations(ind_paths, 2):
                 s = fx.product_stat(model, p1, j, {}) - fx.product_stat(model, p2, j, {})
-                row = {"kind": "specific", "contrast": f"({path_name(p1, j)}) minus ({path_name(p2, j)})",
+                row = {"kind": "specific", "contrast": f"({path_name(p1, j)}) − ({path_name(p2, j)})",
                        "moderator": "", "effect": np.nan, "boot_se": np.nan, "ci_low": np.nan, "ci_high": np.nan}
                 add_boot("contrasts", row, s, con_rows)
         for path in ind_paths:
@@ -301,7 +301,7 @@ def _run(ds: Dataset, opts: dict, progress=None) -> Result:
             for (pa, sa), (pb, sb) in combinations(pts, 2):
                 s = fx.product_stat(model, path, j, pb) - fx.product_stat(model, path, j, pa)
                 row = {"kind": "conditional",
-                       "contrast": f"{path_name(path, j)}: {model.var(mods[0])} = {_show(sb[0][1])} minus "
+                       "contrast": f"{path_name(path, j)}: {model.var(mods[0])} = {_show(sb[0][1])} − "
                                    f"{_show(sa[0][1])}",
                        "moderator": model.var(mods[0]), "effect": np.nan, "boot_se": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan}

@@ -136,7 +136,7 @@ TABLES = (
     TableSpec("contrasts", _cols(
         ("kind", "text", "specific (between specific indirect effects) | conditional (between moderator "
                          "values of one conditional indirect effect).", "process.code.kind."),
-        ("contrast", "text", "What is subtracted from what."), ("moderator", "text", "Moderator, if any."),
+        ("contrast", "text", "What is subtracted from what, as A − B (a minus sign: the same in every language)."), ("moderator", "text", "Moderator, if any."),
         ("effect", "num", "Difference."), *BOOT_COLS),
         "Pairwise contrasts of indirect effects with bootstrap CIs.", keys=("kind", "contrast", "moderator")),
     TableSpec("standardized", _cols(

@@ -169,12 +169,21 @@ def _floored(scen: pd.DataFrame) -> pd.DataFrame:
 SCEN_FIELDS = ("scenario", "prediction", "ci_low", "ci_high", "pi_low", "pi_high")
 
 
+def scenario_names(scen: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The scenarios as a chart shows them: the automatic row coded "baseline"
+    (every predictor at its mean) named in ``lang`` (tables name it through
+    the column's codes); the result keeps the code."""
+    out = scen.copy()
+    out["scenario"] = out["scenario"].replace({"baseline": t("regression.scenario.baseline", lang)})
+    return out
+
+
 def scenario_bars(scen: pd.DataFrame, outcome_label: str, lang: str, show_pi: bool = True) -> alt.Chart:
     """Scenarios side by side: predicted outcome (bar) with its 95% CI (black
     line) and prediction interval (dashed grey).  The data sit at the top level
     of the spec, so :func:`with_data` can swap them without rebuilding the
     chart (the what-if simulator redraws it on every slider move)."""
-    data = _floored(scen)
+    data = _floored(scenario_names(scen, lang))
     x = alt.X("scenario:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
     yscale = alt.Scale(zero=False, nice=False)
     tip = [alt.Tooltip("scenario:N", title=t("regression.col.scenario", lang)),
