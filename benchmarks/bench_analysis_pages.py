@@ -85,22 +85,28 @@ def _app(path: str, lang: str, sample: str | None):
     return at
 
 
+def warm_reruns(at, clock: Clock, runs: int) -> tuple[float, float, float]:
+    """Medians of ``runs`` reruns of a warm AppTest: (AppTest wall, script
+    thread wall, script thread CPU), in seconds."""
+    clock.runs.clear()
+    wall = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        at.run()
+        wall.append(time.perf_counter() - t0)
+    assert not at.exception, at.exception
+    return (statistics.median(wall), statistics.median(w for w, _ in clock.runs),
+            statistics.median(c for _, c in clock.runs))
+
+
 def reruns(runs: int) -> list[tuple]:
     out = []
     for path in PAGES:
         for sample in (None, "role_pressure"):
             for lang in ("en", "zh"):
                 with Clock() as clock:
-                    at = _app(path, lang, sample)
-                    clock.runs.clear()
-                    wall = []
-                    for _ in range(runs):
-                        t0 = time.perf_counter()
-                        at.run()
-                        wall.append(time.perf_counter() - t0)
-                    assert not at.exception, at.exception
-                out.append((path, sample or "civil_servants", lang, statistics.median(wall),
-                            statistics.median(w for w, _ in clock.runs), statistics.median(c for _, c in clock.runs)))
+                    times = warm_reruns(_app(path, lang, sample), clock, runs)
+                out.append((path, sample or "civil_servants", lang, *times))
     return out
 
 

@@ -90,7 +90,8 @@ def run(args) -> dict:
     if exports:
         from core.report import cli_exports  # the writers load only when asked for
 
-        cli_exports(recipe, dataset, results, exports, args.lang)
+        for text in cli_exports(recipe, dataset, results, exports, args.lang):   # the rest is exported
+            print(f"{t('report.warning', args.lang)}: {text}", file=sys.stderr)
     return payload
 
 

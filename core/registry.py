@@ -19,7 +19,7 @@ from core.errors import UserError
 from core.types import AnalysisSpec, Note, Option, Result
 
 # Keys an analysis entry of a recipe may hold besides its options.
-ENTRY_KEYS = ("id", "type", "title")
+ENTRY_KEYS = ("id", "type", "title", "snapshot_of")   # snapshot_of: the analysis a pinned snapshot was frozen from
 
 
 @lru_cache(maxsize=1)

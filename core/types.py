@@ -172,7 +172,7 @@ class Finding:
     (β = .42, p < .001)"); say so honestly when an effect is not significant
     or small.  ``detail`` is the technical line (test, statistic, df, p,
     effect size, CI).  ``chart`` names one of the charts from
-    ``AnalysisSpec.charts`` that illustrates it (or None), ``table`` the
+    ``AnalysisSpec.charts`` or ``AnalysisSpec.chart`` that illustrates it (or None), ``table`` the
     result table it comes from.  ``strength`` orders findings across the
     session (an absolute standardised effect: |d|, |r|, |β|, η², R², ab/SD…;
     0 when there is none); ``significant`` is True/False for tests, None
@@ -239,6 +239,9 @@ class AnalysisSpec:
     # (dataset, roles) -> the options a new recipe entry starts from, from the recipe's roles (the study's
     # outcome on its stressors, demographics as splits …); computed in core, pages only apply them
     defaults: Callable[..., dict] | None = None
+    # (result, dataset, lang, name) -> one chart made on demand (a finding's own chart, e.g. the means of
+    # the groups that differ), or None when the name is not one of its
+    chart: Callable[..., object] | None = None
 
     def option(self, name: str) -> Option:
         for o in self.options:

@@ -4,7 +4,8 @@ PowerPoint, Python script) and presentation mode.
 
 Stable keys for browser tests: ``present`` (presentation-mode toggle, mirrored
 in the URL as ``?present=true``),
-``present_prev`` / ``present_next`` (buttons, also ← / → keys),
+``present_first`` / ``present_prev`` / ``present_next`` / ``present_last`` (buttons, also
+Home / ← PageUp / → PageDown Space / End, from anywhere on the page),
 ``present_exit``, ``present_detail`` (the technical-detail expander's label is
 ``report.present.detail``), ``dl_report_<fmt>`` (downloads).
 """
@@ -14,7 +15,7 @@ import copy
 
 import streamlit as st
 
-from core import registry
+from core import i18n, registry
 from core import report as reports
 from core.errors import UserError
 from core.report import model
@@ -25,15 +26,57 @@ from pages._ui.render import md_escape
 S = st.session_state
 t = state.t
 
-PRESENT_HEIGHT = 420   # px, charts in presentation mode
+PRESENT_HEIGHT = 300   # px, charts in presentation mode (headline, chart and detail fit a 1024×768 projector)
 PRESENT_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 2rem; }
-.pe-present h1, [data-testid="stMainBlockContainer"] h1 { font-size: 2.8rem !important; line-height: 1.25; }
-[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; }
-[data-testid="stMainBlockContainer"] [data-testid="stExpander"] p { font-size: 1.05rem; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem 1rem 2rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem !important; line-height: 1.2; padding: 0.2rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.25rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stExpander"] p { font-size: 1.0rem; }
 </style>
 """
+# Keys of a presenter (and of clicker remotes, which send PageDown/PageUp) click the navigation
+# buttons from the whole page, from the first render on (no click into the page needed first).
+PRESENT_KEYS = """
+<script>
+const doc = window.parent.document;
+const keys = {ArrowRight: "present_next", PageDown: "present_next", " ": "present_next",
+              ArrowLeft: "present_prev", PageUp: "present_prev", Home: "present_first", End: "present_last"};
+if (window.parent.__peKeys) { doc.removeEventListener("keydown", window.parent.__peKeys, true); }
+const typing = (el) => el && (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
+  (el.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "range"].includes(el.type)));
+window.parent.__peKeys = function (event) {
+  if (typing(event.target)) { return; }
+  const key = keys[event.key];
+  const button = key && doc.querySelector(".st-key-" + key + " button");
+  if (!button) { return; }
+  event.preventDefault();
+  event.stopPropagation();
+  if (doc.activeElement && doc.activeElement.blur) { doc.activeElement.blur(); }  // Space must not toggle it
+  if (!button.disabled) { button.click(); }
+};
+doc.addEventListener("keydown", window.parent.__peKeys, true);
+if (doc.activeElement && !typing(doc.activeElement) && doc.activeElement.blur) { doc.activeElement.blur(); }
+</script>
+"""
+
+
+# ---- what a rerun can reuse ----------------------------------------------------------
+def memo(name: str, make):
+    """``make()``, computed again only when the recipe, the data or the
+    language changed since the last rerun (results, key findings, the report
+    document and the slides are functions of those three): clicks that change
+    none of them — opening an expander, stepping through slides, a download —
+    rerun in the time it takes to draw the page."""
+    import json
+
+    key = (state.data_key(), state.lang(), json.dumps(state.recipe(), sort_keys=True, default=str))
+    store = S.setdefault("_report_memo", {})
+    hit = store.get(name)
+    if hit is None or hit[0] != key:
+        hit = store[name] = (key, make())
+    return hit[1]
 
 
 # ---- results of the whole session --------------------------------------------
@@ -70,8 +113,9 @@ def settings_form() -> dict:
     ui = recipe.setdefault("ui", {})
     cur = model.settings(recipe)
     with st.expander(t("report.settings_box"), icon=":material/settings:"):
+        # one widget per language: the default title follows the language unless the user typed one
         title = st.text_input(t("report.settings.title"), value=cur["title"] or t("report.default_title"),
-                              key="report_title")
+                              key=f"report_title.{state.lang()}")
         c1, c2, c3 = st.columns(3)
         labels = {c: t(f"report.stars.{c}") for c in ("apa", "spss")}   # evaluated now, not lazily
         stars = c1.radio(t("report.settings.stars"), list(labels), index=list(labels).index(cur["stars"]),
@@ -81,7 +125,8 @@ def settings_form() -> dict:
                           help=t("report.settings.small_cells_help"))
         k = c3.number_input(t("report.settings.min_cell"), 1, 1000, value=cur["min_cell"], key="report_min_cell",
                             disabled=not small)
-    ui["report"] = {"title": title if title and title != t("report.default_title") else None, "stars": stars,
+    defaults = {i18n.t("report.default_title", lang) for lang in ("en", "zh")}
+    ui["report"] = {"title": title if title and title not in defaults else None, "stars": stars,
                     "digits": int(digits), "small_cells": bool(small), "min_cell": int(k)}
     return model.settings(recipe)
 
@@ -192,12 +237,13 @@ def editor(results: dict, ds, findings: list) -> None:
     raw_items = list(recipe.get("report") or [])
     if not rep.items:
         st.info(t("report.empty"))
-        defaults = reports.default_items(recipe, ds, results, state.lang())
+        defaults = memo("defaults", lambda: reports.default_items(recipe, ds, results, state.lang()))
         st.button(t("report.add_all"), key="report_add_all", icon=":material/playlist_add:",
                   on_click=_add_all, args=(defaults,))
     else:
-        doc = reports.build(recipe, ds, results, state.lang(), items=raw_items, findings=findings,
-                            charts=chart_provider(results) if not model.settings(recipe)["small_cells"] else None)
+        charts = chart_provider(results) if not model.settings(recipe)["small_cells"] else None
+        doc = memo("document", lambda: reports.build(recipe, ds, results, state.lang(), items=raw_items,
+                                                     findings=findings, charts=charts))
         # blocks and raw items line up one to one (malformed items are shown as removable)
         good = [i for i, it in enumerate(raw_items) if model.normalise(it) is not None]
         blocks = dict(zip(good, doc.blocks))
@@ -232,6 +278,12 @@ def _go(delta: int, n: int) -> None:
     S["present_index"] = max(0, min(n - 1, S.get("present_index", 0) + delta))
 
 
+def _start() -> None:
+    """Presentation mode always opens at the first finding."""
+    if S.get("present"):
+        S["present_index"] = 0
+
+
 def _exit() -> None:
     S["present"] = False
 
@@ -247,17 +299,25 @@ def _big(chart, height: int = PRESENT_HEIGHT) -> dict:
 
 
 def presentation(results: dict, ds, findings: list) -> None:
+    import streamlit.components.v1 as components
+
     st.html(PRESENT_CSS)   # static CSS only, no user text
+    components.html(PRESENT_KEYS, height=0)   # static script only
     recipe = state.recipe()
     small = model.settings(recipe)["small_cells"]
-    deck = reports.slides(recipe, ds, results, state.lang(), findings,
-                          charts=None if small else chart_provider(results))
+    charts = None if small else chart_provider(results)
+    deck = memo("slides", lambda: reports.slides(recipe, ds, results, state.lang(), findings, charts=charts))
     n = len(deck)
     nav = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    nav.button(t("report.present.prev"), key="present_prev", icon=":material/arrow_back:", shortcut="Left",
-               on_click=_go, args=(-1, max(n, 1)), disabled=n == 0 or S.get("present_index", 0) <= 0)
-    nav.button(t("report.present.next"), key="present_next", icon=":material/arrow_forward:", shortcut="Right",
-               on_click=_go, args=(1, max(n, 1)), disabled=n == 0 or S.get("present_index", 0) >= n - 1)
+    first, last = S.get("present_index", 0) <= 0, S.get("present_index", 0) >= n - 1
+    nav.button(t("report.present.first"), key="present_first", icon=":material/first_page:", type="tertiary",
+               on_click=_go, args=(-n, max(n, 1)), disabled=n == 0 or first)
+    nav.button(t("report.present.prev"), key="present_prev", icon=":material/arrow_back:",
+               on_click=_go, args=(-1, max(n, 1)), disabled=n == 0 or first)
+    nav.button(t("report.present.next"), key="present_next", icon=":material/arrow_forward:",
+               on_click=_go, args=(1, max(n, 1)), disabled=n == 0 or last)
+    nav.button(t("report.present.last"), key="present_last", icon=":material/last_page:", type="tertiary",
+               on_click=_go, args=(n, max(n, 1)), disabled=n == 0 or last)
     if n == 0:
         nav.button(t("report.present.exit"), key="present_exit", icon=":material/close:", type="tertiary",
                    on_click=_exit)
@@ -271,6 +331,8 @@ def presentation(results: dict, ds, findings: list) -> None:
     slide = deck[i]
     st.caption(md_escape(slide.analysis_title))
     st.title(md_escape(slide.headline), anchor=False)
+    if slide.statistic:
+        st.caption(md_escape(slide.statistic))
     if slide.chart is not None:
         st.vega_lite_chart(_big(slide.chart), width="stretch", key="present_chart")
     with st.expander(t("report.present.detail"), expanded=False, key="present_detail"):
@@ -288,9 +350,9 @@ if not S.get("present"):
 ds = state.dataset()
 if ds is not None:
     results = session_results()
-    findings = reports.key_findings(state.recipe(), ds, results, state.lang())
+    findings = memo("findings", lambda: reports.key_findings(state.recipe(), ds, results, state.lang()))
     present = st.toggle(t("report.present.toggle"), key="present", help=t("report.present.help"),
-                        bind="query-params")
+                        bind="query-params", on_change=_start)
     if present:
         presentation(results, ds, findings)
     else:

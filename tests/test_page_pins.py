@@ -11,6 +11,7 @@ import pytest
 from docx import Document as open_docx
 from streamlit.testing.v1 import AppTest
 
+from core import recipe as recipes
 from core import registry
 from core.analyses.regression import views
 from core.analyses.measurement import efa as efa_mod
@@ -42,7 +43,8 @@ def _export(at: AppTest, lang: str):
     then the Word export of the pinned items."""
     recipe = at.session_state["recipe"]
     ds = build_dataset(at.session_state["raw"], recipe, lang)
-    results = {a["id"]: registry.run(a["type"], ds, a) for a in recipe["analyses"]}
+    # an analysis the page has not been given its variables yet (logistic) fails, as on the report page
+    results = recipes.run_all(recipe, ds, on_error="collect")
     doc = reports.build(recipe, ds, results, lang)
     word = open_docx(io.BytesIO(reports.export("docx", recipe, ds, results, lang, document=doc)))
     return ds, results, doc, word
@@ -61,7 +63,8 @@ def test_regression_page_pins_the_thesis_table_and_it_exports_to_word():
     at.button(key="pin_table_correlation_triangle").click().run()
     assert not at.exception
     assert at.button(key="pin_table_correlation_triangle").label == t("report.unpin", lang)
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "correlation", "table": "triangle"}]
+    # the pin froze the page's analysis as a snapshot under its own id
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "correlation_1", "table": "triangle"}]
 
     ds, results, doc, word = _export(at, lang)
     block = doc.tables[0]
@@ -72,7 +75,8 @@ def test_regression_page_pins_the_thesis_table_and_it_exports_to_word():
     assert rows[0] == list(expected.columns)               # 变量, M, SD, 1 … k
     assert rows[1:] == expected.astype(str).values.tolist()  # r with stars, as the page shows it
     text = "\n".join(p.text for p in word.paragraphs)
-    assert block.title in text and views.lower_triangle_note(results["correlation"], lang)[:20] in text
+    assert block.title in text and views.lower_triangle_note(results["correlation"], lang) \
+        .removeprefix(t("report.note_label", lang)).strip()[:20] in text
 
 
 def test_saved_scenario_reaches_the_pinned_scenarios_table():
@@ -87,7 +91,7 @@ def test_saved_scenario_reaches_the_pinned_scenarios_table():
     assert not at.exception
     entry = next(a for a in at.session_state["recipe"]["analyses"] if a["id"] == "regression")
     assert [s["name"] for s in entry["scenarios"]] == ["Lower CD"]
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "regression", "table": "scenarios"}]
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "regression_1", "table": "scenarios"}]
 
     # the report page runs the analyses through the same cache as the regression page
     report = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
@@ -111,8 +115,8 @@ def test_measurement_page_pins_the_loading_matrix_and_it_exports_to_word():
     at.button(key="pin_table_efa_loading_matrix").click().run()
     at.button(key="pin_table_cfa_fit").click().run()
     assert not at.exception
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "efa", "table": "loading_matrix"},
-                                                    {"kind": "table", "analysis": "cfa", "table": "fit"}]
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "efa_1", "table": "loading_matrix"},
+                                                    {"kind": "table", "analysis": "cfa_1", "table": "fit"}]
 
     _, results, doc, word = _export(at, lang)
     assert [b.name for b in doc.tables] == ["loading_matrix", "fit"]
@@ -145,7 +149,7 @@ def test_differences_page_pins_a_thesis_table_and_it_exports_as_a_three_line_tab
     split = entry["groups"][0]
     at.button(key=f"pin_table_differences_thesis_{split}").click().run()
     assert not at.exception
-    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "differences",
+    assert at.session_state["recipe"]["report"] == [{"kind": "table", "analysis": "differences_1",
                                                      "table": f"thesis:{split}"}]
     ds, results, doc, word = _export(at, lang)
     block = doc.tables[0]

@@ -141,7 +141,7 @@ def test_small_cells_hide_small_groups_in_presentation_mode_and_exports():
     text = " ".join(k.headline + " " + k.detail for k in findings)
     assert "4.90" not in text and "tiny >" not in text               # no mean, no pairwise standing
     for slide in reports.slides(rec, ds, results, "en", findings):
-        assert "4.90" not in slide.headline + slide.detail
+        assert "4.90" not in slide.headline + slide.detail + slide.full + slide.statistic
     doc = Document(io.BytesIO(reports.export("docx", rec, ds, results, "en")))
     rows = [[c.text for c in r.cells] for tb in doc.tables for r in tb.rows]
     tiny = [r for r in rows if "tiny" in r]

@@ -175,9 +175,12 @@ def test_docx_tables_headers_numbers_rules_and_notes(lang):
         num_col = tspec.column_names.index("n")
         assert table.rows[1].cells[num_col].paragraphs[0].alignment == 2  # RIGHT
         note = _para_after(doc, table)
-        assert note.startswith(t("report.note_label", lang))
-        assert t("report.note.n_used", lang, n=res.n_used) in note
-        assert t("describe.note.convention", lang) in note
+        if name == "describe":   # the method note under the analysis' first table …
+            assert note.startswith(t("report.note_label", lang))
+            assert t("report.note.n_used", lang, n=res.n_used) in note
+            assert t("describe.note.convention", lang) in note
+        else:                    # … and not again under its next one
+            assert t("report.note.n_used", lang, n=res.n_used) not in note
     styles = doc.styles.element
     east = {e.get(qn("w:eastAsia")) for e in styles.iter(qn("w:rFonts"))}
     assert ("宋体" if lang == "zh" else "SimSun") in east
@@ -551,10 +554,12 @@ def test_pptx_one_finding_per_slide_with_chart(fake):
     assert slides[0].shapes.title.text == t("report.default_title", "zh")
     for slide, kf in zip(slides[2:], found):
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-        assert texts[0] == kf.headline
+        shown = re.sub(r"\s", "", texts[1]).rstrip("…")   # the plain headline, measured into lines
+        assert shown and re.sub(r"\s", "", kf.plain).startswith(shown)
+        assert kf.headline in slide.notes_slide.notes_text_frame.text
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == (1 if kf.chart else 0)
-    xml = slides[2].shapes[0].text_frame._txBody.xml
+    xml = slides[2].shapes[1].text_frame._txBody.xml
     assert 'typeface="Microsoft YaHei"' in xml
 
 
@@ -593,7 +598,7 @@ def test_cli_writes_docx_xlsx_html_with_every_table(tmp_path):
     doc = open_docx(str(out["docx"]))
     assert len(doc.tables) == len(tables) == 2
     # numbers in Word match the JSON results
-    first = doc.tables[0]
+    first = doc.tables[1]   # the thesis chapter: the sample profile (frequencies) first, then descriptives
     assert [c.text for c in first.rows[1].cells][4] == fmt_num(tables["describe"][0]["mean"], 3)
     assert any(p.text == t("report.findings_title", "zh") for p in doc.paragraphs)
     wb = load_workbook(str(out["xlsx"]))
@@ -601,7 +606,7 @@ def test_cli_writes_docx_xlsx_html_with_every_table(tmp_path):
     # Excel keeps 15 significant digits
     assert wb.worksheets[1].cell(4, 5).value == pytest.approx(tables["describe"][0]["mean"], rel=1e-15)
     page = out["html"].read_text(encoding="utf-8")
-    assert page.count('<table class="apa">') == 2 and page.count("<img ") == 1   # the gender chart
+    assert page.count('<table class="apa">') == 2 and page.count("<img ") == 0   # no frequency bars in the chapter
     # an unwritable path is one clear line, exit 2
     code = cli_main(["run", str(rp), "--out", str(tmp_path / "res.json"), "--docx", str(tmp_path / "no" / "r.docx")])
     assert code == 2
@@ -622,8 +627,11 @@ def test_pin_report_page_and_presentation_mode():
     at.button(key="pin_chart_describe_freq_gender").click().run()
     assert at.button(key="pin_table_describe_describe").label == t("report.unpin", "zh")
     recipe = at.session_state["recipe"]
-    assert model.Report(recipe).items == [{"kind": "table", "analysis": "describe", "table": "describe"},
-                                          {"kind": "chart", "analysis": "describe", "chart": "freq_gender"}]
+    # both pins froze the page's analysis once, as a snapshot under its own id
+    assert model.Report(recipe).items == [{"kind": "table", "analysis": "describe_1", "table": "describe"},
+                                          {"kind": "chart", "analysis": "describe_1", "chart": "freq_gender"}]
+    assert [a["id"] for a in recipe["analyses"]] == ["describe", "describe_1"]
+    assert recipe["analyses"][1]["snapshot_of"] == "describe"
     page = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=120)
     page.session_state["lang"] = "zh"
     page.session_state["raw"] = at.session_state["raw"]

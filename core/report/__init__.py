@@ -37,13 +37,13 @@ __all__ = ["FORMATS", "Document", "KeyFinding", "Report", "Slide", "TableBlock",
 
 
 def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
-          findings: list | None = None, charts=None) -> Document:
+          findings: list | None = None, charts=None, every: bool = False) -> Document:
     """:func:`core.report.content.build`, with the key findings made only when
     an item asks for them."""
     if findings is None:
         def findings():
             return key_findings(recipe, dataset, results, lang)
-    return content.build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts)
+    return content.build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts, every=every)
 
 
 def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
@@ -63,8 +63,10 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         if findings is None:
             findings = key_findings(recipe, dataset, results, lang)
         deck = slides(recipe, dataset, results, lang, findings, charts=charts)
-        return pptx_writer.write(doc.title, doc.subtitle, deck, lang)
-    doc = document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts)
+        source = Path(str((recipe.get("data") or {}).get("path") or "")).name
+        return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source)
+    doc = (document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts,
+                             every=fmt == "xlsx")).exported()
     if fmt == "docx":
         from core.report import docx_writer
         return docx_writer.write(doc)
@@ -77,24 +79,31 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str = "en") -> None:
+def cli_exports(recipe: dict, dataset, results: dict, exports: dict, lang: str = "en") -> list[str]:
     """Write the report files asked for on the command line.
 
     ``exports`` maps a format ("docx", "xlsx", "html", "pptx", "py") to a
     path.  The report is the recipe's pinned items, or — when it has none —
-    every table, chart and interpretation paragraph of every analysis after
-    the key findings.
+    the key findings and a results chapter in thesis order (the workbook:
+    every table of every analysis).  Returns what could not be included
+    (pinned items whose analysis is gone or failed: left out of the files).
     """
     findings = key_findings(recipe, dataset, results, lang)
-    doc = None
+    docs: dict[bool, Document] = {}   # the document of docx/html, and the workbook's (every table)
+    missing: list[str] = []
     for fmt, path in exports.items():
         if not path:
             continue
-        if fmt in ("docx", "xlsx", "html") and doc is None:
-            doc = build(recipe, dataset, results, lang, findings=findings)
-        data = export(fmt, recipe, dataset, results, lang, document=doc if fmt != "pptx" else None,
-                      findings=findings)
+        doc = None
+        if fmt in ("docx", "html", "xlsx"):
+            every = fmt == "xlsx"
+            if every not in docs:
+                docs[every] = build(recipe, dataset, results, lang, findings=findings, every=every)
+                missing += [m for m in docs[every].missing if m not in missing]
+            doc = docs[every]
+        data = export(fmt, recipe, dataset, results, lang, document=doc, findings=findings)
         try:
             Path(path).write_bytes(data)
         except OSError as exc:
             raise UserError("report.error.unwritable", path=str(path), detail=exc.strerror or str(exc)) from None
+    return missing

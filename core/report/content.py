@@ -64,12 +64,13 @@ class TableBlock:
     title: str
     frame: pd.DataFrame            # raw numbers (after small-cell suppression)
     columns: list[ColumnInfo]
-    notes: list[str]               # method footnote, plain text, in the report language
+    notes: list[str]               # method footnote of the analysis, plain text, in the report language
     star_note: str | None          # legend of the star scheme when the table has p values
     stars: str = "apa"
     digits: int = 3
     number: int = 0                # "Table n"
     lang: str = "en"
+    own_notes: list[str] = field(default_factory=list)   # notes of this table only (view, suppression)
     kind: str = "table"
     labels: dict = field(default_factory=dict)   # variable name → label, for var and code columns
 
@@ -81,14 +82,19 @@ class TableBlock:
         """The cell for a workbook or a CSV: numbers stay numbers, codes in words."""
         return fmt.value(value, col.column, self.lang, self.labels)
 
-    def footnote_lines(self) -> list[str]:
-        """The method footnote and the star legend, each a finished sentence."""
-        return [sentence(x, self.lang) for x in self.notes + ([self.star_note] if self.star_note else [])
-                if x and x.strip()]
+    def footnote_lines(self, method: bool = True) -> list[str]:
+        """The method footnote (unless ``method`` is False: it was told under
+        an earlier table of the same analysis), the table's own notes and the
+        star legend, each a finished sentence without a "Note." label."""
+        lines = (self.notes if method else []) + self.own_notes
+        if self.star_note and not any(self.star_note in x for x in lines):   # a view's note may have the legend
+            lines.append(self.star_note)
+        label = t("report.note_label", self.lang)
+        return [sentence(x.strip().removeprefix(label).strip(), self.lang) for x in lines if x and x.strip()]
 
-    def footnote(self) -> str:
+    def footnote(self, method: bool = True) -> str:
         """The whole note under the table (without the "Note." label)."""
-        return ("" if self.lang == "zh" else " ").join(self.footnote_lines())
+        return ("" if self.lang == "zh" else " ").join(self.footnote_lines(method))
 
 
 @dataclass
@@ -150,6 +156,18 @@ class Document:
     @property
     def charts(self) -> list[ChartBlock]:
         return [b for b in self.blocks if isinstance(b, ChartBlock)]
+
+    @property
+    def missing(self) -> list[str]:
+        """What could not be included (a pin whose analysis is gone or failed)."""
+        return [b.text for b in self.blocks if isinstance(b, MissingBlock)]
+
+    def exported(self) -> Document:
+        """The document as files get it: what could not be included is said on
+        the Report page and on the command line, never written into a file."""
+        if not self.missing:
+            return self
+        return replace(self, blocks=[b for b in self.blocks if not isinstance(b, MissingBlock)])
 
 
 # ---- formatting --------------------------------------------------------------
@@ -280,8 +298,9 @@ class _Session:
         self.entries = {a["id"]: a for a in recipe.get("analyses") or []}
         self._shown: dict = {}
         self._charts: dict = {}
+        self._made: dict = {}        # (analysis id, name) → a chart made on demand
         self._paras: dict = {}
-        types = [a["type"] for a in self.entries.values()]
+        types = [a["type"] for a in model.distinct(list(self.entries.values()))]   # a pinned snapshot is no repeat
         self.repeated = {x for x in types if types.count(x) > 1}
 
     def spec(self, aid: str) -> AnalysisSpec | None:
@@ -329,6 +348,25 @@ class _Session:
             self._charts[aid] = out
         return self._charts[aid]
 
+    def chart(self, aid: str, name: str):
+        """One chart of an analysis by name: from its charts, or made on
+        demand (``AnalysisSpec.chart``: a finding's own chart), as a
+        Vega-Lite dict; None when there is none."""
+        found = self.charts(aid).get(name)
+        spec, res = self.spec(aid), self.results.get(aid)
+        if found is not None or spec is None or spec.chart is None or not isinstance(res, Result) \
+                or self.dataset is None:
+            return found
+        key = (aid, name)
+        if key not in self._made:
+            try:
+                made = spec.chart(self.shown(aid)[0], self.dataset, self.lang, name)
+                self._made[key] = made if made is None or isinstance(made, dict) else made.to_dict(validate=False)
+            except Exception as exc:  # a chart that cannot be drawn is left out, the report goes on
+                log.warning("chart %s of %s failed: %s: %s", name, aid, type(exc).__name__, exc)
+                self._made[key] = None
+        return self._made[key]
+
     def paragraphs(self, aid: str) -> list[str]:
         if aid not in self._paras:
             spec, out = self.spec(aid), []
@@ -344,33 +382,111 @@ class _Session:
     def prefix(self, aid: str) -> str:
         entry = self.entries[aid]
         if entry.get("title") or entry["type"] in self.repeated:
-            return analysis_title(entry, self.lang) + (f" ({aid})" if not entry.get("title") else "") + ": "
+            return analysis_title(entry, self.lang) + ("：" if self.lang == "zh" else ": ")
         return ""
 
 
+# The default report (nothing pinned): a results chapter in thesis order, each
+# analysis with its thesis tables, the charts a thesis shows and its
+# interpretation; long detail tables (all post-hoc pairs, every test, item
+# statistics, predicted values) stay in the app and the Excel workbook.
+CHAPTER = ("sample", "measurement", "descriptives", "differences", "regression", "mediation", "moderation",
+           "moderated_mediation", "other")
+THESIS_TABLES = {
+    "describe": {"sample": ("frequencies",), "descriptives": ("describe",)},
+    "reliability": {"measurement": ("alpha",)},
+    "efa": {"measurement": ("kmo", "bartlett", "loading_matrix", "variance")},
+    "cfa": {"measurement": ("fit", "loadings", "validity", "fornell_larcker_matrix")},
+    "correlation": {"descriptives": ("triangle",)},
+    "difference": {"differences": ("thesis:*", "factorial")},   # "view:*": the view made per value of its option
+    "crosstab": {"differences": ("chi2",)},
+    "regression": {"regression": ("steps", "coefficients")},
+    "sem": {"regression": ("fit", "paths", "r2")},
+    "process": {"mediation": ("models", "effects"),
+                "moderation": ("coefficients", "interaction_tests", "conditional_effects", "johnson_neyman"),
+                "moderated_mediation": ("coefficients", "effects", "index_moderated_mediation")},
+}
+THESIS_CHARTS = {"regression": ("forest",), "process": ("slopes_",)}   # chart names (prefixes)
+MEDIATION_MODELS, MODERATION_MODELS = {4, 6, 80, 81, 82}, {1, 2, 3}
+CHAPTER_PARAGRAPHS = 8   # interpretation paragraphs of one analysis in the chapter (all of them are in the app)
+
+
+def chapter_section(entry: dict, part: str) -> str:
+    """The section of the chapter an analysis' tables go to."""
+    if entry.get("type") == "process":
+        model_no = entry.get("model", 4)
+        return "mediation" if model_no in MEDIATION_MODELS else "moderation" if model_no in MODERATION_MODELS \
+            else "moderated_mediation"
+    return part
+
+
 def default_items(recipe: dict, dataset, results: dict, lang: str = "en") -> list[dict]:
-    """Every table, chart and interpretation paragraph of every analysis,
-    preceded by the key-findings summary (the headless report)."""
+    """The default report: key findings, then a results chapter in thesis
+    order (see :data:`THESIS_TABLES`)."""
     sess = _Session(recipe, dataset, results, lang, model.settings(recipe))
     return _default_items(sess)
 
 
-def _default_items(sess: _Session) -> list[dict]:
+def _every_item(sess: _Session) -> list[dict]:
+    """Every table, chart and interpretation paragraph of every analysis,
+    after the key findings (the Excel workbook's default)."""
     items: list[dict] = [{"kind": "findings"}]
-    for aid, entry in sess.entries.items():
+    for entry in model.distinct(list(sess.entries.values())):
+        aid = entry["id"]
         items.append({"kind": "section", "title": analysis_title(entry, sess.lang)})
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):
             items.append({"kind": "table", "analysis": aid, "table": spec.tables[0].name if spec else ""})
             continue
-        for tspec in spec.tables:
-            df = res.tables.get(tspec.name)
-            if df is not None and not df.empty:
-                items.append({"kind": "table", "analysis": aid, "table": tspec.name})
-        for name in sess.charts(aid):
-            items.append({"kind": "chart", "analysis": aid, "chart": name})
-        for i, _ in enumerate(sess.paragraphs(aid)):
-            items.append({"kind": "text", "analysis": aid, "paragraph": i})
+        items += [{"kind": "table", "analysis": aid, "table": ts.name} for ts in spec.tables
+                  if res.tables.get(ts.name) is not None and not res.tables[ts.name].empty]
+        items += [{"kind": "chart", "analysis": aid, "chart": name} for name in sess.charts(aid)]
+        items += [{"kind": "text", "analysis": aid, "paragraph": i} for i, _ in enumerate(sess.paragraphs(aid))]
+    return items
+
+
+def _expand(spec: AnalysisSpec, entry: dict, names) -> list[str]:
+    """Table names with each "view:*" made one name per value of the view's
+    option ("thesis:*" → "thesis:gender", "thesis:age", …)."""
+    out = []
+    for name in names:
+        if not name.endswith(":*"):
+            out.append(name)
+            continue
+        view = spec.view(name[:-2] + ":x")
+        values = entry.get(view.per, spec.option(view.per).default) or []
+        out += [f"{name[:-2]}:{v}" for v in (values if isinstance(values, list) else [values])]
+    return out
+
+
+def _default_items(sess: _Session) -> list[dict]:
+    parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
+    for entry in model.distinct(list(sess.entries.values())):
+        aid = entry["id"]
+        res, spec = sess.result(aid), sess.spec(aid)
+        if spec is None or not isinstance(res, Result):
+            continue
+        wanted = THESIS_TABLES.get(spec.type, {"other": tuple(t.name for t in spec.tables)})
+        if spec.type == "process":
+            wanted = {chapter_section(entry, ""): wanted[chapter_section(entry, "")]}
+        first = True
+        for part, names in wanted.items():
+            for name in _expand(spec, entry, names):
+                df = res.tables.get(name)
+                if (df is not None and not df.empty) or (df is None and spec.has_view(name)):
+                    parts[part].append({"kind": "table", "analysis": aid, "table": name})
+            prefixes = THESIS_CHARTS.get(spec.type, ())
+            if first:   # the charts and the interpretation once, after the analysis' first tables
+                parts[part] += [{"kind": "chart", "analysis": aid, "chart": c} for c in sess.charts(aid)
+                                if any(c.startswith(p) for p in prefixes)]
+                parts[part] += [{"kind": "text", "analysis": aid, "paragraph": i}
+                                for i in range(min(len(sess.paragraphs(aid)), CHAPTER_PARAGRAPHS))]
+                first = False
+    items: list[dict] = [{"kind": "findings"}]
+    for part in CHAPTER:
+        if parts[part]:
+            items.append({"kind": "section", "title": t(f"report.chapter.{part}", sess.lang)})
+            items += parts[part]
     return items
 
 
@@ -394,21 +510,23 @@ def _missing(sess: _Session, aid: str, what: str) -> MissingBlock:
 
 
 def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[dict] | None = None,
-          findings: list | None = None, charts=None) -> Document:
+          findings: list | None = None, charts=None, every: bool = False) -> Document:
     """Resolve report items into blocks.
 
     ``results`` maps analysis id → Result (or UserError for a failed one).
-    ``items`` defaults to the recipe's report, or to every table, chart and
-    interpretation paragraph when the recipe has none.  ``findings`` is the
-    key-findings list, or a function that makes it when a findings item needs
-    it (:func:`core.report.build` passes one).  ``charts``
+    ``items`` defaults to the recipe's report or, when the recipe has none,
+    to the thesis chapter of :func:`default_items` (``every``: to every
+    table, chart and interpretation paragraph, as the workbook has them).
+    ``findings`` is the key-findings list, or a function that makes it when a
+    findings item needs it (:func:`core.report.build` passes one).  ``charts``
     (optional) maps an analysis id to its ``[(name, chart)]``, e.g. a page's
     cached Vega-Lite specs; it is not used for results with suppressed cells.
     """
     opts = model.settings(recipe)
     sess = _Session(recipe, dataset, results, lang, opts, charts)
     if items is None:
-        items = model.Report(dict(report=list(recipe.get("report") or []))).items or _default_items(sess)
+        items = model.Report(dict(report=list(recipe.get("report") or []))).items \
+            or (_every_item(sess) if every else _default_items(sess))
     items = [n for n in (model.normalise(i) for i in items) if n is not None]
     blocks: list = []
     n_table = n_chart = 0
@@ -498,9 +616,10 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
             for c in fmt.columns_of(df, tspec)]
     frame = df[[c.name for c in cols]].reset_index(drop=True)
     labels = variable_labels(sess.dataset, frame, cols)
-    notes = method_notes(sess.results[aid], sess.dataset, lang) + ([view_note] if view_note else [])
+    notes = method_notes(sess.results[aid], sess.dataset, lang)
+    own = [view_note] if view_note else []
     if counts.get(name):
-        notes.append(t("report.note.suppressed", lang, k=opts["min_cell"], rows=counts[name]))
+        own.append(t("report.note.suppressed", lang, k=opts["min_cell"], rows=counts[name]))
     has_p = any(c.kind == "p" for c in cols)
     # an analysis that lets the user choose its star scheme keeps that choice
     scheme = sess.entries[aid].get("stars")
@@ -508,7 +627,7 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     star_note = t(f"format.stars.{scheme}", lang) if has_p else None
     title = sess.prefix(aid) + spec.table_title(name, lang, sess.dataset)
     return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
-                      lang=lang, labels=labels)
+                      lang=lang, own_notes=own, labels=labels)
 
 
 def variable_labels(dataset, frame: pd.DataFrame, cols: list[ColumnInfo]) -> dict[str, str]:

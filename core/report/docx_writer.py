@@ -7,10 +7,18 @@ number of decimals (so decimal points line up); p is written as .003 or
 together with the method footnote (N used and left out, and the analysis'
 notes: test chosen and why, conventions, resamples, CI type, seed…).
 Chinese documents set the East-Asian font (宋体) through ``w:eastAsia``.
+
+Column widths fit their content (measured with :mod:`core.report.textfit`):
+numbers never wrap (``w:noWrap``, columns at least as wide as their widest
+number), headers and labels wrap between words; a table too wide for a
+portrait page goes into a landscape section of its own.  The method note of
+an analysis is written under its first table only; later tables carry their
+own notes and the star legend.
 """
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from docx import Document as new_document
@@ -23,14 +31,19 @@ from docx.shared import Emu, Inches, Pt, RGBColor
 
 from core.format import TEXT_KINDS
 from core.i18n import t
+from core.report import textfit
 from core.report.safety import xml_text
-from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
-    TextBlock
+from core.report.content import ChartBlock, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
 
 FONTS = {"en": ("Times New Roman", "SimSun"), "zh": ("Times New Roman", "宋体")}
 RULE_OUTER = 12   # eighths of a point: 1.5 pt top and bottom rules
 RULE_INNER = 6    # 0.75 pt rule under the header
 MAX_FIG_WIDTH = Inches(6.0)
+A4 = (Emu(7560310), Emu(10692130))
+MARGIN = Inches(1)
+CELL_PAD = 11.6             # pt: Word's default cell margins (0.08 in left and right)
+MAX_TEXT_COL = 170.0        # pt: a label column wider than this wraps between words
+SIZES = (10, 9, 8)          # pt: table type, smaller for wide tables
 
 
 def _set_font(style_or_run, lang: str, size: float | None = None):
@@ -109,16 +122,68 @@ def _caption(doc, label: str, title: str, lang: str):
     p2.paragraph_format.keep_with_next = True
 
 
-def _note(doc, block: TableBlock, lang: str):
+def _note(doc, block: TableBlock, lang: str, method: bool = True):
+    body = xml_text(block.footnote(method))
+    if not body:
+        return
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(3)
     label = t("report.note_label", lang)
     r = p.add_run(label)
     r.italic = lang != "zh"
     r.font.size = Pt(9)
-    body = xml_text(block.footnote())
     r2 = p.add_run(" " + body if lang != "zh" else body)
     r2.font.size = Pt(9)
+
+
+def text_width(doc_or_section) -> float:
+    """Points between the margins of a section."""
+    sec = doc_or_section
+    return (sec.page_width - sec.left_margin - sec.right_margin) / textfit.EMU_PER_PT
+
+
+# a cell of a text column that is a statistic ("< .001***", "3.08 ± 0.72", "7.60ᵃ") is not wrapped either
+STATISTIC = re.compile(r"^[-−+<>=≤≥±.,:\d\s*ᵃ()%/]+$")
+CJK_RUN = 6   # a run of Chinese wraps after at least this many characters
+
+
+def unbreakable(text: str, size: float, bold: bool = False) -> float:
+    """Width (pt) of the widest piece of a cell that must stay on one line:
+    the whole cell when it is a statistic, else the widest word (a list
+    breaks after its separators; Chinese after :data:`CJK_RUN` characters)."""
+    if STATISTIC.match(text):
+        return textfit.width_pt(text, size, bold)
+    pieces = re.split(r"(?<=[;；,，、])\s*|\s+", text)
+    return max([min(textfit.width_pt(p, size, bold), CJK_RUN * size) if any(textfit.is_wide(c) for c in p)
+                else textfit.width_pt(p, size, bold) for p in pieces if p] or [0.0])
+
+
+def column_widths(block: TableBlock, avail: float) -> tuple[list[float], float] | None:
+    """Widths (pt) of the table's columns at the largest of :data:`SIZES`
+    at which it fits ``avail`` points — numbers whole, headers and labels
+    wrapped between words — and that size; None when it fits at none."""
+    values = block.frame.to_numpy(dtype=object)
+    texts = [[block.cell_text(values[i, j], col) for i in range(len(values))] for j, col in enumerate(block.columns)]
+    for size in SIZES:
+        need, least = [], []
+        for col, cells in zip(block.columns, texts):
+            head_full = textfit.width_pt(col.title, size, True)
+            head_word = unbreakable(col.title, size, True)
+            if col.kind in TEXT_KINDS:
+                full = max([textfit.width_pt(c, size) for c in cells] or [0])
+                word = max([unbreakable(c, size) for c in cells] or [0])
+                need.append(max(head_word, min(max(full, head_full), MAX_TEXT_COL)) + CELL_PAD)
+                least.append(max(head_word, word) + CELL_PAD)
+            else:
+                cell = max([textfit.width_pt(c, size) for c in cells] or [0])
+                need.append(max(cell, head_full) + CELL_PAD)
+                least.append(max(cell, head_word) + CELL_PAD)
+        if sum(need) <= avail:
+            return need, size
+        if sum(least) <= avail:   # share the room left between the columns that would like more
+            spare, want = avail - sum(least), [n - m for n, m in zip(need, least)]
+            return [m + spare * w / sum(want) for m, w in zip(least, want)], size
+    return None
 
 
 def _border_xml(top: int | None, bottom: int | None) -> str:
@@ -130,39 +195,90 @@ def _border_xml(top: int | None, bottom: int | None) -> str:
            "</w:tcBorders>"
 
 
-def _cell_xml(text: str, right: bool, half_points: int, top: int | None = None, bottom: int | None = None) -> str:
+def _cell_xml(text: str, right: bool, half_points: int, top: int | None = None, bottom: int | None = None,
+              width: int = 0, nowrap: bool = False) -> str:
     borders = _border_xml(top, bottom) if (top or bottom) else ""
     jc = '<w:jc w:val="right"/>' if right else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/>{borders}</w:tcPr>'
+    wrap = "<w:noWrap/>" if nowrap else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{borders}{wrap}</w:tcPr>'
             f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/>{jc}</w:pPr>'
             f'<w:r><w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
             f'<w:t xml:space="preserve">{escape(xml_text(text))}</w:t></w:r></w:p></w:tc>')
 
 
-def write_table(doc, block: TableBlock, lang: str):
+def layout(block: TableBlock) -> tuple[bool, list[float], float]:
+    """(landscape?, column widths in pt, font size) of a table on A4 with
+    one-inch margins: portrait when it fits, else landscape (at the smallest
+    size the widest label columns are squeezed to share what is left)."""
+    portrait = (A4[0] - 2 * MARGIN) / textfit.EMU_PER_PT
+    landscape = (A4[1] - 2 * MARGIN) / textfit.EMU_PER_PT
+    for wide, avail in ((False, portrait), (True, landscape)):
+        fitted = column_widths(block, avail)
+        if fitted is not None:
+            return wide, fitted[0], fitted[1]
+    size = SIZES[-1]
+    values = block.frame.to_numpy(dtype=object)
+    fixed = {j: max([textfit.width_pt(block.cell_text(values[i, j], c), size) for i in range(len(values))]
+                    + [unbreakable(c.title, size, True)]) + CELL_PAD
+             for j, c in enumerate(block.columns) if c.kind not in TEXT_KINDS}
+    rest = max(landscape - sum(fixed.values()), 0)
+    n_text = len(block.columns) - len(fixed)
+    return True, [fixed.get(j, rest / max(n_text, 1)) for j in range(len(block.columns))], size
+
+
+def write_table(doc, block: TableBlock, lang: str, method: bool = True, widths: list[float] | None = None,
+                size: float = 10):
     """A three-line table, its rows written as XML in one go (python-docx's
     cell API costs about a millisecond per cell)."""
     _caption(doc, t("report.table_label", lang, n=block.number), block.title, lang)
     cols = block.columns
+    widths = widths or [text_width(doc.sections[-1]) / len(cols)] * len(cols)
+    tw = [int(w * 20) for w in widths]      # twentieths of a point
     table = doc.add_table(rows=0, cols=len(cols))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = True
+    table.autofit = False
     _no_table_borders(table)
-    hp = 18 if len(cols) > 8 else 20          # font size in half-points
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:w"), str(sum(tw)))
+        tbl_w.set(qn("w:type"), "dxa")
+    for grid, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), tw):
+        grid.set(qn("w:w"), str(w))
+    hp = int(round(size * 2))               # font size in half-points
     values = block.frame.to_numpy(dtype=object)
     n = len(values)
     rows = ['<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>'
-            + "".join(_cell_xml(c.title, c.kind != "text", hp, RULE_OUTER, RULE_OUTER if n == 0 else RULE_INNER)
-                      for c in cols) + "</w:tr>"]
+            + "".join(_cell_xml(c.title, c.kind not in TEXT_KINDS, hp, RULE_OUTER, RULE_OUTER if n == 0 else RULE_INNER,
+                                tw[j]) for j, c in enumerate(cols)) + "</w:tr>"]
     for i in range(n):
         bottom = RULE_OUTER if i == n - 1 else None
-        rows.append("<w:tr>" + "".join(_cell_xml(block.cell_text(values[i, j], col), col.kind not in TEXT_KINDS, hp,
-                                                 None, bottom) for j, col in enumerate(cols)) + "</w:tr>")
+        cells = []
+        for j, col in enumerate(cols):
+            text = block.cell_text(values[i, j], col)
+            number = col.kind not in TEXT_KINDS
+            cells.append(_cell_xml(text, number, hp, None, bottom, tw[j], number or bool(STATISTIC.match(text))))
+        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
     frag = parse_xml(f'<w:tbl {nsdecls("w")}>' + "".join(rows) + "</w:tbl>")
-    tbl = table._tbl
     for tr in list(frag):
         tbl.append(tr)
-    _note(doc, block, lang)
+    _note(doc, block, lang, method)
+
+
+def _orient(doc, landscape: bool) -> None:
+    """Start a new section when the orientation changes (wide tables go landscape)."""
+    from docx.enum.section import WD_SECTION
+
+    sec = doc.sections[-1]
+    if (sec.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+        return
+    new = doc.add_section(WD_SECTION.NEW_PAGE)
+    new.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    new.page_width, new.page_height = (A4[1], A4[0]) if landscape else A4
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(new, side, MARGIN)
 
 
 def write_chart(doc, block: ChartBlock, lang: str):
@@ -203,27 +319,34 @@ def write(document: Document) -> bytes:
             pass
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Emu(7560310), Emu(10692130)   # A4
-    for side in ("left_margin", "right_margin"):
-        setattr(sec, side, Inches(1))
+    sec.page_width, sec.page_height = A4
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, MARGIN)
     doc.core_properties.title = xml_text(document.title)[:250]
     doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
     doc.add_heading(xml_text(document.title), level=0)
     for line in document.subtitle:
         _para(doc, line, italic=True)
-    for block in document.blocks:
+    told: set[str] = set()   # analyses whose method note has been written
+    blocks = document.blocks
+    layouts = {i: layout(b) for i, b in enumerate(blocks) if isinstance(b, TableBlock)}
+    for i, block in enumerate(blocks):
+        if isinstance(block, TableBlock):
+            landscape, widths, size = layouts[i]
+            _orient(doc, landscape)
+            write_table(doc, block, lang, block.analysis not in told, widths, size)
+            told.add(block.analysis)
+            continue
+        # a heading goes on the page of the (landscape) table that follows it
+        _orient(doc, isinstance(block, SectionBlock) and i + 1 in layouts and layouts[i + 1][0])
         if isinstance(block, SectionBlock):
             doc.add_heading(xml_text(block.title), level=1)
         elif isinstance(block, TextBlock):
             doc.add_paragraph(xml_text(block.text))
-        elif isinstance(block, TableBlock):
-            write_table(doc, block, lang)
         elif isinstance(block, ChartBlock):
             write_chart(doc, block, lang)
         elif isinstance(block, FindingsBlock):
             write_findings(doc, block, lang)
-        elif isinstance(block, MissingBlock):
-            _para(doc, block.text, italic=True)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

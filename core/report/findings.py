@@ -24,8 +24,9 @@ from core.types import Finding, Result
 
 log = logging.getLogger("pressure_explorer.report")
 
-KIND_ORDER = ("description", "measurement", "difference", "association", "predictor", "mediation",
-              "moderation")
+# what officials need first: levels, who differs (and who does not), what drives it, how; then the rest
+KIND_ORDER = ("description", "difference", "predictor", "mediation", "moderation", "association",
+              "measurement")
 # the kind of fallback findings (first sentences of interpretation) by page group
 GROUP_KIND = {"describe": "description", "measurement": "measurement", "differences": "difference",
               "regression": "association", "process": "mediation"}
@@ -51,19 +52,48 @@ class KeyFinding:
     def chart(self) -> str | None:
         return self.finding.chart
 
+    @property
+    def plain(self) -> str:
+        """The headline in plain words (statistics taken out), for officials."""
+        return split_statistics(self.headline)[0] or self.headline
+
+    @property
+    def statistic(self) -> str:
+        """The statistics taken out of the headline ("F(2, 568) = 16.32, p < .001")."""
+        return split_statistics(self.headline)[1]
+
 
 _NAN = re.compile(r"\bnan\b", re.IGNORECASE)   # a sentence built on a suppressed number
+# one statistic: "F(2, 568) = 16.32", "p < .001", "η² = .05", "Welch's F(3, 109.70) = 8.47", "ΔR² = 0.035"
+_STAT = (r"(?:Welch(?:'s| 检验)?\s*)?[A-Za-zχβηωΔ²]{1,4}(?:\([^()]*\))?\s*[=<>≤≥]\s*[-−]?\d*\.?\d+%?")
+_STATS = re.compile(r"\s*(?:[,，;；:：]\s*" + _STAT + r")+"                 # ", t(569) = -5.72, p < .001"
+                    r"|\s*[(（]" + _STAT + r"[^()（）]*[)）]"                   # " (β = .28, p < .001)"
+                    r"|\s*[(（][^()（）\[\]]*\[[^\]]*\][)）]")                  # " (95% CI [0.07, 0.13])"
+
+
+def split_statistics(text: str) -> tuple[str, str]:
+    """(the sentence without its statistics, the statistics) of a finding's
+    headline: "X differs by Y, F(2, 568) = 16.32, p < .001. It is highest
+    among Z (M = 3.12)." → ("X differs by Y. It is highest among Z.",
+    "F(2, 568) = 16.32, p < .001 · M = 3.12")."""
+    stats = [m.group(0).strip(" ,，;；:：()（）") for m in _STATS.finditer(text)]
+    plain = _STATS.sub("", text)
+    plain = re.sub(r"\s+([.。,，;；])(?=\s|$)", r"\1", re.sub(r"\s{2,}", " ", plain)).strip()
+    return plain, " · ".join(stats)
 _SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[^\s\d.,;:)\]])")
 
 
-def first_sentence(paragraph: str) -> str:
-    """The first sentence of a paragraph (English or Chinese); decimals such as
+def sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph (English or Chinese); decimals such as
     "3.85" and "p < .001" are not sentence ends."""
     text = " ".join(str(paragraph).split())
-    for part in _SENTENCE.split(text):
-        if part and part.strip():
-            return part.strip()
-    return text
+    return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
+
+
+def first_sentence(paragraph: str) -> str:
+    """The first sentence of a paragraph."""
+    found = sentences(paragraph)
+    return found[0] if found else " ".join(str(paragraph).split())
 
 
 def _strength(f: Finding) -> float:
@@ -74,9 +104,12 @@ def _strength(f: Finding) -> float:
     return s if math.isfinite(s) else 0.0
 
 
-def _sort_key(kf: KeyFinding, position: int):
+def _sort_key(kf: KeyFinding, position: int, main: str | None = None):
     kind = kf.finding.kind
     rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    if main and kf.finding.table == "levels" and kf.finding.chart == f"level_{main}":
+        rank = -1   # the study's headline: the level of its main outcome
+
     sig = 3 if kf.source == "summary" else 0 if kf.finding.significant else 1 if kf.finding.significant is None \
         else 2
     return (rank, sig, -_strength(kf.finding), position)
@@ -115,12 +148,13 @@ def analysis_findings(spec, aid: str, res: Result, dataset, lang: str) -> list[K
     return out
 
 
-def _cap(found: list[KeyFinding], limit: int, title: str, lang: str) -> list[KeyFinding]:
+def _cap(found: list[KeyFinding], limit: int, title: str, lang: str, main: str | None = None) -> list[KeyFinding]:
     """The ``limit`` most important findings of one analysis (in their own
     order), plus one line saying how many more are in its tables."""
     if limit <= 0 or len(found) <= limit:
         return found
-    order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i)[1:])
+    order = sorted(range(len(found)), key=lambda i: (min(_sort_key(found[i], i, main)[0], 0),
+                                                     *_sort_key(found[i], i)[1:]))
     keep = sorted(order[:limit])
     rest = len(found) - limit
     last = found[keep[-1]]
@@ -136,8 +170,12 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
     from core.report.content import suppress_result
 
     opts = model.settings(recipe)
+    roles = recipe.get("roles") or {}
+    main = roles.get("outcome") or roles.get("y")
     found: list[KeyFinding] = []
-    for entry in recipe.get("analyses") or []:
+    for entry in model.distinct(recipe.get("analyses") or []):   # a snapshot not changed since: told once
+        if not invited(entry, recipe):
+            continue
         res = results.get(entry["id"])
         if not isinstance(res, Result):
             continue
@@ -150,22 +188,36 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
         own = analysis_findings(spec, entry["id"], res, dataset, lang)
         if opts["small_cells"]:
             own = [kf for kf in own if not _NAN.search(kf.headline)]
-        found += _cap(own, per_analysis, analysis_title(entry, lang), lang)
-    order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i))
+        found += _cap(own, per_analysis, analysis_title(entry, lang), lang, main)
+    order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i, main))
     return [found[i] for i in order]
+
+
+def invited(entry: dict, recipe: dict) -> bool:
+    """Whether an analysis' findings belong in the summary: not a default the
+    differences page fills in on a visit — a cross-tabulation of two
+    demographics — unless it is pinned."""
+    if entry.get("type") != "crosstab" or entry.get("snapshot_of"):
+        return True
+    pinned = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}
+    demo = set((recipe.get("roles") or {}).get("demographics") or [])
+    return entry["id"] in pinned or not (set(entry.get("rows") or []) | set(entry.get("cols") or [])) <= demo
 
 
 @dataclass
 class Slide:
     """One screen of presentation mode / one slide of the deck."""
 
-    headline: str
+    headline: str                 # the finding in plain words (statistics taken out)
     detail: str
     analysis: str | None
     analysis_title: str
     chart: object | None          # Altair chart or None
     chart_name: str | None
     notes: list[str]              # method footnote lines of the analysis
+    statistic: str = ""           # the statistics of the headline ("F(2, 568) = 16.32, p < .001")
+    full: str = ""                # the headline as the analysis wrote it (statistics included)
+    n: int | None = None          # respondents the analysis used
 
 
 def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: list | None = None,
@@ -183,9 +235,10 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
         if kf.source == "summary":   # "… n more results in the tables" is for the written summary only
             continue
         entry = sess.entries.get(kf.analysis) or {"type": kf.type}
-        chart = sess.charts(kf.analysis).get(kf.chart) if kf.chart else None
+        chart = sess.chart(kf.analysis, kf.chart) if kf.chart else None
         res = results.get(kf.analysis)
         notes = method_notes(res, dataset, lang) if isinstance(res, Result) else []
-        out.append(Slide(kf.headline, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
-                         kf.chart if chart is not None else None, notes))
+        out.append(Slide(kf.plain, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
+                         kf.chart if chart is not None else None, notes, kf.statistic, kf.headline,
+                         int(res.n_used) if isinstance(res, Result) else None))
     return out

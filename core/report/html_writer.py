@@ -12,8 +12,7 @@ import html
 
 from core.format import TEXT_KINDS
 from core.i18n import t
-from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
-    TextBlock
+from core.report.content import ChartBlock, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
 
 CSS = """
 body{font-family:"Noto Serif CJK SC","Source Han Serif SC","Times New Roman",SimSun,serif;max-width:60rem;
@@ -34,7 +33,6 @@ figcaption{text-align:left;margin-bottom:.3rem}figcaption .lab{font-weight:bold;
 figcaption .ttl{font-style:italic}
 html[lang=zh] figcaption{text-align:center;font-weight:bold}html[lang=zh] figcaption .lab{display:inline;margin-right:.6em}
 html[lang=zh] figcaption .ttl{font-style:normal}
-.missing{color:#a33;font-style:italic}
 ul.findings li{margin:.3rem 0}
 """
 
@@ -94,7 +92,5 @@ def write(document: Document) -> bytes:
                                                                for kf in block.findings) + "</ul>")
             else:
                 parts.append(f"<p><em>{esc(t('report.no_findings', lang))}</em></p>")
-        elif isinstance(block, MissingBlock):
-            parts.append(f'<p class="missing">{esc(block.text)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")

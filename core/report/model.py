@@ -89,6 +89,66 @@ def item_key(item: dict) -> str:
     return f"{kind}:{item.get('title') or item.get('text') or ''}"
 
 
+# ---- snapshots: pins freeze the analysis they come from -------------------------------
+IDENTITY_KEYS = ("id", "title", "snapshot_of")
+
+
+def _body(entry: dict) -> dict:
+    """An analysis entry without its identity (what it computes)."""
+    return {k: v for k, v in entry.items() if k not in IDENTITY_KEYS}
+
+
+def find_snapshot(recipe: dict, aid: str) -> str | None:
+    """The id of the snapshot of analysis ``aid`` as it is now (same type and
+    options), or None when there is none yet (``aid`` itself when it is a
+    snapshot, or not in the recipe: then there is nothing to freeze)."""
+    entries = recipe.get("analyses") or []
+    live = next((a for a in entries if a.get("id") == aid), None)
+    if live is None or live.get("snapshot_of"):
+        return aid
+    body = _body(live)
+    return next((a["id"] for a in entries if a.get("snapshot_of") == aid and _body(a) == body), None)
+
+
+def snapshot(recipe: dict, aid: str) -> str:
+    """Freeze analysis ``aid`` as it is now under its own id (made once per
+    distinct set of options), so that changing the page's analysis later —
+    another PROCESS model, other predictors — leaves what was pinned alone.
+    Returns the snapshot's id."""
+    found = find_snapshot(recipe, aid)
+    if found is not None:
+        return found
+    entries = recipe.setdefault("analyses", [])
+    live = next(a for a in entries if a.get("id") == aid)
+    ids = {a.get("id") for a in entries}
+    n = 1
+    while f"{aid}_{n}" in ids:
+        n += 1
+    frozen = {**copy.deepcopy(live), "id": f"{aid}_{n}", "snapshot_of": aid}
+    entries.append(frozen)
+    return frozen["id"]
+
+
+def distinct(analyses: list[dict]) -> list[dict]:
+    """The analyses without repeats: a snapshot identical to an analysis
+    before it (the page's analysis not changed since it was pinned) is left
+    out, so key findings and default reports tell each result once."""
+    seen, out = [], []
+    for a in analyses:
+        body = _body(a)
+        if body in seen:
+            continue
+        seen.append(body)
+        out.append(a)
+    return out
+
+
+def prune_snapshots(recipe: dict) -> None:
+    """Drop snapshots no report item refers to any more (unpinned)."""
+    used = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}
+    recipe["analyses"] = [a for a in recipe.get("analyses") or [] if not a.get("snapshot_of") or a["id"] in used]
+
+
 class Report:
     """An ordered list of report items, edited in place.
 

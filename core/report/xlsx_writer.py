@@ -19,8 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from core.format import TEXT_KINDS, is_number, stars
 from core.i18n import t
-from core.report.content import ChartBlock, Document, FindingsBlock, MissingBlock, SectionBlock, TableBlock, \
-    TextBlock
+from core.report.content import ChartBlock, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
 from core.report.safety import cell_value as _cell_value
 from core.report.safety import neutralise as _neutralise
 
@@ -171,7 +170,7 @@ def write(document: Document) -> bytes:
             if not block.findings:
                 r += 1
                 toc.cell(row=r, column=1, value=t("report.no_findings", lang))
-        elif isinstance(block, (TextBlock, MissingBlock)):
+        elif isinstance(block, TextBlock):
             c = toc.cell(row=r, column=1, value=neutralise(block.text))
             c.alignment = Alignment(wrap_text=False)
         r += 1

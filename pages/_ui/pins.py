@@ -1,9 +1,13 @@
 """Pin controls and per-item downloads under every rendered table, chart and
 interpretation paragraph (drawn by :mod:`pages._ui.render`).
 
-A pin adds a reference (analysis id + table / chart / paragraph) to the
-recipe's ``"report"`` list, so pinned results follow the data and are saved
-with the recipe.  Widget keys are stable: ``pin_<kind>_<analysis>_<name>``,
+A pin freezes the analysis it comes from as a snapshot (a copy of its recipe
+entry under its own id, :func:`core.report.model.snapshot`) and adds a
+reference (snapshot id + table / chart / paragraph) to the recipe's
+``"report"`` list: pinned results follow the data and are saved with the
+recipe, and changing the page afterwards (another PROCESS model, other
+predictors) leaves them alone — model 4, model 1 and model 14 can sit in one
+report.  Widget keys are stable: ``pin_<kind>_<analysis>_<name>``,
 ``dl_csv_…``, ``dl_xlsx_…``, ``dl_png_…``, ``dl_svg_…``.
 """
 from __future__ import annotations
@@ -29,7 +33,8 @@ def aid_for(spec: AnalysisSpec, aid: str | None) -> str | None:
     Pages that draw results themselves add the same controls with
     ``render.table(..., aid=aid, result=res)``, :func:`chart_tools` under a
     chart and :func:`paragraph` for interpretation text."""
-    entries = [a for a in state.recipe().get("analyses") or [] if a.get("type") == spec.type]
+    entries = [a for a in state.recipe().get("analyses") or [] if a.get("type") == spec.type
+               and not a.get("snapshot_of")]
     if aid is not None:
         return aid if any(a.get("id") == aid for a in entries) else None
     return entries[0]["id"] if len(entries) == 1 else None
@@ -39,13 +44,27 @@ def _report() -> model.Report:
     return model.Report(state.recipe())
 
 
+def _pinned(item: dict) -> dict | None:
+    """The report item of the snapshot of the page's analysis as it is now, if pinned."""
+    sid = model.find_snapshot(state.recipe(), item["analysis"])
+    found = {**item, "analysis": sid} if sid else None
+    return found if found is not None and _report().has(found) else None
+
+
 def _toggle(item: dict) -> None:
-    _report().toggle(item)
+    recipe = state.recipe()
+    found = _pinned(item)
+    if found is not None:
+        model.Report(recipe).discard(found)
+        model.prune_snapshots(recipe)
+        return
+    model.Report(recipe).add({**item, "analysis": model.snapshot(recipe, item["analysis"])})
 
 
 def pin_button(item: dict, container=st) -> None:
+    """Pin / unpin ``item`` (which names the page's analysis; the pin names its snapshot)."""
     key = "pin_" + model.item_key(item).replace(":", "_")
-    pinned = _report().has(item)
+    pinned = _pinned(item) is not None
     container.button(state.t("report.unpin") if pinned else state.t("report.pin"), key=key,
                      icon=":material/keep_off:" if pinned else ":material/push_pin:", type="tertiary",
                      on_click=_toggle, args=(item,), help=state.t("report.pin_help"))

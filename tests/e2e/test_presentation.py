@@ -27,6 +27,7 @@ def _position(page) -> tuple[int, int]:
 
 
 def test_presentation_mode_walk_in_chinese(page, server):
+    page.set_viewport_size({"width": 1024, "height": 768})   # a projector
     page.goto(server)
     wait_idle(page)
     page.get_by_text("中文", exact=True).click()
@@ -39,15 +40,22 @@ def test_presentation_mode_walk_in_chinese(page, server):
     i, n = _position(page)
     assert i == 1 and n >= 3, (i, n)
     first = page.locator("h1").first.inner_text()
+    # the headline and its chart fit the projector's screen, the sidebar is out of the way
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    box = chart.bounding_box()
+    assert box["y"] + box["height"] <= 768 and box["x"] + box["width"] <= 1024, box
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
     shot(page, "e2e_present_1_zh")
-    page.get_by_role("button", name="下一条").click()
-    wait_idle(page)
-    assert _position(page)[0] == 2
-    assert page.locator("h1").first.inner_text() != first   # a new headline
-    page.keyboard.press("ArrowRight")                       # keyboard navigation
-    wait_idle(page)
-    assert _position(page)[0] == 3
-    page.keyboard.press("ArrowLeft")
+    # a clicker's keys work at once: no click into the page first
+    for key, expected in (("PageDown", 2), ("PageUp", 1), ("ArrowRight", 2), ("Space", 3), ("ArrowLeft", 2),
+                          ("End", n), ("Home", 1)):
+        page.keyboard.press(key)
+        wait_idle(page)
+        assert _position(page)[0] == expected, key
+        if key == "PageDown":
+            assert page.locator("h1").first.inner_text() != first   # a new headline
+    page.get_by_role("button", name="下一条").click()          # the buttons too
     wait_idle(page)
     assert _position(page)[0] == 2
     page.get_by_text("技术细节").first.click()               # detail is one click away
@@ -56,4 +64,7 @@ def test_presentation_mode_walk_in_chinese(page, server):
     page.get_by_role("button", name="退出演示").click()
     wait_idle(page)
     assert page.get_by_text("第 2 /").count() == 0
+    page.get_by_text("演示模式").first.click()                # re-entering starts at the first finding
+    wait_idle(page, 120_000)
+    assert _position(page)[0] == 1
     assert page.dialogs == []

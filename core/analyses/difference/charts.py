@@ -166,6 +166,51 @@ def result_charts(result: Result, ds: Dataset, lang: str, options: dict | None =
     return out
 
 
+def level(row, ds: Dataset, lang: str) -> alt.Chart:
+    """One outcome's mean with its 95% CI on its scale: the low / medium /
+    high thirds shaded, the midpoint marked (a row of the levels table)."""
+    from scipy import stats
+
+    lo, hi = ds.scale_range(row.outcome)   # the levels table has only outcomes with a scale range
+    half = float(stats.t.ppf(0.975, row.df)) * row.sd / np.sqrt(row.n) if row.n > 1 else np.nan
+    bands = pd.DataFrame({"from": [lo, row.low_cut, row.high_cut], "to": [row.low_cut, row.high_cut, hi],
+                          "band": [t(f"difference.level.{x}", lang) for x in ("low", "medium", "high")]})
+    point = pd.DataFrame({"mean": [row.mean], "ci_low": [row.mean - half], "ci_high": [row.mean + half],
+                          "midpoint": [row.midpoint], "y": [ds.label(row.outcome)]})
+    axis_title = t("difference.chart.level_axis", lang)
+    x = alt.X("from:Q", scale=alt.Scale(domain=[lo, hi]), title=axis_title)
+    shade = alt.Chart(bands).mark_rect(opacity=0.35).encode(
+        x=x, x2="to:Q", color=alt.Color("band:N", sort=list(bands.band), title=None,
+                                        scale=alt.Scale(range=["#c6dbef", "#fdd0a2", "#fc9272"])))
+    mid = alt.Chart(point).mark_rule(strokeDash=[4, 3], color="#555").encode(x="midpoint:Q")
+    err = alt.Chart(point).mark_errorbar(ticks=True, thickness=2, color="#08306b").encode(
+        x=alt.X("ci_low:Q", scale=alt.Scale(domain=[lo, hi]), title=axis_title), x2="ci_high:Q")
+    dot = alt.Chart(point).mark_point(filled=True, size=160, color="#08306b").encode(
+        x="mean:Q", tooltip=[alt.Tooltip("mean:Q", title=t("col.mean", lang), format=".2f"),
+                             alt.Tooltip("ci_low:Q", title=t("difference.col.ci_low", lang), format=".2f"),
+                             alt.Tooltip("ci_high:Q", title=t("difference.col.ci_high", lang), format=".2f")])
+    label = alt.Chart(point).mark_text(dy=-18, fontSize=14, fontWeight="bold").encode(
+        x="mean:Q", text=alt.Text("mean:Q", format=".2f"))
+    return themed((shade + mid + err + dot + label).properties(
+        title=t("difference.chart.level", lang, outcome=ds.label(row.outcome)), width="container", height=120))
+
+
+def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
+    """A finding's own chart by name: ``means_<split>_<outcome>`` (the group
+    means of one split and outcome) or ``level_<outcome>`` (the outcome's
+    level on its scale); None for any other name."""
+    tests = result.tables["tests"]
+    for g, o in zip(tests.group, tests.outcome):
+        if name == f"means_{g}_{o}":
+            gs = result.tables["group_stats"]
+            return means(gs[(gs.group == g) & (gs.outcome == o)], ds.label(g), ds.label(o), lang)
+    lv = result.tables.get("levels")
+    for r in lv.itertuples(index=False) if lv is not None else ():
+        if name == f"level_{r.outcome}":
+            return level(r, ds, lang)
+    return None
+
+
 def crosstab_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     cells = result.tables["cells"]
     return [(f"crosstab_{r}_{c}", crosstab_bars(sub, ds, lang))

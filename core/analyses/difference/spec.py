@@ -185,6 +185,7 @@ SPECS = (
         run=lazy("core.analyses.difference.compute:run"),
         defaults=lazy("core.analyses.difference.defaults:start"),
         charts=lazy("core.analyses.difference.charts:result_charts"),
+        chart=lazy("core.analyses.difference.charts:finding_chart"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),
         findings=lazy("core.analyses.difference.text:findings"),
     ),

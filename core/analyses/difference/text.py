@@ -90,7 +90,8 @@ def findings(result: Result, ds, lang: str) -> list[Finding]:
         for r, text in zip(lv.itertuples(index=False), level_sentences(result, ds, lang)):
             p = _num(r.p)
             out.append(Finding(headline=text, detail=f"t({_df(r.df)}) = {fmt_num(r.t, 2)}, {p_apa(r.p)}",
-                               significant=None if p is None else p < ALPHA, kind="description", table="levels"))
+                               chart=f"level_{r.outcome}", significant=None if p is None else p < ALPHA,
+                               kind="description", table="levels"))
     return out
 
 
@@ -153,7 +154,7 @@ def paragraphs(result: Result, ds, lang: str, collect: list | None = None) -> li
             if collect is not None:
                 eta = _eta2(result, r.group, o)
                 collect.append(Finding(
-                    headline=text, detail=f"{stat}, {p_apa(r.p)}, {eff}", chart="heatmap",
+                    headline=text, detail=f"{stat}, {p_apa(r.p)}, {eff}", chart=f"means_{r.group}_{o}",
                     strength=eta if eta is not None else 0.0, significant=True, kind="difference", table="tests"))
         # one paragraph per significant result; the non-significant and untestable ones together
         out.extend(sig)
