@@ -14,9 +14,10 @@ progress (skipped when they are installed already), then
 * ``app``: start the server on localhost, wait until it answers, open the
   browser where there is a desktop and print the URL last; Ctrl+C stops it.
   ``--network`` serves every network interface instead (see README).
-* ``test``: install Debian's chromium and fonts-noto-cjk when missing (as root,
-  or with sudo that needs no password); without them, every test that needs no
-  browser runs and the browser tests are reported as NOT RUN with the reason.
+* ``test``: install Debian's chromium, fonts-noto-cjk and libreoffice-writer when
+  missing (as root, or with sudo that needs no password); without them, every
+  test that needs none of them runs, and the browser and rendering tests are
+  reported as NOT RUN with the reason.
 
 This file runs on old Pythons too (no syntax newer than 3.6), so that it can
 say what is wrong instead of failing on a syntax error.
@@ -37,7 +38,6 @@ VENV = os.path.join(ROOT, ".venv")
 MARKER = os.path.join(VENV, ".pressure-explorer-installed")
 MIN = (3, 11)
 NEWER = ("python3.14", "python3.13", "python3.12", "python3.11")
-BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk")
 NETWORK_WARNING = ("Serving the whole network (--network): anyone who can reach this computer on port {port} "
                    "can open the app, load their own data into it and see what they load; there is no login. "
                    "Without --network only this computer can.")
@@ -181,48 +181,57 @@ def run_app(python, args):
         return 0
 
 
-def _missing_browser_packages():
-    need = []
+def _missing_packages():
+    """{Debian package: pytest marker of the tests that need it} for what is not installed."""
+    need = {}
     if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "chromium-headless-shell")):
-        need.append("chromium")
+        need["chromium"] = "browser"
     if not os.path.isdir("/usr/share/fonts/opentype/noto"):
-        need.append("fonts-noto-cjk")
+        need["fonts-noto-cjk"] = "browser"
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        need["libreoffice-writer"] = "render"
     return need
 
 
-def browser_packages():
-    """Install what the browser tests need; return why they cannot run ("" = they can)."""
-    need = _missing_browser_packages()
+def system_packages():
+    """Install the Debian packages the browser and rendering tests need; return
+    {marker: why those tests cannot run} for what is still missing ({} = all can)."""
+    need = _missing_packages()
     if not need:
-        return ""
-    if not shutil.which("apt-get"):
-        return ("no apt-get on this machine: install Chromium and the Noto CJK fonts "
-                "(Debian/Ubuntu: apt-get install {})".format(" ".join(BROWSER_PACKAGES)))
+        return {}
+    names = " ".join(need)
+    why = ""
     root = hasattr(os, "geteuid") and os.geteuid() == 0
     sudo = [] if root else ["sudo", "-n"]
-    if not root and not (shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True)
-                         .returncode == 0):
-        return ("not root and no password-free sudo: run `sudo apt-get install {}` "
-                "and test again".format(" ".join(need)))
-    say("installing Debian packages for the browser tests: " + " ".join(need))
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    ok = subprocess.run(sudo + ["apt-get", "update", "-qq"], env=env).returncode == 0 and subprocess.run(
-        sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + need, env=env).returncode == 0
-    if not ok or _missing_browser_packages():
-        return "apt-get could not install {} (see above)".format(" ".join(need))
-    return ""
+    if not shutil.which("apt-get"):
+        why = "no apt-get on this machine: install {} (Debian/Ubuntu package names)".format(names)
+    elif not root and not (shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True)
+                           .returncode == 0):
+        why = "not root and no password-free sudo: run `sudo apt-get install {}` and test again".format(names)
+    else:
+        say("installing Debian packages for the browser and rendering tests: " + names)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        ok = subprocess.run(sudo + ["apt-get", "update", "-qq"], env=env).returncode == 0 and subprocess.run(
+            sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + list(need), env=env).returncode == 0
+        if not ok:
+            why = "apt-get could not install {} (see above)".format(names)
+    still = _missing_packages()
+    return {marker: why or "apt-get did not install " + " ".join(p for p, m in still.items() if m == marker)
+            for marker in sorted(set(still.values()))}
 
 
 def run_tests(python, pytest_args):
-    reason = browser_packages()
+    missing = system_packages()
     cmd = [python, "-m", "pytest", "-q"] + pytest_args
-    if reason:
-        cmd += ["-m", "not browser"]
-        say("browser tests will NOT run: " + reason)
+    if missing:
+        cmd += ["-m", " and ".join(f"not {m}" for m in missing)]
+        for marker, why in missing.items():
+            say(f"{marker} tests will NOT run: {why}")
     code = subprocess.run(cmd, cwd=ROOT).returncode
-    if reason:
-        say("browser tests (tests/e2e/) NOT RUN: " + reason)
-        say("everything else ran; the result above does not include the browser tests")
+    for marker, why in missing.items():
+        say(f"{marker} tests NOT RUN: {why}")
+    if missing:
+        say("everything else ran; the result above does not include the tests marked " + ", ".join(missing))
     return code
 
 

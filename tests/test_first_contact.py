@@ -101,22 +101,24 @@ def _launcher():
     return mod
 
 
-def test_without_apt_the_browser_tests_are_deselected_and_reported_not_run(monkeypatch, capsys):
+def test_without_apt_the_browser_and_render_tests_are_deselected_and_reported_not_run(monkeypatch, capsys):
     launch = _launcher()
-    monkeypatch.setattr(launch, "_missing_browser_packages", lambda: ["chromium", "fonts-noto-cjk"])
+    monkeypatch.setattr(launch, "_missing_packages", lambda: {"chromium": "browser", "fonts-noto-cjk": "browser",
+                                                              "libreoffice-writer": "render"})
     monkeypatch.setattr(launch.shutil, "which", lambda name: None)          # no apt-get, no sudo
     ran = []
     monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
                         type("Done", (), {"returncode": 0})())
     assert launch.run_tests("python", ["tests/test_io.py"]) == 0
-    assert ran == [["python", "-m", "pytest", "-q", "tests/test_io.py", "-m", "not browser"]]
+    assert ran == [["python", "-m", "pytest", "-q", "tests/test_io.py", "-m", "not browser and not render"]]
     out = capsys.readouterr().out
-    assert "NOT RUN" in out and "apt-get install chromium fonts-noto-cjk" in out
+    assert "browser tests NOT RUN" in out and "render tests NOT RUN" in out
+    assert "install chromium fonts-noto-cjk libreoffice-writer" in out
 
 
 def test_with_chromium_present_everything_runs(monkeypatch, capsys):
     launch = _launcher()
-    monkeypatch.setattr(launch, "_missing_browser_packages", lambda: [])
+    monkeypatch.setattr(launch, "_missing_packages", lambda: {})
     ran = []
     monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
                         type("Done", (), {"returncode": 3})())
