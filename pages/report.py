@@ -18,7 +18,7 @@ import streamlit as st
 from core import i18n, registry
 from core import report as reports
 from core.errors import UserError
-from core.report import model
+from core.report import content, model
 from core.types import Result
 from pages._ui import forms, render, runner, state
 from pages._ui.render import md_escape
@@ -203,8 +203,6 @@ def findings_view(findings: list) -> None:
 
 
 def _block_view(block, i: int) -> None:
-    from core.report import content
-
     if isinstance(block, content.SectionBlock):
         st.subheader(md_escape(block.title))
     elif isinstance(block, content.TextBlock):

@@ -243,3 +243,29 @@ def test_reading_the_declarations_imports_no_compute_chart_or_writer():
     heavy = [m for m in loaded if m.split(".")[0] in ("altair", "statsmodels", "docx", "pptx", "openpyxl", "scipy")
              or _family_role(m) and _family_role(m)[1] != "spec" or m.startswith("core.report")]
     assert heavy == []
+
+
+# a function-level import of a project module is for a heavy optional part only (the writers and the chart
+# image export, loaded when a file is asked for) — never to dodge an import circle
+LAZY_OK = {"core.report", "core.report.images", "core.report.docx_writer", "core.report.pptx_writer", "core.report.xlsx_writer",
+           "core.report.html_writer", "core.report.script_writer", "core.report.cli_exports"}
+
+
+def test_function_level_imports_are_only_for_heavy_optional_parts():
+    mods = _project_modules()
+    bad = []
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                targets = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in mods else node.module
+                               for a in node.names]
+                elif isinstance(node, ast.Import):
+                    targets = [a.name for a in node.names]
+                bad += [f"{name}:{node.lineno} imports {t} in a function" for t in targets
+                        if t in mods and t not in LAZY_OK]
+    assert bad == []

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from core import registry
 from core.errors import UserError
 from core.i18n import t
-from core.report.content import analysis_title, method_notes
+from core.report import model
+from core.report.content import _Session, analysis_title, method_notes, suppress_result
 from core.types import Finding, Result
 
 log = logging.getLogger("pressure_explorer.report")
@@ -166,9 +167,6 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
                  per_analysis: int = PER_ANALYSIS) -> list[KeyFinding]:
     """The key findings of every analysis of the session, in summary order
     (at most ``per_analysis`` of one analysis, then a pointer to its tables)."""
-    from core.report import model
-    from core.report.content import suppress_result
-
     opts = model.settings(recipe)
     roles = recipe.get("roles") or {}
     main = roles.get("outcome") or roles.get("y")
@@ -225,8 +223,6 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
     """One slide per key finding, with its chart (drawn from the result as
     reports show it, small groups suppressed when the report asks for it).
     ``charts``: optional provider, analysis id → [(name, chart)]."""
-    from core.report import model
-    from core.report.content import _Session
 
     sess = _Session(recipe, dataset, results, lang, model.settings(recipe), charts)
     findings = key_findings(recipe, dataset, results, lang) if findings is None else findings
