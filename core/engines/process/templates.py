@@ -45,7 +45,6 @@ TEMPLATES: dict[int, Template] = {t.number: t for t in (
 )}
 
 MODEL_NUMBERS = tuple(sorted(TEMPLATES))
-PATHS = ("a", "b", "c", "d")
 
 
 def template(number: int) -> Template:
