@@ -377,7 +377,11 @@ def test_key_findings(survey):
     res = run(survey, groups=["gender", "age"], outcomes=["WP", "OC"])
     found = registry.get("difference").findings(res, survey, "en")
     sig = [f for f in found if f.significant]
-    assert sig and all(f.kind == "difference" and f.chart == "heatmap" and f.strength > 0 for f in sig)
+    spec = registry.get("difference")
+    # each finding shows its own chart (the means of the groups that differ), made on demand by the declaration
+    assert sig and all(f.kind == "difference" and f.strength > 0 for f in sig)
+    for f in sig:
+        assert f.chart.startswith("means_") and spec.chart(res, survey, "en", f.chart) is not None
     assert any(f.significant is False and "does not differ" in f.headline for f in found)
     assert any(f.table == "levels" for f in found)
     ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})

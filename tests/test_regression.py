@@ -385,3 +385,25 @@ def test_hc3_with_leverage_one_is_blank_as_in_r_and_json_safe():
     assert "regression.note.hc3_undefined" in [n.key for n in res.notes]
     json.dumps(recipes.result_to_json(res), allow_nan=False)
     assert math.isnan(whatif.predict(res, {"x": 1.0})["ci_low"])
+
+
+def test_outcome_constant_to_rounding_and_a_saturated_model_give_messages_not_crashes():
+    """Found by the fuzz suite: an outcome varying by 1e-200 in one row (zero centred sum of squares) and a
+    model with no residual df (sigma² undefined) whose residual chart divided by None."""
+    import numpy as np
+    import pandas as pd
+
+    from core.data.model import Dataset
+
+    g = np.tile([1.0, 2.0, 3.0], 20)
+    tiny = Dataset(frame=pd.DataFrame({"y": np.r_[np.zeros(59), 1e-200], "g": g}, index=range(1, 61)), meta={})
+    with pytest.raises(UserError) as err:
+        registry.run("regression", tiny, {"outcome": "y", "blocks": [["g"]]})
+    assert err.value.key == "regression.error.constant_outcome"
+    from dataclasses import replace
+
+    ok = Dataset(frame=pd.DataFrame({"y": g * 2 + np.sin(np.arange(60)), "g": g}, index=range(1, 61)), meta={})
+    model = replace(whatif.as_model(registry.run("regression", ok, {"outcome": "y", "blocks": [["g"]]})),
+                    sigma2=None)   # as the JSON-safe model keeps an undefined sigma²
+    fr = whatif.fitted_residuals(model, ok)
+    assert len(fr) == 60 and fr["std_residual"].isna().all() and fr["residual"].notna().all()

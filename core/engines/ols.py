@@ -288,7 +288,7 @@ def fit(cr: Cross, cols=None, y: int | None = None, hc: str | None = None, keep_
     sse = float(e @ e)
     sst = syy
     sigma2 = sse / df if df > 0 else np.nan
-    r2 = 1.0 - sse / sst
+    r2 = 1.0 - sse / sst if sst > 0 else np.nan   # an outcome constant to rounding has no R²
     adj_r2 = 1.0 - (1.0 - r2) * (n - 1) / df if df > 0 else np.nan
     # Σ(e_i - e_{i-1})² = 2·SSE - e_1² - e_n² - 2·Σ e_i e_{i-1}: no n-vector of differences
     dw = (2.0 * sse - e[0] ** 2 - e[-1] ** 2 - 2.0 * float(e[1:] @ e[:-1])) / sse if sse > 0 else np.nan
@@ -351,7 +351,7 @@ def fit(cr: Cross, cols=None, y: int | None = None, hc: str | None = None, keep_
     else:
         f = (np.nan if hc_undefined else wald_f(b, cov[1:, 1:])) if hc else f_from_r2(r2, k, r2, df)
         p_f = float(special.fdtrc(k, df, f))
-    beta = b * sd / np.sqrt(sst) if k else np.zeros(0)
+    beta = b * sd / np.sqrt(sst) if k and sst > 0 else np.full(k, np.nan)
     return Fit(n=n, k=k, df_resid=df, coef=coef, cov=cov, cov_classical=cov_classical, se=se, t=tval, p=p,
                ci_low=coef - q * se, ci_high=coef + q * se, sigma2=sigma2, sse=sse, sst=sst, r2=r2,
                adj_r2=adj_r2, f=f, df1=k, p_f=p_f, dw=dw, vif=vif, beta=beta, hc=hc,

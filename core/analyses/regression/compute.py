@@ -217,6 +217,8 @@ def _run(ds: Dataset, opts: dict) -> Result:
     except ols.Collinear as exc:
         raise UserError("regression.error.collinear", term=terms[exc.column][0],
                         others=", ".join(terms[j][0] for j in exc.others) or "—") from None
+    if not raw_cr.syy > 0:   # an outcome that varies by less than rounding (e.g. 1e-200 in one row)
+        raise UserError("regression.error.constant_outcome", name=outcome)
     cr = ols.cross(zs[1], zs[0], overwrite=True) if standardized else raw_cr
 
     ends = []

@@ -206,5 +206,8 @@ def fitted_residuals(model, ds: Dataset) -> pd.DataFrame:
         X[:, col] = x[ok]
     fitted = c["b"][0] + X @ c["b"][1:]
     resid = y[ok] - fitted
+    # no residual df (a saturated model): sigma² is undefined (None in the JSON-safe model), so are the
+    # standardized residuals
+    sigma = math.sqrt(model.sigma2) if model.sigma2 is not None and model.sigma2 > 0 else math.nan
     return pd.DataFrame({"row": ds.frame.index.to_numpy()[ok], "fitted": fitted, "residual": resid,
-                         "std_residual": resid / math.sqrt(model.sigma2)})
+                         "std_residual": resid / sigma})
