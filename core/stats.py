@@ -5,6 +5,8 @@ kurtosis bias-adjusted (SPSS's G1/G2, R's ``e1071::skewness(type = 2)``).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -70,3 +72,11 @@ def distinct_upto(x: np.ndarray, stop: int = 3) -> int:
                 return stop
             new &= block != v
     return len(seen)
+
+
+def as_float(v) -> float:
+    """A table cell as a float; NaN for anything that is not a number (None, text)."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan

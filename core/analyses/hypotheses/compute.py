@@ -20,6 +20,7 @@ from core.analyses.hypotheses.spec import SPEC
 from core.data.model import Dataset
 from core.errors import UserError
 from core.types import Note, Result
+from core.stats import as_float
 
 ALPHA = 0.05
 ESTIMATES = ("b", "effect", "index", "diff", "r", "estimate", "value", "statistic")
@@ -27,18 +28,10 @@ EXPECTED = ("positive", "negative", "any")
 COLS = SPEC.table("summary").column_names
 
 
-def _num(v) -> float:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return v
-
-
 def _same(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return str(a) == str(b)
-    return math.isclose(_num(a), _num(b), rel_tol=1e-12, abs_tol=1e-12)
+    return math.isclose(as_float(a), as_float(b), rel_tol=1e-12, abs_tol=1e-12)
 
 
 def verdict(estimate: float, p: float, lo: float, hi: float, expected: str) -> str:
@@ -103,9 +96,9 @@ def run(ds: Dataset, opts: dict) -> Result:
             notes.append(Note("hypotheses.note.no_row", {"label": h["label"], "n": len(hit)}))
         else:
             r = hit.iloc[0]
-            est = next((c for c in ESTIMATES if c in r.index and math.isfinite(_num(r[c]))), None)
-            row.update(estimate=_num(r[est]) if est else math.nan, p=_num(r.get("p")),
-                       ci_low=_num(r.get("ci_low")), ci_high=_num(r.get("ci_high")))
+            est = next((c for c in ESTIMATES if c in r.index and math.isfinite(as_float(r[c]))), None)
+            row.update(estimate=as_float(r[est]) if est else math.nan, p=as_float(r.get("p")),
+                       ci_low=as_float(r.get("ci_low")), ci_high=as_float(r.get("ci_high")))
             row["verdict"] = verdict(row["estimate"], row["p"], row["ci_low"], row["ci_high"], h["expected"])
         rows.append(row)
     notes.append(Note("hypotheses.note.convention"))

@@ -253,6 +253,21 @@ def _compare_row(name, fm, prev=None, factors=None) -> dict:
     return row
 
 
+def _fit_one_group(ds: Dataset, stmts):
+    """Fit a single-group model: (observed names, data, rows dropped, fit, fit measures, estimate rows,
+    estimates table, notes — a Heywood case is noted)."""
+    notes: list[Note] = []
+    obs, x, dropped, _ = _prepare(ds, stmts, None)
+    fit = fit_single(stmts, obs, x)
+    if not fit.converged:
+        raise UserError("cfa.error.not_converged")
+    rows = sm.estimates(fit)
+    bad = _heywood(rows, fit.spec)
+    if bad:
+        notes.append(Note("cfa.note.heywood", {"names": ", ".join(bad)}))
+    return obs, x, dropped, fit, sm.fit_measures(fit), rows, _est_df(rows), notes
+
+
 def run_cfa(ds: Dataset, opts: dict) -> Result:
     text = (opts.get("model") or "").strip()
     if text:
@@ -263,17 +278,7 @@ def run_cfa(ds: Dataset, opts: dict) -> Result:
             raise UserError("cfa.error.no_factors")
         stmts = _factor_stmts(factors)
     stmts = expand_scales(stmts, ds)
-    notes: list[Note] = []
-    obs, x, dropped, _ = _prepare(ds, stmts, None)
-    fit = fit_single(stmts, obs, x)
-    if not fit.converged:
-        raise UserError("cfa.error.not_converged")
-    fm = sm.fit_measures(fit)
-    rows = sm.estimates(fit)
-    bad = _heywood(rows, fit.spec)
-    if bad:
-        notes.append(Note("cfa.note.heywood", {"names": ", ".join(bad)}))
-    est = _est_df(rows)
+    obs, x, dropped, fit, fm, rows, est, notes = _fit_one_group(ds, stmts)
     loadings = est[est["op"] == "=~"].rename(columns={"lhs": "factor", "rhs": "item"})[
         ["factor", "item", "estimate", "se", "z", "p", "std_estimate"]].reset_index(drop=True)
     validity, fl, fcorr, htmt = _validity(fit, rows, x, obs)
@@ -480,17 +485,7 @@ def run_sem(ds: Dataset, opts: dict) -> Result:
     stmts = expand_scales(sm.parse(text), ds)
     if not any(s.op == "~" for s in stmts):
         raise UserError("sem.error.no_paths")
-    notes: list[Note] = []
-    obs, x, dropped, _ = _prepare(ds, stmts, None)
-    fit = fit_single(stmts, obs, x)
-    if not fit.converged:
-        raise UserError("cfa.error.not_converged")
-    fm = sm.fit_measures(fit)
-    rows = sm.estimates(fit)
-    bad = _heywood(rows, fit.spec)
-    if bad:
-        notes.append(Note("cfa.note.heywood", {"names": ", ".join(bad)}))
-    est = _est_df(rows)
+    obs, x, dropped, fit, fm, rows, est, notes = _fit_one_group(ds, stmts)
     paths = est[est["op"] == "~"][["lhs", "op", "rhs", "label", "estimate", "se", "z", "p", "std_estimate"]] \
         .reset_index(drop=True)
     loadings = est[est["op"] == "=~"].rename(columns={"lhs": "factor", "rhs": "item"})[

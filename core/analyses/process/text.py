@@ -13,18 +13,11 @@ import pandas as pd
 from core.format import fmt_num, p_apa
 from core.i18n import t
 from core.types import Finding
-
-
-def _f(v) -> float:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return v
+from core.stats import as_float
 
 
 def _sig_ci(lo, hi) -> bool:
-    return _f(lo) > 0 or _f(hi) < 0
+    return as_float(lo) > 0 or as_float(hi) < 0
 
 
 def _ci(r, conf, lang) -> str:
@@ -32,7 +25,7 @@ def _ci(r, conf, lang) -> str:
 
 
 def _value(v) -> str:
-    return v if isinstance(v, str) else fmt_num(_f(v), 2)
+    return v if isinstance(v, str) else fmt_num(as_float(v), 2)
 
 
 def _label(ds, name: str) -> str:
@@ -51,7 +44,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
 
     def b_of(eq: str, term: str) -> float:
         hit = coef[(coef["equation"] == eq) & (coef["term"] == term)]
-        return _f(hit["b"].iloc[0]) if len(hit) else math.nan
+        return as_float(hit["b"].iloc[0]) if len(hit) else math.nan
 
     # ---- mediation -----------------------------------------------------------------
     if not eff.empty:
@@ -60,12 +53,12 @@ def paragraphs(result, ds, lang: str) -> list[str]:
         sentences = []
         if len(tot):
             r = tot.iloc[0]
-            sig = _f(r["p"]) < 1 - conf / 100
+            sig = as_float(r["p"]) < 1 - conf / 100
             sentences.append(t("process.text.total_sig" if sig else "process.text.total_ns", lang,
                                x=_label(ds, roles.get("X", "")), y=_label(ds, roles.get("Y", "")),
                                b=fmt_num(r["effect"], 2), p=p_apa(r["p"])))
         verd = T.get("verdicts", pd.DataFrame())
-        rows = [r for r in eff[(eff["kind"] == "indirect")].to_dict("records") if math.isfinite(_f(r["ci_low"]))]
+        rows = [r for r in eff[(eff["kind"] == "indirect")].to_dict("records") if math.isfinite(as_float(r["ci_low"]))]
         groups: dict = {}
         for r in rows:
             groups.setdefault(r["path"], []).append(r)
@@ -78,7 +71,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
                 sentences.append(_row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of))
         if len(direct) and not direct["moderator"].astype(bool).any():
             r = direct.iloc[0]
-            sig = _f(r["p"]) < 1 - conf / 100
+            sig = as_float(r["p"]) < 1 - conf / 100
             sentences.append(t("process.text.direct_sig" if sig else "process.text.direct_ns", lang,
                                b=fmt_num(r["effect"], 2), p=p_apa(r["p"])))
         if sentences:
@@ -88,7 +81,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
     imm = T.get("index_moderated_mediation", pd.DataFrame())
     sentences = []
     for r in imm.to_dict("records"):
-        if not math.isfinite(_f(r["ci_low"])):
+        if not math.isfinite(as_float(r["ci_low"])):
             continue
         sig = _sig_ci(r["ci_low"], r["ci_high"])
         ind = eff[(eff["kind"] == "indirect") & (eff["path"] == r["path"])]
@@ -96,7 +89,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
         extra = ""
         if sig and len(ind) >= 2:
             lo, hi = ind.iloc[0], ind.iloc[-1]
-            weaker = abs(_f(hi["effect"])) < abs(_f(lo["effect"]))
+            weaker = abs(as_float(hi["effect"])) < abs(as_float(lo["effect"]))
             extra = t("process.text.imm_weaker" if weaker else "process.text.imm_stronger", lang,
                       w=_label(ds, r["moderator"]), lo=fmt_num(lo["effect"], 2), hi=fmt_num(hi["effect"], 2))
         sentences.append(t(key, lang, path=r["path"], w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
@@ -113,7 +106,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
             continue
         parts = str(r["term"]).split("*")
         focal, mod = parts[0], parts[-1]
-        sig = _f(r["p"]) < 1 - conf / 100
+        sig = as_float(r["p"]) < 1 - conf / 100
         s = t("process.text.interaction_sig" if sig else "process.text.interaction_ns", lang,
               w=_label(ds, mod), x=_label(ds, focal), y=_label(ds, r["equation"]),
               dr2=fmt_num(r["r2_change"], 3), f=fmt_num(r["f"], 2), df1=int(r["df1"]), df2=int(r["df2"]),
@@ -126,7 +119,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
                    blo=fmt_num(lo["effect"], 2), plo=p_apa(lo["p"]), vhi=_value(hi["moderator_value"]),
                    bhi=fmt_num(hi["effect"], 2), phi=p_apa(hi["p"]))
             if sig:
-                weaker = abs(_f(hi["effect"])) < abs(_f(lo["effect"]))
+                weaker = abs(as_float(hi["effect"])) < abs(as_float(lo["effect"]))
                 s += t("process.text.where_strong_weaker" if weaker else "process.text.where_strong_stronger", lang,
                        w=_label(ds, mod))
         if len(jn):
@@ -156,7 +149,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
 def _same(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return str(a) == str(b)
-    return abs(_f(a) - _f(b)) < 1e-12
+    return abs(as_float(a) - as_float(b)) < 1e-12
 
 
 def findings(result, ds, lang: str) -> list:
@@ -167,25 +160,25 @@ def findings(result, ds, lang: str) -> list:
     T = result.tables
     conf = float(result.meta.get("conf", 95.0))
     sd = result.meta.get("sd") or {}
-    scale = (_f(sd.get("X")) / _f(sd.get("Y"))) if sd else math.nan
+    scale = (as_float(sd.get("X")) / as_float(sd.get("Y"))) if sd else math.nan
     out = []
     sentences = paragraphs(result, ds, lang)
     eff = T.get("effects", pd.DataFrame())
     for r in eff[eff["kind"] == "indirect"].to_dict("records") if len(eff) else []:
-        if r["moderator"] or not math.isfinite(_f(r["ci_low"])) or str(r["path"]).endswith("TOTAL"):
+        if r["moderator"] or not math.isfinite(as_float(r["ci_low"])) or str(r["path"]).endswith("TOTAL"):
             continue
         sig = _sig_ci(r["ci_low"], r["ci_high"])
         head = t("process.finding.indirect", lang, path=r["path"], b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, detail=sentences[0] if sentences else "",
-                           strength=abs(_f(r["effect"]) * scale) if math.isfinite(scale) else abs(_f(r["effect"])),
+                           strength=abs(as_float(r["effect"]) * scale) if math.isfinite(scale) else abs(as_float(r["effect"])),
                            significant=sig, kind="mediation", table="effects"))
     imm = T.get("index_moderated_mediation", pd.DataFrame())
     for r in imm.to_dict("records"):
-        if not math.isfinite(_f(r["ci_low"])):
+        if not math.isfinite(as_float(r["ci_low"])):
             continue
         head = t("process.finding.index", lang, path=r["path"], w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
                  ci=_ci(r, conf, lang))
-        out.append(Finding(headline=head, strength=abs(_f(r["index"]) * scale) if math.isfinite(scale) else 0.0,
+        out.append(Finding(headline=head, strength=abs(as_float(r["index"]) * scale) if math.isfinite(scale) else 0.0,
                            significant=_sig_ci(r["ci_low"], r["ci_high"]), kind="mediation",
                            table="index_moderated_mediation"))
     tests = T.get("interaction_tests", pd.DataFrame())
@@ -195,8 +188,8 @@ def findings(result, ds, lang: str) -> list:
         parts = str(r["term"]).split("*")
         head = t("process.finding.interaction", lang, term=r["term"], y=_label(ds, r["equation"]),
                  dr2=fmt_num(r["r2_change"], 3), p=p_apa(r["p"]))
-        out.append(Finding(headline=head, strength=abs(_f(r["r2_change"])),
-                           significant=_f(r["p"]) < 1 - conf / 100, kind="moderation", table="interaction_tests",
+        out.append(Finding(headline=head, strength=abs(as_float(r["r2_change"])),
+                           significant=as_float(r["p"]) < 1 - conf / 100, kind="moderation", table="interaction_tests",
                            chart=_slopes_chart(T, r["equation"], parts)))
     return out
 
@@ -214,7 +207,7 @@ def _slopes_chart(T, equation: str, parts: list[str]) -> str | None:
 
 
 def _sign(v) -> int:
-    return 1 if _f(v) > 0 else -1 if _f(v) < 0 else 0
+    return 1 if as_float(v) > 0 else -1 if as_float(v) < 0 else 0
 
 
 def _through(r, ds, lang, ce_all, b_of) -> tuple:
@@ -225,7 +218,7 @@ def _through(r, ds, lang, ce_all, b_of) -> tuple:
         hit = ce_all[(ce_all["equation"] == ms[0]) & (ce_all["focal"] == x) &
                      np.array([_same(v, r["moderator_value"]) for v in ce_all["moderator_value"]], dtype=bool)]
         if len(hit):
-            a = _f(hit["effect"].iloc[0])
+            a = as_float(hit["effect"].iloc[0])
     through = t("process.text.through_join", lang).join(
         t("process.text.lower" if k == 0 and a < 0 else "process.text.higher" if k == 0 else "process.text.plain",
           lang, m=_label(ds, m)) for k, m in enumerate(ms))
@@ -257,10 +250,10 @@ def _row_sentence(r, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
     at = t("process.text.at", lang, w=_label(ds, r["moderator"]), v=_value(r["moderator_value"])) \
         if r["moderator"] else ""
     if _sig_ci(r["ci_low"], r["ci_high"]):
-        key = "process.text.indirect_raises" if _f(r["effect"]) > 0 else "process.text.indirect_lowers"
+        key = "process.text.indirect_raises" if as_float(r["effect"]) > 0 else "process.text.indirect_lowers"
         how = t(f"process.text.verdict_{verdict}", lang, w=_label(ds, roles.get("W", ""))) \
             if verdict in ("full", "partial", "mixed") else ""
-        share = _f(r.get("proportion"))
+        share = as_float(r.get("proportion"))
         tail = t("process.text.share", lang, pct=fmt_num(100 * share, 1)) if 0 < share <= 1 else ""
         return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, at=at,
                  b=fmt_num(r["effect"], 2), ci=_ci(r, conf, lang)) + tail
@@ -277,7 +270,7 @@ def _group_sentence(grp, ds, lang, roles, conf, verd, ce_all, b_of) -> str:
     w = _label(ds, r0["moderator"])
     lo, hi = grp[0]["effect"], grp[-1]["effect"]
     if _sig_ci(r0["ci_low"], r0["ci_high"]):
-        key = "process.text.group_raises" if _f(r0["effect"]) > 0 else "process.text.group_lowers"
+        key = "process.text.group_raises" if as_float(r0["effect"]) > 0 else "process.text.group_lowers"
         how = t(f"process.text.verdict_{verdict}", lang, w=w) if verdict in ("full", "partial", "mixed") else ""
         return t(key, lang, x=_xlabel(ds, roles, x), y=_label(ds, y), how=how, through=through, w=w,
                  lo=fmt_num(lo, 2), hi=fmt_num(hi, 2), conf=fmt_num(conf, 0))

@@ -18,19 +18,12 @@ from core.theme import themed
 from core.types import Result
 from core.format import code_key, fmt_num, fmt_p, stars
 from core.i18n import t
+from core.stats import as_float
 
 MAX_POINTS = 5000       # residual plots thin larger samples evenly (Altair's row limit)
 SIG = "#C0392B"
 NONSIG = "#7F8C8D"
 BAR = "#4C78A8"
-
-
-def _num(v) -> float:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return v
 
 
 # ---- correlation ------------------------------------------------------------------
@@ -42,7 +35,7 @@ def correlation_heatmap(matrix: pd.DataFrame, variables: list[str], labels: dict
     rows = [{"a": labels.get(v, v), "b": labels.get(v, v), "r": 1.0, "p": math.nan, "n": math.nan,
              "text": "1"} for v in variables]
     for rec in matrix.itertuples(index=False):
-        r, p = _num(rec.r), _num(rec.p)
+        r, p = as_float(rec.r), as_float(rec.p)
         text = "" if math.isnan(r) else fmt_num(r, 2, leading_zero=False) + stars(p, scheme)
         for a, b in ((rec.var_a, rec.var_b), (rec.var_b, rec.var_a)):
             rows.append({"a": labels.get(a, a), "b": labels.get(b, b), "r": r, "p": p, "n": rec.n, "text": text})
@@ -85,11 +78,11 @@ def forest(coefficients: pd.DataFrame, terms: list[dict], ds, lang: str) -> alt.
     for rec in last.itertuples(index=False):
         if rec.term not in info:
             continue
-        b, beta = _num(rec.b), _num(rec.beta)
+        b, beta = as_float(rec.b), as_float(rec.beta)
         ratio = beta / b if b not in (0.0,) and not math.isnan(b) else math.nan
-        lo, hi = _num(rec.ci_low) * ratio, _num(rec.ci_high) * ratio
+        lo, hi = as_float(rec.ci_low) * ratio, as_float(rec.ci_high) * ratio
         rows.append({"term": term_label(info[rec.term], ds), "beta": beta, "lo": min(lo, hi), "hi": max(lo, hi),
-                     "p": _num(rec.p), "sig": t("regression.chart.sig" if _num(rec.p) < 0.05 else
+                     "p": as_float(rec.p), "sig": t("regression.chart.sig" if as_float(rec.p) < 0.05 else
                                                "regression.chart.nonsig", lang)})
     data = pd.DataFrame(rows, columns=["term", "beta", "lo", "hi", "p", "sig"])
     data["p_text"] = data["p"].map(fmt_p)

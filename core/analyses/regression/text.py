@@ -12,16 +12,9 @@ import math
 from core.format import fmt_num, p_apa
 from core.i18n import t
 from core.types import Finding, Result
+from core.stats import as_float
 
 ALPHA = 0.05
-
-
-def _num(v) -> float:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return v
 
 
 def _b(x, digits=2) -> str:
@@ -120,21 +113,21 @@ def regression(res: Result, ds, lang: str) -> list[str]:
     paras = []
     f_text = f"F({int(s.df1)}, {int(s.df2)}) = {fmt_num(s.f, 2)}, {p_apa(s.p)}"
     model_key = "regression.interp.model_sig" if s.p < ALPHA else "regression.interp.model_nonsig"
-    paras.append(t(model_key, lang, outcome=y_label, r2=_b(s.r2), pct=fmt_num(100 * _num(s.r2), 0),
+    paras.append(t(model_key, lang, outcome=y_label, r2=_b(s.r2), pct=fmt_num(100 * as_float(s.r2), 0),
                    adj=_b(s.adj_r2), f=f_text, n=int(s.n)))
     if last > 1:
         ch = f"ΔR² = {_b(s.r2_change)}, F({int(s.df1_change)}, {int(s.df2_change)}) = {fmt_num(s.f_change, 2)}, " \
              f"{p_apa(s.p_change)}"
         key = "regression.interp.step_sig" if s.p_change < ALPHA else "regression.interp.step_nonsig"
-        paras.append(t(key, lang, pct=fmt_num(100 * _num(s.r2_change), 1), change=ch,
-                       first=fmt_num(100 * _num(steps.iloc[0].r2), 1)))
+        paras.append(t(key, lang, pct=fmt_num(100 * as_float(s.r2_change), 1), change=ch,
+                       first=fmt_num(100 * as_float(steps.iloc[0].r2), 1)))
 
     ranked = []
     for tm in new:
         if tm["term"] not in rows.index:
             continue
         r = rows.loc[tm["term"]]
-        ranked.append((tm, _num(r.beta), _num(r.p), _num(r.b)))
+        ranked.append((tm, as_float(r.beta), as_float(r.p), as_float(r.b)))
     ranked.sort(key=lambda x: -abs(x[1]) if not math.isnan(x[1]) else 0)
     sig = [x for x in ranked if x[2] < ALPHA]
     nonsig = [x for x in ranked if not x[2] < ALPHA]
@@ -170,7 +163,7 @@ def regression(res: Result, ds, lang: str) -> list[str]:
     if len(vif) and float(vif.max()) >= 5:
         cautions.append(t("regression.interp.vif", lang, vif=fmt_num(float(vif.max()), 1),
                           name=str(vif.idxmax())))
-    dw = _num(s.durbin_watson)
+    dw = as_float(s.durbin_watson)
     if not math.isnan(dw) and not 1.5 <= dw <= 2.5:
         cautions.append(t("regression.interp.dw", lang, dw=fmt_num(dw, 2)))
     if robust:
@@ -186,15 +179,15 @@ def regression_findings(res: Result, ds, lang: str) -> list[Finding]:
     y_label = ds.label(outcome) if ds is not None else outcome
     s = steps.iloc[-1]
     out = [Finding(
-        t("regression.finding.model", lang, outcome=y_label, pct=fmt_num(100 * _num(s.r2), 0)),
+        t("regression.finding.model", lang, outcome=y_label, pct=fmt_num(100 * as_float(s.r2), 0)),
         f"R² = {_b(s.r2, 3)}, adj. R² = {_b(s.adj_r2, 3)}, F({int(s.df1)}, {int(s.df2)}) = {fmt_num(s.f, 2)}, "
         f"{p_apa(s.p)}, n = {int(s.n)}",
-        "forest", math.sqrt(max(_num(s.r2), 0.0)), bool(s.p < ALPHA), "predictor", "steps")]
+        "forest", math.sqrt(max(as_float(s.r2), 0.0)), bool(s.p < ALPHA), "predictor", "steps")]
     for tm in new:
         if tm["term"] not in rows.index:
             continue
         r = rows.loc[tm["term"]]
-        beta, p = _num(r.beta), _num(r.p)
+        beta, p = as_float(r.beta), as_float(r.p)
         significant = bool(p < ALPHA)
         if significant:
             key = "regression.finding.pos" if beta > 0 else "regression.finding.neg"
