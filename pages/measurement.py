@@ -15,7 +15,6 @@ from core import i18n, registry
 from core.analyses.measurement import efa as efa_mod
 from core.analyses.measurement.cfa import default_model_text
 from core.analyses.measurement.views import exclusion_entry
-from core.analyses.measurement import charts as mch
 from core.errors import UserError
 from core.format import fmt_p
 from pages._ui import forms, pins, render, runner, state
@@ -153,6 +152,14 @@ def efa() -> None:
 
 
 # ---- CFA ---------------------------------------------------------------------------------------
+def _diagram_options(spec, entry: dict) -> None:
+    """What the path diagram (a declared chart of cfa and sem) draws: indicators, covariances, stars."""
+    with st.expander(t("measure.page.display_options")):
+        cols = st.columns(3)
+        for name, col in zip(("items", "covariances", "stars"), cols):
+            forms.form(spec, ds, entry, only=[name], container=col)
+
+
 def _model_box(entry: dict, default: str, key: str, label: str) -> str:
     lang = state.lang()
     text = entry.get("model") or default
@@ -170,6 +177,7 @@ def cfa() -> None:
     c1, c2 = st.columns(2)
     forms.form(spec, ds, entry, only=["group"], container=c1)
     forms.form(spec, ds, entry, only=["compare_one_factor", "competing", "method_factor"], container=c2)
+    _diagram_options(spec, entry)
     options = forms.options(spec, entry)
     if not (options.get("model") or "").strip() and not default:
         st.info(t("cfa.error.no_factors"))
@@ -203,11 +211,6 @@ def default_sem() -> str:
     return ""
 
 
-def _path_dot(res, ds, lang: str, show_items: bool, show_cov: bool) -> str:
-    return mch.path_dot(res.tables["estimates"], res.meta.get("latent", []), res.meta.get("observed", []), lang,
-                        show_items=show_items, r2=res.tables["r2"], show_cov=show_cov)
-
-
 def sem() -> None:
     spec = registry.get("sem")
     entry = state.entry("sem", "sem")
@@ -216,6 +219,7 @@ def sem() -> None:
         entry["model"] = default
     _model_box(entry, entry["model"], "sem.model", t("sem.opt.model"))
     st.caption(render.md_escape(t("measure.page.sem_help")))
+    _diagram_options(spec, entry)
     options = forms.options(spec, entry)
     if not (options.get("model") or "").strip():
         st.info(t("sem.error.no_model"))
@@ -224,14 +228,6 @@ def sem() -> None:
     if isinstance(res, UserError):
         render.error(res)
         return
-    est = res.tables["estimates"]
-    n_cov = int(((est["op"] == "~~") & (est["lhs"] != est["rhs"]) & est["lhs"].isin(res.meta.get("latent", []))).sum())
-    c1, c2 = st.columns(2)
-    show_items = c1.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
-                           key="sem.items")
-    show_cov = c2.toggle(t("measure.page.show_cov"), value=n_cov <= 3, key="sem.cov")
-    dot = runner.view(_path_dot, "sem", options, res, show_items=bool(show_items), show_cov=bool(show_cov))
-    st.graphviz_chart(dot, width="stretch")
     render.result(spec, res, options, aid="sem", tables=["fit", "paths", "r2", "loadings"])
 
 

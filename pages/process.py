@@ -18,6 +18,7 @@ t = state.t
 S = st.session_state
 spec = registry.get("process")
 AID = "process"
+DIAGRAMS = ("conceptual", "diagram")   # the diagrams go to their own tab, the plots to theirs
 
 st.title(t("process.title"))
 st.caption(t("process.page.intro"))
@@ -139,7 +140,7 @@ def options(entry: dict) -> None:
         S.setdefault(f"{prefix}.hc", entry.get("hc") if entry.get("hc") in hc_opts else None)
         entry["hc"] = c3.selectbox(t("process.opt.hc"), hc_opts, key=f"{prefix}.hc",
                                    format_func=_hc_label())
-        for name in ("jn", "standardized"):
+        for name in ("jn", "standardized", "stars"):
             forms.widget(spec, spec.option(name), ds, entry, prefix, c3)
 
 
@@ -183,17 +184,23 @@ def results(res, opts: dict) -> None:
             _table(res, name)
         if res.tables["interaction_tests"].empty:
             st.caption(t("process.page.no_moderation"))
+    charts = runner.charts("process", opts, res)
     with tabs[3]:
-        charts = runner.charts("process", opts, res)
-        if not charts:
+        plots = [(name, chart) for name, chart in charts if name not in DIAGRAMS]
+        if not plots:
             st.caption(t("process.page.no_plots"))
-        for name, chart in charts:
-            st.vega_lite_chart(chart, width="stretch", key=f"chart_process_{name}")
-            pins.chart_tools(spec, aid, name, chart)
+        for name, chart in plots:
+            render.chart(chart, key=f"chart_process_{name}", analysis=spec, aid=aid, name=name)
     with tabs[4]:
-        st.graphviz_chart(pch.path_diagram_dot(res, ds, lang), width="stretch")
-        st.caption(t("process.page.path_note"))
+        for name, chart in charts:
+            if name in DIAGRAMS:
+                render.chart(chart, key=f"chart_process_{name}", analysis=spec, aid=aid, name=name)
     render.notes(res)
+
+
+def _conceptual(_result, ds, lang: str, number: int, roles: dict):
+    """The conceptual diagram of the chosen model and variables, before anything is run."""
+    return pch.conceptual_diagram(number, roles, ds, lang)
 
 
 def causal_steps(entry: dict) -> None:
@@ -272,13 +279,13 @@ if ds is not None:
     st.subheader(t("process.page.step_variables"))
     variables(entry, num)
     options(entry)
-    tpl = template(num)
     names = {"X": entry.get("x"), "Y": entry.get("y"), "W": entry.get("w"), "Z": entry.get("z")}
     for i, m in enumerate(entry.get("m") or []):
         names[f"M{i + 1}"] = m
-    n_m = len(entry.get("m") or []) or None
     with st.expander(t("process.page.conceptual", model=num), expanded=True):
-        st.graphviz_chart(pch.conceptual_dot(num, n_m, {k: v for k, v in names.items() if v}, state.lang()))
+        render.chart(runner.view(_conceptual, "process", {}, None, number=num,
+                                 roles={k: v for k, v in names.items() if v}),
+                     key="process_conceptual_preview")
     opts = forms.options(spec, entry)
     res = runner.run("process", opts)
     if isinstance(res, UserError):

@@ -241,6 +241,15 @@ _EST_TABLE = TableSpec("estimates", (
     Column("std_estimate", "num", "std.all: variances by total variances, covariances by residual SDs (lavaan cov.std)."),
 ), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.", keys=("group", "lhs", "op", "rhs"))
 
+_DIAGRAM_OPTIONS = (
+    Option("items", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
+           doc="Path diagram: draw the indicators (auto: when there are at most 40)."),
+    Option("covariances", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
+           doc="Path diagram: draw the covariances between factors (auto: when there are at most 10)."),
+    Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
+           doc="Star scheme of the path diagram: apa = * < .05, ** < .01, *** < .001; spss = * < .05, ** < .01."),
+)
+
 _CFA_OPTIONS = (
     Option("factors", "map", default=None, nullable=True,
            doc="Map factor → list of items (default: one factor per defined scale that is not a total of others)."),
@@ -256,6 +265,7 @@ _CFA_OPTIONS = (
     Option("method_factor", "bool", default=False,
            doc="Add the table method_factor: the model plus one method factor on every item (loadings free, "
                "variance 1, uncorrelated with the traits), with Harman's single-factor test in a note."),
+    *_DIAGRAM_OPTIONS,
 )
 
 CFA = AnalysisSpec(
@@ -344,6 +354,7 @@ CFA = AnalysisSpec(
         _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_cfa"),
+    charts=lazy("core.analyses.measurement.charts:cfa_charts"),
     interpret=lazy("core.analyses.measurement.text:cfa_text"),
     findings=lazy("core.analyses.measurement.text:cfa_findings"),
     views=(ViewSpec("fornell_larcker_matrix", lazy("core.analyses.measurement.views:fl_matrix_view"),
@@ -363,6 +374,7 @@ SEM = AnalysisSpec(
     options=(
         Option("model", "text", default="", required=False,
                doc="lavaan-style model text with at least one regression (~)."),
+        *_DIAGRAM_OPTIONS,
     ),
     tables=(
         _FIT_TABLE,
@@ -380,6 +392,7 @@ SEM = AnalysisSpec(
         _LOAD_TABLE, _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_sem"),
+    charts=lazy("core.analyses.measurement.charts:sem_charts"),
     interpret=lazy("core.analyses.measurement.text:sem_text"),
     findings=lazy("core.analyses.measurement.text:sem_findings"),
 )

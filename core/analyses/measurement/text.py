@@ -181,7 +181,7 @@ def cfa_findings(res: Result, ds, lang: str) -> list[Finding]:
     if fit.empty:
         return []
     f = fit.iloc[0].to_dict()
-    out = [Finding(fit_sentence(f, lang), t("measure.interp.fit_thresholds", lang), None, 0.0, None,
+    out = [Finding(fit_sentence(f, lang), t("measure.interp.fit_thresholds", lang), "diagram", 0.0, None,
                    "measurement", "fit")]
     paras = cfa_text(res, ds, lang)
     for p in paras[1:-1]:
@@ -197,7 +197,7 @@ def sem_findings(res: Result, ds, lang: str) -> list[Finding]:
             sig = _ok(r.p) and r.p < .05
             head = t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
                      beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False))
-            out.append(Finding(head, "", None, abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
+            out.append(Finding(head, "", "diagram", abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
                                bool(sig) if _ok(r.p) else None, "measurement", "paths"))
     fit = res.tables["fit"]
     if not fit.empty:

@@ -224,6 +224,9 @@ SPEC = AnalysisSpec(
         Option("jn", "bool", default=True,
                doc="Johnson–Neyman boundaries and table (continuous moderator; model 3: along Z for the "
                    "conditional X*W interaction; none for model 2)."),
+        Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
+               doc="Star scheme of the statistical diagram: apa = * < .05, ** < .01, *** < .001; "
+                   "spss = * < .05, ** < .01."),
         Option("standardized", "bool", default=False,
                doc="Standardized regression coefficients (column std_b of coefficients; not with a "
                    "multicategorical variable, as PROCESS stand=1) and standardized total, direct and indirect "
