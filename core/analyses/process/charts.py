@@ -171,10 +171,9 @@ def term_text(ds, term: str) -> str:
     return " × ".join(parts)
 
 
-def _stack(nodes: list, x: float, top: float | None = None, bottom: float | None = None) -> None:
-    """Nodes one under another at column centre ``x``, from ``top`` down or up to ``bottom``."""
-    total = sum(n.h for n in nodes) + ROW_GAP * (len(nodes) - 1)
-    y = top if top is not None else bottom - total
+def _stack(nodes: list, x: float, top: float) -> None:
+    """Nodes one under another at column centre ``x``, from ``top`` down."""
+    y = top
     for n in nodes:
         n.x, n.y = x, y + n.h / 2
         y += n.h + ROW_GAP
@@ -221,21 +220,16 @@ def conceptual_diagram(number: int, roles: dict, ds, lang: str) -> alt.LayerChar
     ms = [r for r in d["nodes"] if r.startswith("M")]
     serial = template(number).mediators == "serial"
     main_h = max(n["X"].h, n["Y"].h)
-    if serial:
-        tiers = _arch(len(ms))
-        cols = [[n["X"]], *[[n[m]] for m in ms], [n["Y"]]]
-        xs = _columns(cols)
-        by_tier: dict = {}
-        for m, tier in zip(ms, tiers):
-            by_tier.setdefault(tier, []).append(n[m])
-        ys = _above(by_tier, main_h)
-        for i, (m, tier) in enumerate(zip(ms, tiers)):
-            n[m].x, n[m].y = xs[i + 1], ys[tier]
-    else:
-        cols = [[n["X"]], [n[m] for m in ms], [n["Y"]]] if ms else [[n["X"]], [n["Y"]]]
-        xs = _columns(cols, COL_GAP + 28 * max(0, len(ms) - 1) if ms else 2.2 * COL_GAP)
-        if ms:
-            _stack([n[m] for m in ms], xs[1], bottom=-main_h / 2 - TIER_GAP)
+    # one column per mediator, in a row above X and Y (serial ones in an arch), so that no arrow
+    # to a mediator runs through another one
+    tiers = _arch(len(ms)) if serial else [1] * len(ms)
+    xs = _columns([[n["X"]], *[[n[m]] for m in ms], [n["Y"]]], COL_GAP if ms else 2.2 * COL_GAP)
+    by_tier: dict = {}
+    for m, tier in zip(ms, tiers):
+        by_tier.setdefault(tier, []).append(n[m])
+    ys = _above(by_tier, main_h)
+    for i, (m, tier) in enumerate(zip(ms, tiers)):
+        n[m].x, n[m].y = xs[i + 1], ys[tier]
     n["X"].x, n["X"].y = xs[0], 0.0
     n["Y"].x, n["Y"].y = xs[-1], 0.0
     index = {}
@@ -305,7 +299,7 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
         fit = r2.get(eq)
         g.node(eq, _var_text(ds, eq), style="outcome",
                sub=f"R² = {fmt_num(fit, 3, leading_zero=False)}" if fit is not None and math.isfinite(fit) else "")
-    below: dict[int, list] = {}
+    below: list = []
     first_x = None
     for eq in eqs:
         for r in terms[eq]:
@@ -316,39 +310,40 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
             node = g.node(term, term_text(ds, term), style="observed" if is_x or term in rank else "moderator")
             if term in rank:
                 continue
-            col = max(var_rank(p) for p in term.split("*"))
             if is_x and first_x is None:
                 first_x = node
             else:
-                below.setdefault(col, []).append(node)
+                below.append(node)
     mediators = eqs[:-1]
-    n_cols = rank[y] + 1
-    cols = [[] for _ in range(n_cols)]
+    # columns: X and the other predictors, one per mediator (in causal order), Y; a product of a
+    # mediator stands under its mediator
+    column = {m: i + 1 for i, m in enumerate(mediators)}
+    column[y] = len(mediators) + 1
+    cols = [[] for _ in range(len(mediators) + 2)]
     if first_x is not None:
         cols[0].append(first_x)
-    for c, nodes in below.items():
-        cols[c] += nodes
     for m in mediators:
-        cols[rank[m]].append(g.nodes[m])
+        cols[column[m]].append(g.nodes[m])
     cols[-1].append(g.nodes[y])
-    serial = len(set(rank[m] for m in mediators)) > 1
-    gap = COL_GAP + 28 * max(0, len(mediators) - 1 if not serial else 0)
-    xs = _columns(cols, gap)
+    stacks: dict[int, list] = {}
+    for node in below:
+        home = max(column.get(p.split("[")[0], 0) for p in node.id.split("*"))
+        stacks.setdefault(home, []).append(node)
+        cols[home].append(node)
+    xs = _columns(cols)
     main_h = max([g.nodes[y].h] + ([first_x.h] if first_x is not None else []))
     if first_x is not None:
         first_x.x, first_x.y = xs[0], 0.0
-    for c, nodes in below.items():
-        _stack(nodes, xs[c], top=main_h / 2 + (TIER_GAP if c else ROW_GAP))
-    if serial:
-        tiers = dict(zip(mediators, _arch(len(mediators))))
-        by_tier: dict = {}
-        for m in mediators:
-            by_tier.setdefault(tiers[m], []).append(g.nodes[m])
-        ys = _above(by_tier, main_h)
-        for m in mediators:
-            g.nodes[m].x, g.nodes[m].y = xs[rank[m]], ys[tiers[m]]
-    elif mediators:
-        _stack([g.nodes[m] for m in mediators], xs[1], bottom=-main_h / 2 - TIER_GAP)
+    for c, nodes in stacks.items():
+        _stack(nodes, xs[c], main_h / 2 + (TIER_GAP if c else ROW_GAP))
+    serial = len(set(rank[m] for m in mediators)) > 1
+    tiers = dict(zip(mediators, _arch(len(mediators)) if serial else [1] * len(mediators)))
+    by_tier: dict = {}
+    for m in mediators:
+        by_tier.setdefault(tiers[m], []).append(g.nodes[m])
+    ys = _above(by_tier, main_h)
+    for m in mediators:
+        g.nodes[m].x, g.nodes[m].y = xs[column[m]], ys[tiers[m]]
     g.nodes[y].x = xs[-1]
     if mediators or first_x is None:
         g.nodes[y].y = 0.0
