@@ -98,6 +98,8 @@ class Edge:
     heads: int = 1               # 0: a line, 1: an arrow to dst, 2: both ends (a covariance)
     bend: float | None = None    # px the curve's middle stands off the straight line (None: straight if it can)
     width: float = 1.6
+    ports: tuple | None = None   # (angle at src, angle at dst) in degrees, clockwise from →: a curve that
+    #                              leaves and enters in those directions, ``bend`` px out (a covariance arc)
     label_at: float = 0.5        # where along the edge its label is best (it moves to avoid others)
     points: list = field(default_factory=list)       # the drawn polyline, set by Diagram.route
     label_box: tuple | None = None
@@ -109,6 +111,16 @@ def _quad(p0, c, p1, n: int = 24) -> list[tuple[float, float]]:
         t = i / n
         out.append(((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * c[0] + t * t * p1[0],
                     (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * c[1] + t * t * p1[1]))
+    return out
+
+
+def _cubic(p0, c0, c1, p1, n: int = 28) -> list[tuple[float, float]]:
+    out = []
+    for i in range(n + 1):
+        t = i / n
+        u = 1 - t
+        out.append((u ** 3 * p0[0] + 3 * u * u * t * c0[0] + 3 * u * t * t * c1[0] + t ** 3 * p1[0],
+                    u ** 3 * p0[1] + 3 * u * u * t * c0[1] + 3 * u * t * t * c1[1] + t ** 3 * p1[1]))
     return out
 
 
@@ -130,6 +142,18 @@ def _seg_hits_box(p, q, box, pad: float = 0.0) -> bool:
         if lo > hi:
             return False
     return True
+
+
+def crosses(p, q, node: Node, pad: float = 0.0) -> bool:
+    """Whether segment p–q passes through a node (its box, or its ellipse), grown by ``pad``."""
+    if not _seg_hits_box(p, q, node.box(), pad):
+        return False
+    if node.shape != "ellipse":
+        return True
+    a, b = node.w / 2 + pad, node.h / 2 + pad
+    steps = max(2, int(math.dist(p, q) / 2))
+    return any(((p[0] + (q[0] - p[0]) * k / steps - node.x) / a) ** 2 +
+               ((p[1] + (q[1] - p[1]) * k / steps - node.y) / b) ** 2 < 1 for k in range(steps + 1))
 
 
 def overlaps(a, b, gap: float = 0.0) -> bool:
@@ -183,10 +207,17 @@ class Diagram:
 
     # ---- routing -----------------------------------------------------------------------------
     def _obstacles(self, e: Edge) -> list:
-        return [n.box() for n in self.nodes.values() if n.id not in (e.src, e.dst) and n.shape != "point"]
+        return [n for n in self.nodes.values() if n.id not in (e.src, e.dst) and n.shape != "point"]
 
     def _path(self, e: Edge, bend: float) -> list:
         a, b = self.nodes[e.src], self.nodes[e.dst]
+        if e.ports is not None:
+            ends = []
+            for node, ang in ((a, e.ports[0]), (b, e.ports[1])):
+                dx, dy = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+                p = node.boundary(node.x + dx * node.w / 2, node.y + dy * node.h / 2)   # the angle on the outline
+                ends.append((p, (p[0] + bend * dx, p[1] + bend * dy)))
+            return _cubic(ends[0][0], ends[0][1], ends[1][1], ends[1][0])
         if not bend:
             return [a.boundary(b.x, b.y), b.boundary(a.x, a.y)]
         mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
@@ -197,8 +228,22 @@ class Diagram:
         return _quad(p0, c, p1)
 
     def _clear(self, points, obstacles) -> bool:
-        return not any(_seg_hits_box(points[i], points[i + 1], box, 3.0)
-                       for i in range(len(points) - 1) for box in obstacles)
+        return not any(crosses(points[i], points[i + 1], node, 3.0)
+                       for i in range(len(points) - 1) for node in obstacles)
+
+    def arc(self, src: str, dst: str, ports: tuple[float, float], reach: float, **kw) -> int:
+        """A curve leaving ``src`` and entering ``dst`` in the directions of
+        ``ports`` (degrees), reaching out ``reach`` px or as much further as
+        it takes to pass no other box (a covariance drawn beside a column)."""
+        e = Edge(src, dst, ports=ports, **kw)
+        obstacles = self._obstacles(e)
+        for _ in range(16):
+            if self._clear(self._path(e, reach), obstacles):
+                break
+            reach *= 1.2
+        e.bend = reach
+        self.edges.append(e)
+        return len(self.edges) - 1
 
     def route(self) -> None:
         """Polylines of every edge: as asked, or straight, or the smallest bend
@@ -227,16 +272,20 @@ class Diagram:
                 continue
             w = text_width(e.label, LABEL_SIZE) + 6
             h = LABEL_SIZE * LINE + 2
-            best = None
-            for t in sorted((0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8), key=lambda v: abs(v - e.label_at)):
-                x, y, _ = _at(e.points, t)
-                box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-                if not any(overlaps(box, b, 2) for b in boxes + placed):
-                    best = box
+            best, least = None, math.inf
+            ts = sorted((k / 20 for k in range(3, 18)), key=lambda v: abs(v - e.label_at))
+            for shift in (0.0, 0.75, -0.75, 1.5, -1.5):      # on the line first, then beside it
+                for t in ts:
+                    x, y, ang = _at(e.points, t)
+                    x, y = x - math.sin(ang) * shift * h, y + math.cos(ang) * shift * h
+                    box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+                    hits = sum(overlaps(box, b, 2) for b in boxes + placed)
+                    if hits < least:
+                        best, least = box, hits
+                    if not hits:
+                        break
+                if not least:
                     break
-            if best is None:
-                x, y, _ = _at(e.points, 0.5)
-                best = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             e.label_box = best
             placed.append(best)
 

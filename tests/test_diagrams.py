@@ -84,21 +84,18 @@ def _overlap(a, b, gap: float = 0.0) -> bool:
     return a[0] < b[2] - gap and b[0] < a[2] - gap and a[1] < b[3] - gap and b[1] < a[3] - gap
 
 
-def _crosses(p, q, box) -> bool:
-    """Whether segment p–q passes through the inside of box (shrunk by the tolerance)."""
-    x0, y0, x1, y1 = box[0] + TOL, box[1] + TOL, box[2] - TOL, box[3] - TOL
-    lo, hi = 0.0, 1.0
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    for pk, qk in ((-dx, p[0] - x0), (dx, x1 - p[0]), (-dy, p[1] - y0), (dy, y1 - p[1])):
-        if pk == 0:
-            if qk < 0:
-                return False
-            continue
-        r = qk / pk
-        lo, hi = (max(lo, r), hi) if pk < 0 else (lo, min(hi, r))
-        if lo > hi:
-            return False
-    return True
+def _crosses(p, q, node) -> bool:
+    """Whether segment p–q passes through the inside of a node (shrunk by the tolerance)."""
+    kind, x0, y0, x1, y1 = node
+    cx, cy, a, b = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 - TOL, (y1 - y0) / 2 - TOL
+    steps = max(2, int(math.dist(p, q)))
+    for k in range(steps + 1):
+        x, y = p[0] + (q[0] - p[0]) * k / steps, p[1] + (q[1] - p[1]) * k / steps
+        if kind == "ellipse" and ((x - cx) / a) ** 2 + ((y - cy) / b) ** 2 < 1:
+            return True
+        if kind == "rect" and abs(x - cx) < a and abs(y - cy) < b:
+            return True
+    return False
 
 
 def check(chart) -> dict:
@@ -118,11 +115,11 @@ def check(chart) -> dict:
             on = [n for n in d["nodes"] if _on_outline(end, n)]
             assert on or any(_dist_to_line(end, other) < TOL for other in d["lines"] if other is not line), end
             assert 0 <= end[0] <= W and 0 <= end[1] <= H
-        ends = [n[1:] for n in d["nodes"] if _on_outline(line[0], n) or _on_outline(line[-1], n)]
-        for b in boxes:                                       # and pass through no third box
-            if b in ends:
+        ends = [n for n in d["nodes"] if _on_outline(line[0], n) or _on_outline(line[-1], n)]
+        for n in d["nodes"]:                                  # and pass through no third box or ellipse
+            if n in ends:
                 continue
-            assert not any(_crosses(p, q, b) for p, q in zip(line, line[1:])), ("line through a box", b)
+            assert not any(_crosses(p, q, n) for p, q in zip(line, line[1:])), ("line through a node", n)
     for h in d["heads"]:                                      # every arrowhead sits at a line's end
         assert any(min(math.dist(h, line[0]), math.dist(h, line[-1])) < 6 for line in d["lines"]), h
     for x, y, text, size in d["texts"]:                       # texts inside their box by measured width

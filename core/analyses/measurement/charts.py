@@ -109,14 +109,36 @@ def _block(g: Diagram, nid: str, children: dict, side: str) -> tuple[dict, tuple
     return offsets, tuple(box)
 
 
-def _bend(g: Diagram, a: str, b: str, side: str, base: float = 26.0) -> float:
-    """The bend that bows the curve between two nodes towards ``side``."""
-    na, nb = g.nodes[a], g.nodes[b]
-    length = math.hypot(nb.x - na.x, nb.y - na.y) or 1.0
-    nx, ny = -(nb.y - na.y) / length, (nb.x - na.x) / length
-    sx, sy = SIDES[side]
-    sign = 1.0 if nx * sx + ny * sy >= 0 else -1.0
-    return sign * (base + 0.22 * length)
+COV = "#6A5D8A"
+
+
+def _arcs(g: Diagram, arcs: list) -> None:
+    """Covariances between nodes of one column (or one row) as arcs on ``side``:
+    each node's arcs leave it at angles spread over the side's half, the
+    nearest partner steepest, so that arcs nest instead of meeting in a point."""
+    def along(v):   # position along the column (or row)
+        return g.nodes[v].y if SIDES[sides[v]][0] else g.nodes[v].x
+
+    sides, partners = {}, {}
+    for a, b, side, _ in arcs:
+        sides[a] = sides[b] = side
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    angle = {}
+    for v, ps in partners.items():
+        for sign in (-1, 1):     # partners before, partners after
+            group = sorted((p for p in ps if (along(p) - along(v)) * sign > 0), key=lambda p: abs(along(p) - along(v)))
+            for k, p in enumerate(group):
+                spread = 62.0 - 52.0 * k / max(len(group) - 1, 1) if len(group) > 1 else 45.0
+                sx, sy = SIDES[sides[v]]
+                if sx:     # a column: 0° is straight out to the side, the partner's way is ± spread
+                    angle[(v, p)] = (0.0 if sx > 0 else 180.0) + sign * spread * (1 if sx > 0 else -1)
+                else:      # a row: 90° (down) or 270° (up) is straight out
+                    angle[(v, p)] = (90.0 if sy > 0 else 270.0) - sign * spread * (1 if sy > 0 else -1)
+    for a, b, _, label_ in arcs:
+        distance = abs(along(a) - along(b))
+        g.arc(a, b, (angle[(a, b)], angle[(b, a)]), 16.0 + 0.3 * distance, label=label_, dashed=True, heads=2,
+              color=COV, width=1.2)
 
 
 def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str], ds, lang: str, title: str,
@@ -181,14 +203,15 @@ def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str
         reach_l = max(-blocks[v][1][0] for v in col)
         reach_r = max(blocks[v][1][2] for v in col)
         x = x_left + reach_l
-        height = sum(blocks[v][1][3] - blocks[v][1][1] for v in col) + BLOCK_GAP * (len(col) - 1)
+        gap = BLOCK_GAP if children else 1.6 * BLOCK_GAP    # factors alone: room for the arcs between them
+        height = sum(blocks[v][1][3] - blocks[v][1][1] for v in col) + gap * (len(col) - 1)
         y = -height / 2
         for v in col:
             offs, box = blocks[v]
             cy = y - box[1]
             for k, (ox, oy) in offs.items():
                 g.nodes[k].x, g.nodes[k].y = x + ox, cy + oy
-            y += box[3] - box[1] + BLOCK_GAP
+            y += box[3] - box[1] + gap
         x_left = x + reach_r + SEM_COL_GAP
     owner = {c: p for p, cs in children.items() for c in cs}
     for r in loads.itertuples(index=False):
@@ -200,6 +223,7 @@ def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str
             sig = _p(r.p) < 0.05
             g.edge(r.rhs, r.lhs, label=_num(r.std_estimate) + stars(_p(r.p), scheme), dashed=not sig,
                    color="#1F4E79" if sig else "#8A8A8A", width=2.0)
+    arcs, other = [], []
     for r in covs.itertuples(index=False):
         a, b = r.lhs, r.rhs
         if a not in g.nodes or b not in g.nodes:
@@ -207,15 +231,16 @@ def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str
         both_top = a in rank and b in rank
         if both_top and not show_cov:
             continue
-        if both_top and rank[a] == rank[b]:
-            side = "left" if 0 < last == rank[a] else "right"   # into the room between the columns
-            bend = _bend(g, a, b, side)
+        label_ = _num(r.std_estimate) + stars(_p(r.p), scheme)
+        if both_top and rank[a] == rank[b]:        # beside the column, into the room between the columns
+            arcs.append((a, b, "left" if 0 < last == rank[a] else "right", label_))
         elif not both_top and owner.get(a) is not None and owner.get(a) == owner.get(b):
-            bend = _bend(g, a, b, sides.get(owner[a], "left"), 18.0)
+            arcs.append((a, b, sides.get(owner[a], "left"), label_))   # residual covariance, beside its items
         else:
-            bend = None
-        g.edge(a, b, label=_num(r.std_estimate) + stars(_p(r.p), scheme), dashed=True, heads=2, color="#6A5D8A",
-               width=1.2, bend=bend)
+            other.append((a, b, label_))
+    _arcs(g, arcs)
+    for a, b, label_ in other:
+        g.edge(a, b, label=label_, dashed=True, heads=2, color=COV, width=1.2)
     return g.chart()
 
 
