@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.theme import themed
 from core.diagram import Diagram
-from core.format import fmt_num, stars
+from core.format import fmt_num, star_note, stars
 from core.i18n import t
 
 
@@ -59,6 +59,7 @@ ITEM_GAP = 56.0     # px between a factor and its indicators
 STACK_GAP = 8.0     # px between indicators
 BLOCK_GAP = 26.0    # px between the blocks (a factor with its indicators) of one column
 SEM_COL_GAP = 150.0
+MAX_COLUMN = 760.0  # px: a CFA's factors with their indicators stand in columns of about this height
 AUTO_ITEMS, AUTO_COV = 40, 10   # "auto": indicators drawn up to this many, factor covariances up to this many
 SIDES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
 
@@ -171,7 +172,7 @@ def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str
     inner = {c for cs in children.values() for c in cs}
     in_regs = list(dict.fromkeys(list(regs["rhs"]) + list(regs["lhs"])))
     top = [v for v in dict.fromkeys([*latents, *in_regs]) if v not in inner or v in in_regs]
-    note = [t("format.stars." + scheme, lang) + ("；" if lang == "zh" else "; ") + t("measure.chart.diagram_note", lang)]
+    note = [star_note(scheme, lang) + ("；" if lang == "zh" else "; ") + t("measure.chart.diagram_note", lang)]
     g = Diagram(title, note)
 
     def label(v: str) -> str:
@@ -198,6 +199,15 @@ def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str
         for i, v in enumerate(col):
             sides[v] = "left" if c == 0 else "right" if c == last else ("top" if i == 0 else "bottom")
     blocks = {v: _block(g, v, children, sides[v]) for v in top}
+    lat_cov = show_cov and bool((covs["lhs"].isin(top) & covs["rhs"].isin(top)).any())
+    if regs.empty and not lat_cov:     # a CFA without arcs: a tall column of factors goes into several
+        heights = [blocks[v][1][3] - blocks[v][1][1] + BLOCK_GAP for v in top]
+        parts = math.ceil(sum(heights) / MAX_COLUMN)
+        cols, budget = [[]], sum(heights) / parts
+        for v, h in zip(top, heights):
+            if cols[-1] and sum(blocks[u][1][3] - blocks[u][1][1] + BLOCK_GAP for u in cols[-1]) + h / 2 > budget:
+                cols.append([])
+            cols[-1].append(v)
     x_left = 0.0
     for col in cols:
         reach_l = max(-blocks[v][1][0] for v in col)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.theme import themed
-from core.format import fmt_num, stars
+from core.format import fmt_num, star_note, stars
 from core.i18n import t
 from core.diagram import ORANGE, Diagram
 from core.engines.process.templates import conceptual, template
@@ -281,7 +281,7 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
     terms = {eq: [r for r in co[co["equation"] == eq].itertuples(index=False)
                   if r.term != "constant" and r.term not in covs] for eq in eqs}
     note = t("process.chart.covariates_note", lang, names=", ".join(_var_text(ds, c) for c in covs)) if covs else ""
-    note = (note, t("format.stars." + scheme, lang) + ("；" if lang == "zh" else "; ") +
+    note = (note, star_note(scheme, lang) + ("；" if lang == "zh" else "; ") +
             t("process.chart.diagram_note", lang))
     g = Diagram(t("process.chart.statistical_title", lang, model=result.meta.get("model", "")), note)
     # ranks: predictors 0, each mediator one more than the latest mediator it depends on, Y last
