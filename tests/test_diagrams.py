@@ -260,7 +260,7 @@ def test_cfa_and_sem_diagrams_are_readable(measured, kind, items, covariances):
     n_items = sum(1 for n in d["nodes"] if n[0] == "rect")
     n_latent = sum(1 for n in d["nodes"] if n[0] == "ellipse")
     assert n_latent == len(latents)
-    shown = items == "show" or (items == "auto" and len(observed) <= mch.AUTO_ITEMS)
+    shown = items == "show" or (items == "auto" and len(observed) <= mch.AUTO_ITEMS[kind])
     assert n_items == (len([o for o in observed if o not in latents]) if shown else 0)
     est = res.tables["estimates"]
     loads = est[(est["op"] == "=~") & (shown | est["rhs"].isin(latents))]
@@ -338,3 +338,38 @@ def test_pinned_diagrams_are_pictures_in_word_powerpoint_and_html():
         for i in with_diagram:
             pictures = [s for s in slides[i].shapes if s.shape_type == 13]
             assert len(pictures) == 1 and pictures[0].width > prs.slide_width // 3
+
+
+# ---- on the pages ----------------------------------------------------------------------------------
+def test_pages_draw_the_diagrams_with_pin_and_downloads():
+    """The Process page shows both diagrams as charts with their pin and
+    PNG/SVG downloads (a pin puts the diagram into the report); the
+    measurement page does the same for the CFA and SEM diagrams."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    raw, recipe, _ = samples.load("role_pressure")
+    at = AppTest.from_file(str(root / "pages" / "process.py"), default_timeout=180)
+    at.session_state["lang"] = "zh"
+    at.session_state["raw"], at.session_state["recipe"] = raw, copy.deepcopy(recipe)
+    at.run()
+    assert not at.exception
+    downloads = [d.proto.id for d in at.get("download_button")]
+    for name in ("conceptual", "diagram"):
+        for key in (f"dl_png_process_{name}", f"dl_svg_process_{name}"):
+            assert any(i.endswith("-" + key) for i in downloads), key
+    pin = next(b for b in at.button if b.key == "pin_chart_process_diagram")
+    pin.click().run()
+    assert not at.exception
+    items = at.session_state["recipe"]["report"]
+    assert [(i["kind"], i["chart"]) for i in items] == [("chart", "diagram")]
+
+    at = AppTest.from_file(str(root / "pages" / "measurement.py"), default_timeout=300)
+    at.session_state["lang"] = "en"
+    at.session_state["raw"], at.session_state["recipe"] = raw, copy.deepcopy(recipe)
+    at.run()
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert {"pin_chart_cfa_diagram", "pin_chart_sem_diagram"} <= keys

@@ -60,7 +60,9 @@ STACK_GAP = 8.0     # px between indicators
 BLOCK_GAP = 26.0    # px between the blocks (a factor with its indicators) of one column
 SEM_COL_GAP = 150.0
 MAX_COLUMN = 760.0  # px: a CFA's factors with their indicators stand in columns of about this height
-AUTO_ITEMS, AUTO_COV = 40, 10   # "auto": indicators drawn up to this many, factor covariances up to this many
+# "auto": indicators drawn up to this many (a CFA stacks them in columns; a SEM spreads them around its
+# paths, which then get small on a page or a slide), factor covariances up to this many
+AUTO_ITEMS, AUTO_COV = {"cfa": 40, "sem": 20}, 10
 SIDES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
 
 
@@ -268,7 +270,7 @@ def diagram(result, ds, lang: str, options: dict | None, kind: str) -> alt.Layer
                  & est["rhs"].isin(latents)).sum())
     observed = list(result.meta.get("observed") or [])
     return path_diagram(est, latents, observed, ds, lang, t(f"measure.chart.{kind}_diagram", lang),
-                        show_items=_shown(options.get("items"), len(observed), AUTO_ITEMS),
+                        show_items=_shown(options.get("items"), len(observed), AUTO_ITEMS[kind]),
                         show_cov=_shown(options.get("covariances"), n_cov, AUTO_COV),
                         r2=result.tables.get("r2"), scheme=options.get("stars") or "apa")
 

@@ -243,7 +243,7 @@ _EST_TABLE = TableSpec("estimates", (
 
 _DIAGRAM_OPTIONS = (
     Option("items", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
-           doc="Path diagram: draw the indicators (auto: when there are at most 40)."),
+           doc="Path diagram: draw the indicators (auto: when there are at most 40 in a CFA, 20 in a SEM)."),
     Option("covariances", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
            doc="Path diagram: draw the covariances between factors (auto: when there are at most 10)."),
     Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
