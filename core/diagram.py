@@ -186,7 +186,7 @@ class Diagram:
     # ---- building ----------------------------------------------------------------------------
     def node(self, nid: str, text: str, shape: str = "rect", style: str = "observed", sub: str = "",
              wrap: float = WRAP, bold: bool = False) -> Node:
-        lines = [s for s in textfit.wrap(str(text), wrap / SLACK, FONT_SIZE, bold) if s] or [""]
+        lines = self._balanced(str(text), wrap / SLACK, bold)
         node = Node(nid, lines, shape, style, [sub] if sub else [], bold)
         tw, th = node.text_block()
         node.w, node.h = tw + 2 * PAD_X, th + 2 * PAD_Y
@@ -194,6 +194,25 @@ class Diagram:
             node.w, node.h = node.w * ELLIPSE, node.h * ELLIPSE
         self.nodes[nid] = node
         return node
+
+    @staticmethod
+    def _balanced(text: str, width: float, bold: bool) -> list[str]:
+        """``text`` wrapped at ``width`` into as few lines as it needs, as even
+        as they can be (no single character left on a line of its own)."""
+        lines = [s for s in textfit.wrap(text, width, FONT_SIZE, bold) if s] or [""]
+        if len(lines) < 2:
+            return lines
+        widest_word = max(textfit.width_pt(w, FONT_SIZE, bold) for w in textfit.words(text))
+        lo, hi = max(width / len(lines), min(widest_word, width)), width   # never break inside a word
+        if lo >= hi:
+            return lines
+        while hi - lo > 2:
+            mid = (lo + hi) / 2
+            if len([s for s in textfit.wrap(text, mid, FONT_SIZE, bold) if s]) <= len(lines):
+                hi = mid
+            else:
+                lo = mid
+        return [s for s in textfit.wrap(text, hi, FONT_SIZE, bold) if s]
 
     def point(self, nid: str, edge: int) -> Node:
         """A point at the middle of edge number ``edge`` (a moderator's arrow ends there)."""

@@ -23,7 +23,7 @@ from core.data import samples
 from core.data.prepare import build_dataset
 from core.diagram import FONT_SIZE, PAD_X, SLACK, SUB_SIZE, Diagram, text_width
 from core.report import textfit
-from tests.report_sessions import long_labels
+from tests.report_sessions import long_labels, pad
 
 TOL = 1.5   # px
 
@@ -169,9 +169,12 @@ def _designs():
 def role_pressure(request):
     lang, long = request.param
     raw, recipe, _ = samples.load("role_pressure")
-    if long:
+    recipe = copy.deepcopy(recipe)
+    if long:   # every variable, value and scale label a sentence long
         raw = long_labels(raw)
-    recipe = recipes.validate(copy.deepcopy(recipe))
+        for sc in recipe["scales"]:
+            sc["label"] = pad(sc.get("label") or sc["name"])
+    recipe = recipes.validate(recipe)
     return lang, build_dataset(raw, recipe, lang)
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from core.theme import themed
 from core.format import fmt_num, star_note, stars
 from core.i18n import t
-from core.diagram import ORANGE, Diagram
+from core.diagram import ORANGE, Diagram, crosses
 from core.engines.process.templates import conceptual, template
 
 COLORS = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#9D755D", "#EECA3B"]
@@ -205,6 +205,17 @@ def _above(nodes_by_tier: dict, main_h: float) -> dict:
     return ys
 
 
+def _lift(g: Diagram, mediators: list[str], ends: list[str]) -> None:
+    """Raise a row of mediators until the straight line from each of ``ends``
+    (X and Y) to each mediator passes clear of the other mediators."""
+    for _ in range(30):
+        if not any(crosses((g.nodes[e].x, g.nodes[e].y), (g.nodes[m].x, g.nodes[m].y), g.nodes[o], 4.0)
+                   for e in ends for m in mediators for o in mediators if o != m):
+            return
+        for m in mediators:
+            g.nodes[m].y -= 12.0
+
+
 def conceptual_diagram(number: int, roles: dict, ds, lang: str) -> alt.LayerChart:
     """The conceptual diagram of model ``number`` with the variables of
     ``roles`` (role → variable: X, M1…, W, Z, Y; a role without one shows its
@@ -230,6 +241,8 @@ def conceptual_diagram(number: int, roles: dict, ds, lang: str) -> alt.LayerChar
     ys = _above(by_tier, main_h)
     for i, (m, tier) in enumerate(zip(ms, tiers)):
         n[m].x, n[m].y = xs[i + 1], ys[tier]
+    if not serial:
+        _lift(g, ms, ["X", "Y"])
     n["X"].x, n["X"].y = xs[0], 0.0
     n["Y"].x, n["Y"].y = xs[-1], 0.0
     index = {}
@@ -344,6 +357,8 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
     ys = _above(by_tier, main_h)
     for m in mediators:
         g.nodes[m].x, g.nodes[m].y = xs[column[m]], ys[tiers[m]]
+    if not serial and first_x is not None:
+        _lift(g, mediators, [first_x.id, y])
     g.nodes[y].x = xs[-1]
     if mediators or first_x is None:
         g.nodes[y].y = 0.0
