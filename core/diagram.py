@@ -433,7 +433,10 @@ class Diagram:
                 for k, s in enumerate(self.note_lines)])).mark_text(
                 baseline="middle", align="left", fontSize=LABEL_SIZE, color="#555555").encode(
                 x=X("x"), y=Y("y"), text="text:N"))
-        chart = alt.layer(*layers).properties(width=round(self.width), height=round(self.height))
+        # autosize "pad": the view keeps its pixels and the title is added around it (Streamlit's default,
+        # "fit", would shrink the view by the title's height and cut off the bottom of the drawing)
+        chart = alt.layer(*layers).properties(width=round(self.width), height=round(self.height),
+                                              autosize=alt.AutoSizeParams(type="pad"))
         if self.title:
             chart = chart.properties(title=alt.TitleParams(self.title, anchor="start", fontSize=TITLE_SIZE))
         return chart.configure(font=FONT, view=alt.ViewConfig(stroke=None), padding=4)

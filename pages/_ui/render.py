@@ -125,16 +125,18 @@ def _arrow_datasets(chart: dict) -> dict:
     return {**chart, "datasets": out}
 
 
-def chart(spec: dict, key: str, width=None, analysis: AnalysisSpec | None = None, aid: str | None = None,
+def chart(spec: dict, key: str, width="stretch", analysis: AnalysisSpec | None = None, aid: str | None = None,
           name: str | None = None) -> None:
     """A Vega-Lite chart (a dict, e.g. from runner.charts / runner.view), drawn
     without Streamlit's per-call data conversion.  With the ``analysis`` spec
     and ``name`` it gets its pin (when ``aid`` is known) and PNG/SVG downloads.
-    By default a chart of a fixed width in pixels (a path diagram) keeps it,
-    any other one stretches to the page."""
-    if width is None:
-        width = "content" if isinstance(spec.get("width"), (int, float)) else "stretch"
-    st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
+    A chart laid out in pixels (a path diagram: a number as its width) is shown
+    as its SVG picture, which shrinks to the page when it is wider — the same
+    picture its downloads and the reports have."""
+    if isinstance(spec.get("width"), (int, float)):
+        st.image(runner.svg(spec), width="content")
+    else:
+        st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
     if analysis is not None and name is not None:
         pins.chart_tools(analysis, aid, name, spec)
 
