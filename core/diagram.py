@@ -46,6 +46,21 @@ STROKE = {"observed": "#4C78A8", "latent": "#1F4E79", "moderator": "#F58518", "o
 HEAD_PATH = "M0,-1L0.75,1L-0.75,1Z"
 
 
+NO_LINE_START = "）)】」』》〉，,。.、；;：:！!？?％%"   # closing brackets and punctuation never start a line
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """:func:`core.report.textfit.wrap`, with closing punctuation kept at the
+    end of the line before (the line may then be a character wider)."""
+    lines: list[str] = []
+    for line in textfit.wrap(text, width, size, bold):
+        while lines and line and line[0] in NO_LINE_START:
+            lines[-1], line = lines[-1] + line[0], line[1:].lstrip()
+        if line:
+            lines.append(line)
+    return lines
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Measured width of one line in px (Noto Sans CJK metrics, with slack)."""
     return textfit.width_pt(text, size, bold) * SLACK
@@ -199,7 +214,7 @@ class Diagram:
     def _balanced(text: str, width: float, bold: bool) -> list[str]:
         """``text`` wrapped at ``width`` into as few lines as it needs, as even
         as they can be (no single character left on a line of its own)."""
-        lines = [s for s in textfit.wrap(text, width, FONT_SIZE, bold) if s] or [""]
+        lines = wrap(text, width, FONT_SIZE, bold) or [""]
         if len(lines) < 2:
             return lines
         widest_word = max(textfit.width_pt(w, FONT_SIZE, bold) for w in textfit.words(text))
@@ -208,11 +223,11 @@ class Diagram:
             return lines
         while hi - lo > 2:
             mid = (lo + hi) / 2
-            if len([s for s in textfit.wrap(text, mid, FONT_SIZE, bold) if s]) <= len(lines):
+            if len(wrap(text, mid, FONT_SIZE, bold)) <= len(lines):
                 hi = mid
             else:
                 lo = mid
-        return [s for s in textfit.wrap(text, hi, FONT_SIZE, bold) if s]
+        return wrap(text, hi, FONT_SIZE, bold)
 
     def point(self, nid: str, edge: int) -> Node:
         """A point at the middle of edge number ``edge`` (a moderator's arrow ends there)."""
@@ -342,7 +357,7 @@ class Diagram:
         if self.note:
             self.width = max(self.width, 320)
             for para in self.note:
-                self.note_lines += textfit.wrap(para, (self.width - 2 * MARGIN) / SLACK, LABEL_SIZE)
+                self.note_lines += wrap(para, (self.width - 2 * MARGIN) / SLACK, LABEL_SIZE)
             self.height += LABEL_SIZE * LINE * len(self.note_lines) + MARGIN / 2
 
     def geometry(self) -> dict:

@@ -226,8 +226,16 @@ def test_statistical_diagram_marks_stars_by_the_scheme_and_dashes_what_is_not_si
 def test_long_labels_wrap_within_the_box_width():
     g_node = Diagram().node("n", "一个非常非常长的变量标签，需要在路径图中换成好几行才能放得下" * 2)
     assert len(g_node.lines) > 2
-    assert all(text_width(s, FONT_SIZE) <= 150 + 0.5 for s in g_node.lines)
-    assert g_node.w <= 150 + 2 * PAD_X + 1
+    # at most the wrap width, plus a closing mark kept at the end of its line
+    assert all(text_width(s, FONT_SIZE) <= 150 + FONT_SIZE * SLACK for s in g_node.lines)
+    assert not any(s[0] in "）】」，。、；：" for s in g_node.lines)
+    assert g_node.w <= 150 + FONT_SIZE * SLACK + 2 * PAD_X + 1
+    # even lines, never broken inside a word
+    text = "Psychological safety × Error-management climate"
+    product = Diagram().node("p", text)
+    assert [w for line in product.lines for w in line.split()] == text.split()
+    widths = [text_width(s, FONT_SIZE) for s in Diagram().node("q", "工作压力 " * 9).lines]
+    assert len(widths) > 2 and max(widths) - min(widths) < 30   # balanced: no full lines and a stub
     assert textfit.width_pt("abc", 10) * SLACK == pytest.approx(text_width("abc", 10))
     assert SUB_SIZE < FONT_SIZE
 
