@@ -1,6 +1,7 @@
 """Where a new PROCESS entry starts: model 4 with the roles of the study (x RP, m PS,
 w EMC, y WW in the role-pressure sample), else the first scales in order (the
-dimensions of X left out), and a fresh seed that is then kept and shown."""
+dimensions of X left out), and a fresh seed that is then kept and shown.  W and Z
+wait for a model that uses them (pages keep only the roles the model uses)."""
 from __future__ import annotations
 
 import numpy as np
@@ -17,5 +18,6 @@ def start(ds: Dataset, roles: dict) -> dict:
         return R.one(ds, roles, key) or (pick[min(k, len(pick) - 1)] if pick else None)
 
     m = role("m", 1)
-    return {"model": 4, "x": role("x", 0), "m": [m] if m else [], "w": role("w", 2), "y": role("y", len(pick) - 1),
+    return {"model": 4, "x": role("x", 0), "m": [m] if m else [], "w": role("w", 2), "z": role("z", 3),
+            "y": role("y", len(pick) - 1),
             "seed": int(np.random.default_rng().integers(1, 100_000))}
