@@ -17,7 +17,7 @@ def start(ds: Dataset, roles: dict) -> dict:
     def role(key, k):
         return R.one(ds, roles, key) or (pick[min(k, len(pick) - 1)] if pick else None)
 
-    m = role("m", 1)
-    return {"model": 4, "x": role("x", 0), "m": [m] if m else [], "w": role("w", 2), "z": role("z", 3),
-            "y": role("y", len(pick) - 1),
+    x, m, w, y = role("x", 0), role("m", 1), role("w", 2), role("y", len(pick) - 1)
+    z = R.one(ds, roles, "z") or next((s for s in [*pick, *scales] if s not in (x, m, w, y)), None)
+    return {"model": 4, "x": x, "m": [m] if m else [], "w": w, "z": z, "y": y,
             "seed": int(np.random.default_rng().integers(1, 100_000))}
