@@ -330,9 +330,8 @@ def levers(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str]) -> None:
     c1, c2 = st.columns([3, 1])
     chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ctx.ds),
                             placeholder=t("forms.choose"))
-    names = {c: t(f"regression.change.{code_key(c)}") for c in ("1 SD", "1 point")}
     change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
-                      format_func=names.get)
+                      format_func=lambda c, lang=state.lang(): i18n.t(f"regression.change.{code_key(c)}", lang))
     lev = ctx.result.tables["levers"]
     lev = lev[lev["predictor"].isin(chosen)]
     if lev.empty:
@@ -340,9 +339,7 @@ def levers(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str]) -> None:
     chart = runner.view(_lever_chart, "regression", ctx.options, ctx.result, chosen=list(chosen), change=change)
     # the pins are the analysis' levers chart (+1 SD) and table (both changes) of every numeric predictor
     render.chart(chart, key=f"lev_chart_{sig}", analysis=ctx.spec, aid=ctx.aid, name="levers")
-    show = lev[lev["change"] == change].copy()
-    show["change"] = show["change"].map(names.get)
-    render.table(show, ctx.spec.table("levers"), "regression", key=f"lev_table_{sig}", aid=ctx.aid)
+    render.table(lev[lev["change"] == change], ctx.spec.table("levers"), "regression", key=f"lev_table_{sig}", aid=ctx.aid)
     st.caption(t("regression.page.levers_pin"))
 
 
