@@ -208,9 +208,11 @@ def _blocks(options: list[str], ds: Dataset, current: list, key: str, container)
 def _reference_levels(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, current: dict, key: str,
                       label: str, container) -> dict:
     """{variable: reference level code} for the variables of ``opt.of`` taken as categorical (text
-    variables always are); the options ``applies`` leaves out are not offered."""
+    variables always are; numeric ones with 2–20 levels, not scales, may be); the options ``applies`` leaves out
+    are not offered."""
     live = spec.applies(spec.entry_options(entry)) if spec.applies else None
-    offered = [v for n in opt.of if live is None or f"{opt.name}:{n}" in live for v in _chosen(entry, [n])]
+    offered = [v for n in opt.of if live is None or f"{opt.name}:{n}" in live for v in _chosen(entry, [n])
+               if ds.has(v) and (not ds.is_numeric(v) or v not in ds.scales and 2 <= len(ds.levels(v)[0]) <= 20)]
     forced = [v for v in offered if not ds.is_numeric(v)]
     _seed(key, [v for v in offered if v in current or v in forced])
     S[key] = [v for v in S[key] if v in offered]
