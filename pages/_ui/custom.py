@@ -23,7 +23,7 @@ from core.analyses.logistic.compute import predict_probability
 from core.analyses.measurement import charts as mch
 from core.analyses.measurement.views import exclusion_entry
 from core.analyses.process import charts as pch
-from core.analyses.process.spec import MODEL_NUMBERS, match_design
+from core.analyses.process.spec import MODEL_NUMBERS, match_design, template
 from core.analyses.regression import charts as rch
 from core.analyses.regression import whatif as wi
 from core.data.model import Dataset
@@ -128,16 +128,17 @@ def detail(ctx: Ctx, sec) -> None:
         return df
 
     row = tests[(tests.group == g) & (tests.outcome == o)].iloc[0]
+    words = {c.name: fmt.cell(getattr(row, c.name), c, lang) for c in spec.table("tests").columns}   # codes in words
     gs = part("group_stats", "tbl_detail_gs")
     if not isinstance(row.test, str):
-        st.warning(t("difference.page.no_detail", reason=t(f"difference.cellnote.{row.note}")))
+        st.warning(t("difference.page.no_detail", reason=words["note"]))
         return
     levene, t_rows = ["levene_mean", "levene_median"], ["student_t", "welch_t"]
     part("all_tests", "tbl_detail_levene", "difference.page.levene", levene)
     if row.k == 2:
         part("all_tests", "tbl_detail_t", "difference.page.t_rows", t_rows)
     part("all_tests", "tbl_detail_other", "difference.page.other_tests", ["!", *levene, *t_rows])
-    st.caption(md_escape(t(f"difference.rule.{row.rule}") + " · " + star_txt))
+    st.caption(md_escape(words["rule"] + " · " + star_txt))
     part("effects", "tbl_detail_eff", "difference.table.effects")
     if row.k >= 3 and not res.tables["posthoc"].empty:
         part("posthoc", "tbl_detail_ph", "difference.table.posthoc")
@@ -393,6 +394,15 @@ def model_picker(ctx: Ctx, sec) -> None:
         return
     st.success(t("process.page.matches", model=num))
     entry["model"] = S["process_model"] = num
+
+
+@custom("m_hint")
+def m_hint(ctx: Ctx, sec) -> None:
+    """How many mediators the model takes, and their order for a serial one."""
+    tpl = template(ctx.entry.get("model") or 4)
+    if tpl.mediators != "none":
+        st.caption(t("process.page.m_hint", min=tpl.min_m, max=tpl.max_m) +
+                   (" " + t("process.page.serial_order") if tpl.mediators == "serial" else ""))
 
 
 @custom("conceptual")

@@ -255,7 +255,7 @@ SPEC = AnalysisSpec(
     applies=applies,
     layout=Layout((
         Section(title="process.page.step_model", custom="model_picker"),
-        Section(title="process.page.step_variables",
+        Section(title="process.page.step_variables", custom="m_hint",
                 columns=(("x", "y"), ("m", "w", "z"), ("covariates", "covariates_in", "categorical"))),
         Section(title="process.page.options", box="expander",
                 columns=(("n_boot", "seed", "conf"), ("ci_type", "conditioning", "center"), ("hc", "jn", "standardized"))),
