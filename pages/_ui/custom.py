@@ -28,7 +28,7 @@ from core.analyses.regression import charts as rch
 from core.analyses.regression import whatif as wi
 from core.data.model import Dataset
 from core.errors import UserError
-from core.types import AnalysisSpec, Layout, Result
+from core.types import AnalysisSpec, Result
 from core.format import code_key, fmt_num, fmt_p, star_note
 from pages._ui import forms, render, runner, state
 from pages._ui.markdown import md_escape
@@ -55,7 +55,6 @@ class Ctx:
     spec: AnalysisSpec
     ds: Dataset
     entry: dict
-    layout: Layout
     aid: str | None = None
     options: dict | None = None
     result: Result | None = None

@@ -113,11 +113,14 @@ def widget(spec: AnalysisSpec, opt: Option, ds: Dataset, entry: dict, prefix: st
         _seed(key, current if current in options else options[0] if options else None)
         fmt = var_label(ds)
         none = state.t("forms.none")
-        value = container.selectbox(label, options, key=key, format_func=lambda v: none if v is None else fmt(v))
+        # placeholder: a None value shows as the placeholder, not through format_func (Streamlit's is English)
+        value = container.selectbox(label, options, key=key, format_func=lambda v: none if v is None else fmt(v),
+                                    placeholder=none)
     elif kind == "choice":
         options = ([None] if opt.nullable and None not in opt.choices else []) + list(opt.choices)
         _seed(key, current if current in options else options[0])
-        value = container.selectbox(label, options, key=key, format_func=choice_label(spec, opt))
+        value = container.selectbox(label, options, key=key, format_func=choice_label(spec, opt),
+                                    placeholder=choice_label(spec, opt)(None))
     elif kind == "choices":
         options = list(opt.choices)
         _seed(key, [v for v in (current or []) if v in options])

@@ -40,7 +40,7 @@ def analysis_page(type_: str, aid: str | None = None, layout: str = "", title: s
         entry.update(lay.start(ds, state.recipe().get("roles") or {}))
     for k, v in (start or {}).items():
         entry.setdefault(k, v)
-    ctx = Ctx(spec, ds, entry, lay)
+    ctx = Ctx(spec, ds, entry)
     first_show = lay.form or next((i for i, s in enumerate(lay.sections) if s.show), len(lay.sections))
     _sections(ctx, lay.sections[:first_show])
     ctx.options = {**forms.options(spec, entry), **dict(lay.fixed)}
