@@ -451,7 +451,8 @@ class Diagram:
         # autosize "pad": the view keeps its pixels and the title is added around it (Streamlit's default,
         # "fit", would shrink the view by the title's height and cut off the bottom of the drawing)
         chart = alt.layer(*layers).properties(width=round(self.width), height=round(self.height),
-                                              autosize=alt.AutoSizeParams(type="pad"))
+                                              autosize=alt.AutoSizeParams(type="pad"),
+                                              usermeta={"diagram": True})   # pages show it as a picture
         if self.title:
             chart = chart.properties(title=alt.TitleParams(self.title, anchor="start", fontSize=TITLE_SIZE))
         return chart.configure(font=FONT, view=alt.ViewConfig(stroke=None), padding=4)
