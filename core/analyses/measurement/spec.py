@@ -269,7 +269,7 @@ _DIAGRAM_OPTIONS = (
 )
 
 # what the path diagram draws, under the model's options
-_DIAGRAM_SECTION = Section(title="measure.page.display_options", box="expander",
+_DIAGRAM_SECTION = Section(title="measure.page.diagram_options", box="expander",
                            columns=(("items",), ("covariances",), ("stars",)))
 
 _CFA_OPTIONS = (
