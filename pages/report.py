@@ -218,7 +218,7 @@ def _block_view(block, i: int) -> None:
         st.caption(md_escape(t("report.note_label") + " " + block.footnote()))
     elif isinstance(block, content.ChartBlock):
         st.markdown(f"**{md_escape(t('report.figure_label', n=block.number))}** {md_escape(block.title)}")
-        st.vega_lite_chart(_big(block.chart, 220), width="stretch", key=f"report_chart_{i}")
+        render.chart(_big(block.chart, 220), key=f"report_chart_{i}")
     elif isinstance(block, content.FindingsBlock):
         st.markdown(f"**{md_escape(t('report.findings_title'))}**")
         st.markdown("\n".join("- " + md_escape(kf.headline) for kf in block.findings) or t("report.no_findings"))
@@ -291,6 +291,8 @@ def _big(chart, height: int = PRESENT_HEIGHT) -> dict:
     small fixed heights shrink to nothing once Streamlit fits the title and
     axes into them)."""
     spec = dict(chart if isinstance(chart, dict) else chart.to_dict())
+    if (spec.get("usermeta") or {}).get("diagram"):   # a path diagram keeps its pixels (a picture, see render.chart)
+        return spec
     if isinstance(spec.get("height"), (int, float)) and spec["height"] < height:
         spec["height"] = height
     return spec
@@ -332,7 +334,7 @@ def presentation(results: dict, ds, findings: list) -> None:
     if slide.statistic:
         st.caption(md_escape(slide.statistic))
     if slide.chart is not None:
-        st.vega_lite_chart(_big(slide.chart), width="stretch", key="present_chart")
+        render.chart(_big(slide.chart), key="present_chart")
     with st.expander(t("report.present.detail"), expanded=False, key="present_detail"):
         if slide.detail:
             st.markdown(md_escape(slide.detail))
