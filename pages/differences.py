@@ -216,6 +216,8 @@ def two_way(groups: list[str], outcomes: list[str]) -> None:
         st.info(t("difference.page.pick_two"))
         return
     main = state.entry(AID, "difference")
+    if "by" not in entry:   # the first pair shown is the page's pick, no finding until the user picks one
+        state.by_default(entry, groups=[a], outcomes=[o], by=b)
     entry.update(groups=[a], outcomes=[o], by=b, posthoc=[], test=main.get("test", "auto"),
                  merge=main.get("merge") or {})
     res = runner.run("difference", forms.options(spec, entry))

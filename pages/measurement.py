@@ -213,7 +213,7 @@ def sem() -> None:
     entry = state.entry("sem", "sem")
     default = default_sem()
     if not entry.get("model"):
-        entry["model"] = default
+        state.by_default(entry, model=default)   # no finding until the user edits or pins it
     _model_box(entry, entry["model"], "sem.model", t("sem.opt.model"))
     st.caption(render.md_escape(t("measure.page.sem_help")))
     options = forms.options(spec, entry)

@@ -201,9 +201,11 @@ def causal_steps(entry: dict) -> None:
     mspec = registry.get("mediation_steps")
     with st.expander(t("mediation_steps.title")):
         ment = state.entry("mediation_steps", "mediation_steps")
-        for k, v in (("x", entry.get("x")), ("m", (entry.get("m") or [None])[0]), ("y", entry.get("y")),
-                     ("covariates", list(entry.get("covariates") or []))):
-            ment.setdefault(k, v)
+        start = {k: v for k, v in (("x", entry.get("x")), ("m", (entry.get("m") or [None])[0]),
+                                   ("y", entry.get("y")), ("covariates", list(entry.get("covariates") or [])))
+                 if k not in ment}
+        if start:   # computed beside PROCESS, unasked: no finding until the user changes or pins it
+            state.by_default(ment, **start)
         options = forms.form(mspec, ds, ment)
         if options.get("x") and options.get("m") and options.get("y"):
             render.result(mspec, runner.run("mediation_steps", options), options, aid="mediation_steps")

@@ -337,3 +337,81 @@ def test_key_findings_start_with_the_main_outcome_level_and_skip_default_crossta
     assert all(f.chart.startswith("means_") for f in diffs)     # each with its own chart, not the heat map
     recipe["report"] = [{"kind": "table", "analysis": "crosstab", "table": "chi2"}]   # pinned: it counts
     assert "crosstab" in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+
+
+PAGES = ("data", "variables", "describe", "measurement", "differences", "regression", "process", "report")
+
+
+def _visit(name: str, lang: str, work: dict, edit=None):
+    """One page of a session (the work — data and recipe — carried from page to page)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / f"{name}.py"), default_timeout=300)
+    at.session_state["lang"] = lang
+    for k, v in work.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, (name, at.exception)
+    if edit is not None:
+        edit(at)
+        assert not at.exception, (name, at.exception)
+    return at, {k: at.session_state[k] for k in ("raw", "recipe")}
+
+
+def test_key_findings_after_visiting_every_page_hold_only_what_the_user_chose():
+    """Visiting a page computes its defaults (a starting SEM, a two-way pair, Baron–Kenny beside PROCESS): they
+    are no key finding and no part of the default Word chapter until the user edits or pins them."""
+    from core import recipe as recipes
+    from core.data.prepare import build_dataset
+    from core.report import model
+
+    lang, work = "en", {}
+    for name in PAGES:
+        _, work = _visit(name, lang, work)
+    recipe = work["recipe"]
+    entries = {a["id"]: a for a in recipe["analyses"]}
+    assert {"sem", "differences_twoway", "mediation_steps", "differences_crosstab"} <= set(entries)
+    assert entries["sem"]["model"].strip() and model.untouched(entries["sem"])
+    ds = build_dataset(work["raw"], recipe, lang)
+    results = recipes.run_all(recipe, ds, on_error="collect")
+    found = reports.key_findings(recipe, ds, results, lang)
+    told = {kf.analysis for kf in found}
+    assert found[0].chart == "level_WP"                                  # the study's headline first
+    assert {"differences", "regression"} <= told         # the study's design: its outcome on its stressors
+    # the sample's roles name no X, M and Y: the PROCESS page's start (the first scales in order) is nobody's
+    assert not told & {"sem", "differences_twoway", "mediation_steps", "differences_crosstab", "process"}, told
+    chapter = {i.get("analysis") for i in reports.default_items(recipe, ds, results, lang)}
+    assert "differences" in chapter and not chapter & {"sem", "differences_twoway", "mediation_steps"}
+
+    # the user edits the structural model: now it is theirs, and its paths are findings
+    def edit(at):
+        box = next(a for a in at.text_area if str(a.key).startswith("sem.model."))
+        box.set_value("WP ~ RC + CD\n").run()
+
+    _, work = _visit("measurement", lang, work, edit)
+    recipe = work["recipe"]
+    sem = next(a for a in recipe["analyses"] if a["id"] == "sem")
+    assert sem["model"].strip() == "WP ~ RC + CD" and not model.untouched(sem)
+    results = recipes.run_all(recipe, ds, on_error="collect")
+    found = reports.key_findings(recipe, ds, results, lang)
+    assert "sem" in {kf.analysis for kf in found}
+    assert "sem" in {i.get("analysis") for i in reports.default_items(recipe, ds, results, lang)}
+
+
+def test_a_pinned_default_is_a_finding():
+    """Pinning a default (the page's two-way pair) makes it the user's: its snapshot is told."""
+    from core import recipe as recipes
+    from core.report import model
+
+    recipe, ds, results = session("civil_servants", "en")
+    two = {"id": "two", "type": "difference", "groups": ["gender"], "outcomes": ["OC"], "by": "age",
+           "default": {"groups": ["gender"], "outcomes": ["OC"], "by": "age"}}
+    recipe["analyses"].append(two)
+    results.update(recipes.run_all({**recipe, "analyses": [two]}, ds))
+    assert "two" not in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+    sid = model.snapshot(recipe, "two")
+    recipe["report"] = [{"kind": "table", "analysis": sid, "table": "factorial"}]
+    results[sid] = results["two"]
+    assert sid in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}

@@ -461,7 +461,7 @@ def _expand(spec: AnalysisSpec, entry: dict, names) -> list[str]:
 
 def _default_items(sess: _Session) -> list[dict]:
     parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
-    for entry in model.distinct(list(sess.entries.values())):
+    for entry in model.distinct([a for a in sess.entries.values() if model.invited(a, sess.recipe)]):
         aid = entry["id"]
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):
