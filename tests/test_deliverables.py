@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -114,7 +115,7 @@ def test_one_finding_per_slide_plain_headline_chart_footer_notes(deck):
         assert not re.search(r"\bp [<=] \.\d", headline.text_frame.text)
         assert sl.full in slide.notes_slide.notes_text_frame.text
         pictures = [s for s in slide.shapes if s.shape_type == 13]
-        assert len(pictures) == (1 if sl.chart is not None else 0)
+        assert sl.chart is not None and len(pictures) == 1, sl.full   # every finding with its own chart
         footer = max(texts, key=lambda s: s.top).text_frame.text
         assert "n = " in footer and "csv" in footer
 
@@ -415,3 +416,40 @@ def test_a_pinned_default_is_a_finding():
     recipe["report"] = [{"kind": "table", "analysis": sid, "table": "factorial"}]
     results[sid] = results["two"]
     assert sid in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_finding_kind_has_its_own_chart_with_the_results_numbers(lang):
+    """Mediation (the indirect effects with their bootstrap CIs), reliability (α and ω per scale against .70/.80),
+    scale means, CFA validity and fit, SEM paths, Harman: each finding's slide has a chart, drawn from its result."""
+    from core import recipe as recipes
+
+    recipe, ds, results = session("role_pressure", lang)
+    extra = [{"id": "cfa", "type": "cfa", "compare_one_factor": True},
+             {"id": "sem", "type": "sem", "model": "WW ~ RP + PS\nPS ~ RP"}, {"id": "efa", "type": "efa"},
+             {"id": "steps", "type": "mediation_steps", "x": "RP", "m": "PS", "y": "WW"}]
+    recipe["analyses"] += extra
+    results.update(recipes.run_all({**recipe, "analyses": extra}, ds))
+    deck_slides = reports.slides(recipe, ds, results, lang)
+    assert {s.analysis for s in deck_slides} >= {"describe", "reliability", "process", "process_m14", "cfa", "sem",
+                                                   "efa", "steps"}
+    assert all(s.chart is not None for s in deck_slides), [s.full for s in deck_slides if s.chart is None]
+
+    def values(chart, field):
+        return {round(float(row[field]), 9) for data in chart["datasets"].values() for row in data
+                if isinstance(row, dict) and isinstance(row.get(field), (int, float))}
+
+    by = {(s.analysis, s.chart_name): s.chart for s in deck_slides}
+    alpha = results["reliability"].tables["alpha"]
+    assert values(by["reliability", "alpha"], "value") == \
+        {round(float(v), 9) for v in list(alpha["alpha"]) + list(alpha["omega"])}
+    for aid in ("process", "process_m14"):   # every effect with its CI: the indirect ones' bootstrap interval
+        eff = results[aid].tables["effects"]
+        assert values(by[aid, "effects"], "lo") == {round(float(v), 9) for v in eff["ci_low"]}
+        assert values(by[aid, "effects"], "effect") == {round(float(v), 9) for v in eff["effect"]}
+    assert values(by["sem", "paths"], "value") == {round(float(v), 9) for v in
+                                                   results["sem"].tables["paths"]["std_estimate"]}
+    assert values(by["cfa", "validity"], "value") == {round(float(v), 9) for v in pd.concat(
+        [results["cfa"].tables["validity"]["ave"], results["cfa"].tables["validity"]["cr"]])}
+    means = values(by["describe", "means"], "mean")
+    assert means == {round(float(v), 9) for v in results["describe"].tables["describe"]["mean"]}

@@ -53,4 +53,5 @@ SPEC = AnalysisSpec(
     defaults=lazy("core.analyses.describe.defaults:start"),
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
+    chart=lazy("core.analyses.describe.charts:finding_chart"),
 )

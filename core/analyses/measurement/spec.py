@@ -46,6 +46,7 @@ RELIABILITY = AnalysisSpec(
     run=lazy("core.analyses.measurement.reliability:run"),
     interpret=lazy("core.analyses.measurement.text:reliability_text"),
     findings=lazy("core.analyses.measurement.text:reliability_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
     views=(ViewSpec("items_labelled", lazy("core.analyses.measurement.views:items_view"), "The items table with its flags in words (the page's and "
                                                   "reports' version)."),),
 )
@@ -346,6 +347,7 @@ CFA = AnalysisSpec(
     run=lazy("core.analyses.measurement.cfa:run_cfa"),
     interpret=lazy("core.analyses.measurement.text:cfa_text"),
     findings=lazy("core.analyses.measurement.text:cfa_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
     views=(ViewSpec("fornell_larcker_matrix", lazy("core.analyses.measurement.views:fl_matrix_view"),
                     "The Fornell–Larcker table as a factor × factor matrix: √AVE on the diagonal, factor "
                     "correlations off it."),),
@@ -382,6 +384,7 @@ SEM = AnalysisSpec(
     run=lazy("core.analyses.measurement.cfa:run_sem"),
     interpret=lazy("core.analyses.measurement.text:sem_text"),
     findings=lazy("core.analyses.measurement.text:sem_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
 )
 
 SPECS = (RELIABILITY, SCREENING, EFA, CFA, SEM)
