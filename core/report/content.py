@@ -286,6 +286,8 @@ def analysis_title(entry: dict, lang: str) -> str:
     title = entry.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
+    if entry.get("type") == "process" and isinstance(entry.get("model"), int):   # models 4, 1, 14 side by side
+        return t("process.title_model", lang, model=entry["model"])
     return t(f"{entry['type']}.title", lang)
 
 
