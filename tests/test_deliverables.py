@@ -444,9 +444,12 @@ def test_every_finding_kind_has_its_own_chart_with_the_results_numbers(lang):
     assert values(by["reliability", "alpha"], "value") == \
         {round(float(v), 9) for v in list(alpha["alpha"]) + list(alpha["omega"])}
     for aid in ("process", "process_m14"):   # every effect with its CI: the indirect ones' bootstrap interval
-        eff = results[aid].tables["effects"]
-        assert values(by[aid, "effects"], "lo") == {round(float(v), 9) for v in eff["ci_low"]}
-        assert values(by[aid, "effects"], "effect") == {round(float(v), 9) for v in eff["effect"]}
+        eff, imm = results[aid].tables["effects"], results[aid].tables["index_moderated_mediation"]
+        assert values(by[aid, "effects"], "lo") == {round(float(v), 9) for v in pd.concat([eff["ci_low"],
+                                                                                           imm["ci_low"]])}
+        assert values(by[aid, "effects"], "effect") == {round(float(v), 9) for v in pd.concat([eff["effect"],
+                                                                                               imm["index"]])}
+    assert len(results["process_m14"].tables["index_moderated_mediation"]) == 1   # model 14's index is drawn
     assert values(by["sem", "paths"], "value") == {round(float(v), 9) for v in
                                                    results["sem"].tables["paths"]["std_estimate"]}
     assert values(by["cfa", "validity"], "value") == {round(float(v), 9) for v in pd.concat(

@@ -5,8 +5,9 @@
 - :func:`jn_plot` — the conditional effect along the moderator with its CI
   band, the zero line and the region(s) of significance shaded;
 - :func:`effects_forest` — the total, direct and indirect effects (each
-  conditional indirect effect at its moderator value) with their (bootstrap)
-  CIs and the zero line: the chart of a mediation finding;
+  conditional indirect effect at its moderator value) and the index of
+  moderated mediation with their (bootstrap) CIs and the zero line: the chart
+  of a mediation finding;
 - :func:`path_diagram_dot` — the statistical model as Graphviz DOT text with
   the estimates on its arrows; :func:`conceptual_dot` — the conceptual
   diagram of any model number (``st.graphviz_chart`` renders both).
@@ -144,20 +145,27 @@ def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
     return out
 
 
-def effects_forest(effects: pd.DataFrame, ds, lang: str, conf: float = 95.0) -> alt.Chart | None:
+def effects_forest(effects: pd.DataFrame, ds, lang: str, conf: float = 95.0,
+                   index: pd.DataFrame | None = None) -> alt.Chart | None:
     """Total, direct and indirect effects, each with its CI (bootstrap for
-    indirect effects); an interval that does not cross the zero line is
+    indirect effects), and the index of moderated mediation (``index``) when
+    there is one; an interval that does not cross the zero line is
     significant (filled green)."""
-    if effects is None or effects.empty:
-        return None
+    records = [] if effects is None else effects.to_dict("records")
+    records += [{"kind": "index", "path": r["path"], "moderator": r["moderator"], "effect": r["index"],
+                 "ci_low": r["ci_low"], "ci_high": r["ci_high"]}
+                for r in ([] if index is None else index.to_dict("records"))]
     rows = []
-    for r in effects.to_dict("records"):
+    for r in records:
         lo, hi = float(r["ci_low"]), float(r["ci_high"])
         if not (math.isfinite(lo) and math.isfinite(hi)):
             continue
-        label = t(f"process.code.kind.{r['kind']}", lang) + ("：" if lang == "zh" else ": ") + \
-            str(r["path"]).replace("->", " → ")
-        if r.get("moderator"):
+        kind = t("process.table.index_moderated_mediation" if r["kind"] == "index" else
+                 f"process.code.kind.{r['kind']}", lang)
+        label = kind + ("：" if lang == "zh" else ": ") + str(r["path"]).replace("->", " → ")
+        if r["kind"] == "index":   # its path is the indirect effects' above: the moderator names it
+            label = f"{kind} ({ds.label(r['moderator'])})"
+        elif r.get("moderator"):
             label += f" ({ds.label(r['moderator'])} = {_value_text(r['moderator_value'])})"
         rows.append({"row": label, "effect": float(r["effect"]), "lo": lo, "hi": hi,
                      "sig": t("process.chart.ci_excludes_zero" if lo > 0 or hi < 0 else "process.chart.ci_includes_zero",
@@ -187,7 +195,8 @@ def finding_chart(result, ds, lang: str, name: str):
     """A key finding's own chart by name (``effects``: :func:`effects_forest`); None for any other."""
     if name != "effects":
         return None
-    return effects_forest(result.tables.get("effects"), ds, lang, float(result.meta.get("conf", 95.0)))
+    return effects_forest(result.tables.get("effects"), ds, lang, float(result.meta.get("conf", 95.0)),
+                          result.tables.get("index_moderated_mediation"))
 
 
 # ---- Graphviz -----------------------------------------------------------------------
