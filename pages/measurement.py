@@ -42,6 +42,8 @@ def item_analysis() -> None:
     if not ds.scales:
         st.info(t("item_analysis.error.no_scale"))
         return
+    if "scale" not in entry:   # the first scale is the page's pick: no finding until the user picks or pins one
+        state.by_default(entry, scale=(forms.candidates(ds, "scale") or list(ds.scales))[0])
     options = forms.form(spec, ds, entry)
     render.result(spec, runner.run("item_analysis", options), options, aid="item_analysis")
 

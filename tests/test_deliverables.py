@@ -382,9 +382,12 @@ def test_key_findings_after_visiting_every_page_hold_only_what_the_user_chose():
     assert found[0].chart == "level_WP"                                  # the study's headline first
     assert {"differences", "regression"} <= told         # the study's design: its outcome on its stressors
     # the sample's roles name no X, M and Y: the PROCESS page's start (the first scales in order) is nobody's
-    assert not told & {"sem", "differences_twoway", "mediation_steps", "differences_crosstab", "process"}, told
+    assert not told & {"sem", "differences_twoway", "mediation_steps", "differences_crosstab", "process",
+                       "item_analysis"}, told
+    assert {"reliability", "cfa"} <= told               # the scales the study defined: reliability and validity
     chapter = {i.get("analysis") for i in reports.default_items(recipe, ds, results, lang)}
-    assert "differences" in chapter and not chapter & {"sem", "differences_twoway", "mediation_steps"}
+    assert "differences" in chapter and not chapter & {"sem", "differences_twoway", "mediation_steps",
+                                                       "item_analysis"}
 
     # the user edits the structural model: now it is theirs, and its paths are findings
     def edit(at):
