@@ -197,7 +197,12 @@ def findings_view(findings: list) -> None:
         st.info(t("report.no_findings"))
         return
     st.markdown("\n".join("- " + md_escape(kf.headline) for kf in findings))
-    rep = model.Report(state.recipe())
+    recipe = state.recipe()
+    left_out = [content.analysis_title(a, state.lang()) for a in recipe.get("analyses") or []
+                if not model.invited(a, recipe)]
+    if left_out:   # defaults nobody chose (core.report.model.invited): say so, and how to include them
+        st.caption(md_escape(t("report.left_out", names=", ".join(dict.fromkeys(left_out)))))
+    rep = model.Report(recipe)
     item = {"kind": "findings"}
     if not rep.has(item):
         st.button(t("report.pin_findings"), key="pin_findings", icon=":material/push_pin:", type="tertiary",

@@ -368,10 +368,15 @@ def test_key_findings_after_visiting_every_page_hold_only_what_the_user_chose():
     from core.data.prepare import build_dataset
     from core.report import model
 
+    from core.i18n import t
+
     lang, work = "en", {}
     for name in PAGES:
-        _, work = _visit(name, lang, work)
+        at, work = _visit(name, lang, work)
     recipe = work["recipe"]
+    # the report page says what it left out, and how to include it
+    note = next(c.value for c in at.caption if t("sem.title", lang) in c.value)
+    assert note.startswith(t("report.left_out", lang, names="").split(":")[0])
     entries = {a["id"]: a for a in recipe["analyses"]}
     assert {"sem", "differences_twoway", "mediation_steps", "differences_crosstab"} <= set(entries)
     assert entries["sem"]["model"].strip() and model.untouched(entries["sem"])
