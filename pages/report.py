@@ -257,7 +257,7 @@ def editor(results: dict, ds, findings: list) -> None:
         n = len(raw_items)
         for i, it in enumerate(raw_items):
             with st.container(border=True):
-                # one row of a caption and three buttons (no columns: a dozen fewer layout blocks an item)
+                # one row of a caption and three buttons (no columns: three layout blocks fewer an item)
                 bar = st.container(horizontal=True, gap="small", vertical_alignment="center")
                 kind = (it.get("kind") if isinstance(it, dict) else None) or "?"
                 bar.caption(t(f"report.kind.{kind}") if kind in model.KINDS else kind)
