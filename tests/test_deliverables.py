@@ -395,8 +395,8 @@ def test_key_findings_after_visiting_every_page_hold_only_what_the_user_chose():
                                                        "item_analysis"}
 
     # the user edits the structural model: now it is theirs, and its paths are findings
-    def edit(at):
-        box = next(a for a in at.text_area if str(a.key).startswith("sem.model."))
+    def edit(at):   # the box showing the structural model (CFA's box has the same label)
+        box = next(a for a in at.text_area if a.value.strip() == entries["sem"]["model"].strip())
         box.set_value("WP ~ RC + CD\n").run()
 
     _, work = _visit("measurement", lang, work, edit)

@@ -1,5 +1,5 @@
 """Declaration of the describe analysis (SPSS DESCRIPTIVES / FREQUENCIES)."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="describe",
@@ -54,4 +54,5 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
     chart=lazy("core.analyses.describe.charts:finding_chart"),
+    layout=Layout(needs=("variables|frequencies",), empty="describe.error.nothing_chosen"),
 )
