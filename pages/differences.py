@@ -38,7 +38,7 @@ def _chart(chart: dict, name: str, aid: str | None = None) -> None:
 # Chart views of a result: fn(result, dataset, lang, **display) for runner.view (cached).
 def _means_view(res, ds, lang, group, outcome):
     gs = res.tables["group_stats"]
-    return dch.means(gs[(gs.group == group) & (gs.outcome == outcome)], ds.label(group), ds.label(outcome), lang)
+    return dch.means(gs[(gs.group == group) & (gs.outcome == outcome)], ds, lang)
 
 
 def _box_view(res, ds, lang, group, outcome, merge):
@@ -184,7 +184,8 @@ def settings(entry: dict) -> None:
                     merge[g] = m
             entry["merge"] = merge
             if merge:
-                what = "; ".join(f"{ds.label(g)}: " + ", ".join(" + ".join(b) for b in blocks)
+                what = "; ".join(f"{ds.label(g)}: " + ", ".join(" + ".join(ds.level_label(g, c) for c in b)
+                                                                for b in blocks)
                                  for g, blocks in merge.items())
                 st.caption(render.md_escape(t("difference.page.merged", what=what)))
         else:

@@ -205,10 +205,10 @@ def _control(p: dict, sig: str, container):
             S[key] = float(p["mean"])
         v = container.slider(label, min_value=lo, max_value=hi, step=_step(lo, hi), key=key, format="%.2f")
         return None if abs(v - p["mean"]) < 1e-12 else float(v)
-    options = [None] + list(range(len(p["levels"])))
+    options = [None] + list(range(len(p["codes"])))
     if key not in S:
         S[key] = None
-    shown = [t("regression.page.mix")] + list(p["levels"])
+    shown = [t("regression.page.mix")] + [ds.level_label(p["name"], c) for c in p["codes"]]
     i = container.selectbox(label, options, key=key, format_func=lambda i: shown[0] if i is None else shown[i + 1])
     return None if i is None else p["codes"][i]
 
@@ -243,10 +243,7 @@ def _value_text(model: wi.WhatIf, name: str, v) -> str:
     p = model.predictor(name)
     if p["kind"] == "numeric":
         return fmt_num(v, 2)
-    for code, lab in zip(p["codes"], p["levels"]):
-        if code == v or str(code) == str(v) or lab == str(v):
-            return lab
-    return str(v)
+    return ds.level_label(name, v)
 
 
 def _save(model: wi.WhatIf, sig: str) -> None:
