@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core import registry
+from core.data.model import code_text
 from core.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,6 +175,17 @@ def level_keys(dataset, analysis: str, table: str) -> dict:
                 return v
         return read
     return {c.name: code(c.of) for c in tb.columns if c.kind == "level" and c.name in tb.keys}
+
+
+def dummy_key(dataset):
+    """``key_map`` entry of :func:`compare` for a term column: R names a dummy "variable[label]", our results
+    "variable[code]" (read back as the label at the edge)."""
+    def read(v, row=None):
+        m = re.fullmatch(r"(.+)\[(.+)\]", v) if isinstance(v, str) else None
+        if not m or not dataset.has(m[1]):
+            return v
+        return f"{m[1]}[{code_text(dataset.resolve_level(m[1], m[2]))}]"
+    return read
 
 
 @pytest.fixture
