@@ -379,7 +379,7 @@ def logistic_section() -> None:
     res = runner.run("logistic", opts)
     render.result(lspec, res, opts, aid="logistic")
     if not isinstance(res, UserError):
-        probability_whatif(wi.as_model(res), res.meta["event"])
+        probability_whatif(wi.as_model(res), ds.level_label(res.meta["outcome"], res.meta["event"]))
 
 
 @st.fragment
