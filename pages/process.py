@@ -246,9 +246,11 @@ def hypothesis_summary() -> None:
             else:
                 keys = [k for k in _row_keys(aspec.table(tname)) if k in df]
                 rows = df[keys].to_dict("records")
+                # the rows as the reader knows them: level codes as their labels
+                shown = fmt.level_labels(df[keys], aspec.table(tname).columns, ds).to_dict("records")
                 c5, c6 = st.columns([3, 1])
                 i = c5.selectbox(t("hypotheses.page.row"), range(len(rows)), key="hyp.row",
-                                 format_func=lambda j: " · ".join(str(v) for v in rows[j].values()))
+                                 format_func=lambda j: " · ".join(str(v) for v in shown[j].values()))
                 expected = c6.selectbox(t("hypotheses.col.expected"), ("positive", "negative", "any"), key="hyp.exp",
                                         format_func=lambda e, lang=state.lang(): i18n.t(f"hypotheses.expected.{e}", lang))
                 if st.button(t("hypotheses.page.add"), key="hyp.add", icon=":material/add:"):

@@ -2,9 +2,10 @@
 
 Display-only options (``Option.fit=False``) and the language are left out of
 the cache key, so toggling them never refits: results keep codes (level codes,
-variable names, catalogue codes) and are read in the user's language at render.  Errors come back as values: a UserError is shown
-translated; anything unexpected is shown as an internal error without a
-traceback and nothing already loaded is lost.
+variable names, catalogue codes) and are read in the user's language at render.
+Errors come back as values: a UserError is shown translated; anything
+unexpected is shown as an internal error without a traceback and nothing
+already loaded is lost.
 
 Where results are kept: results (and charts and views) of a shipped sample
 survey are public and shared by every session (``st.cache_data``); results

@@ -154,7 +154,8 @@ def run(ds: Dataset, opts: dict) -> Result:
                           "accuracy": 100 * float(np.mean((p_hat > CUT) == (y == 1)))})
         prev_dev, prev_k = dev, k
     pred = p_hat > CUT
-    class_rows = [{"outcome": outcome, "observed": levels[o], "predicted": levels[q], "n": int(np.sum((y == o) & (pred == q)))}
+    class_rows = [{"outcome": outcome, "observed": levels[o], "predicted": levels[q],
+                   "n": int(np.sum((y == o) & (pred == q)))}
                   for o in (0, 1) for q in (0, 1)]
     fit = SimpleNamespace(coef=np.asarray(res.params), cov=np.asarray(res.cov_params()), sigma2=math.nan,
                           df_resid=int(res.df_resid), n=n)
