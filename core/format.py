@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from core.data.model import MERGED
+from core.data.model import MERGED, code_text
 from core.i18n import has, t
 from core.types import Column
 
@@ -193,12 +193,13 @@ def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[st
     return out
 
 
-def level_labels(df: pd.DataFrame, columns: list[Column], dataset) -> pd.DataFrame:
+def level_labels(df: pd.DataFrame, columns: list[Column], dataset, text: bool = False) -> pd.DataFrame:
     """``df`` with the codes of its level columns (kind ``level``) read as their
     value labels in the dataset's language — a copy; ``df`` itself when it has
     no level column or there is no dataset.  A code without a label stays as it
     is (a number is then formatted as one: a moderator's value, an unlabelled
-    code).  Results keep codes; this is the edge."""
+    code), or with ``text`` becomes its text ("2" for 2.0: a chart's nominal
+    axis, a sentence).  Results keep codes; this is the edge."""
     cols = [c for c in columns if c.kind == "level" and c.name in df.columns and c.of in df.columns]
     if dataset is None or not cols:
         return df
@@ -215,16 +216,16 @@ def level_labels(df: pd.DataFrame, columns: list[Column], dataset) -> pd.DataFra
             word = labels[var].get(code) if not isinstance(code, (list, dict)) else None
             if word is None and isinstance(code, str) and MERGED in code:
                 word = dataset.level_label(var, code)
-            texts.append(code if word is None else word)
+            texts.append(word if word is not None else code_text(code) if text else code)
         out[c.name] = pd.Series(texts, index=df.index, dtype=object)
     return out
 
 
-def read_levels(result, spec, dataset):
+def read_levels(result, spec, dataset, text: bool = False):
     """A copy of ``result`` whose tables' level columns read as their labels
     (:func:`level_labels`), for charts and text made from it."""
     declared = {tb.name: tb.columns for tb in spec.tables}
-    return replace(result, tables={name: level_labels(df, declared.get(name, ()), dataset)
+    return replace(result, tables={name: level_labels(df, declared.get(name, ()), dataset, text)
                                    for name, df in result.tables.items()})
 
 

@@ -30,7 +30,7 @@ def frequency_bars(freq: pd.DataFrame, title: str, lang: str) -> alt.Chart:
 
 def chart_list(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     out = []
-    freq = level_labels(result.tables["frequencies"], SPEC.table("frequencies").columns, ds)
+    freq = level_labels(result.tables["frequencies"], SPEC.table("frequencies").columns, ds, text=True)
     for name, sub in freq.groupby("variable", sort=False):
         out.append((f"freq_{name}", frequency_bars(sub, ds.label(name), lang)))
     return out

@@ -20,8 +20,8 @@ DIFFERENCE, CROSSTAB = SPECS
 
 
 def _read(df: pd.DataFrame, spec, table: str, ds: Dataset) -> pd.DataFrame:
-    """A result table with its level codes as their labels (the chart's words)."""
-    return level_labels(df, spec.table(table).columns, ds)
+    """A result table with its level codes as their labels (the chart's words, text on a nominal axis)."""
+    return level_labels(df, spec.table(table).columns, ds, text=True)
 
 
 def _labels(ds: Dataset, names) -> dict:

@@ -109,7 +109,7 @@ def crosstab_findings(result: Result, ds, lang: str) -> list[Finding]:
 def paragraphs(result: Result, ds, lang: str, collect: list | None = None) -> list[str]:
     """The reading of a battery; with ``collect`` also gathers key findings."""
     tests = result.tables["tests"]
-    shown = read_levels(result, SPECS[0], ds)     # level codes as their labels: the words of the text
+    shown = read_levels(result, SPECS[0], ds, text=True)     # level codes as their labels: the words of the text
     gs, ph = shown.tables["group_stats"], shown.tables["posthoc"]
     methods = list(dict.fromkeys(ph.method)) if not ph.empty else []
     out = []
@@ -216,7 +216,7 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
     Returns ``[{"group", "table" (DataFrame of strings), "note"}]``.
     """
     tests = result.tables["tests"]
-    shown = read_levels(result, SPECS[0], ds)     # level codes as their labels: the words of the text
+    shown = read_levels(result, SPECS[0], ds, text=True)     # level codes as their labels: the table's words
     gs, ph = shown.tables["group_stats"], shown.tables["posthoc"]
     methods = list(dict.fromkeys(ph.method)) if not ph.empty else []
     out = []
