@@ -155,3 +155,26 @@ def test_codes_read_the_same_in_page_and_report():
     source = Column("source", "text", codes="difference.source.")
     assert fmt.cell("age:gender", source, "en", labels={"age": "Age", "gender": "Gender"}) == "Age × Gender"
     assert fmt.cell("Corrected Model", source, "zh") != "Corrected Model"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_level_codes_through_the_one_formatter(lang):
+    """A level column (kind "level") holds codes and names the column of their variable; the edge reads them as
+    value labels in the dataset's language — a merged level ("1 + 2") as its members' labels — and a note's level
+    argument likewise.  Without a dataset a code stays a code."""
+    import pandas as pd
+
+    from core.types import Column, Note
+
+    raw, rec, _ = samples.load("role_pressure")
+    ds = recipes.dataset_for(raw, rec, lang)
+    lab = {v: {c: x[lang] for c, x in raw.meta[v].value_labels.items()} for v in ("gender", "education")}
+    df = pd.DataFrame({"group": ["gender", "education", "education"], "level": [2, "1 + 2", 3.0]})
+    cols = [Column("group", "var"), Column("level", "level", of="group")]
+    shown = fmt.level_labels(df, cols, ds)
+    assert list(shown["level"]) == [lab["gender"][2], f"{lab['education'][1]} + {lab['education'][2]}",
+                                    lab["education"][3]]
+    assert list(df["level"]) == [2, "1 + 2", 3.0]                     # the result itself is untouched
+    assert fmt.cell(3.0, cols[1], lang) == "3"                        # no dataset: the code, as a code
+    note = Note("difference.note.small_group", {"group": "gender", "level": 2, "n": 3, "min": 5}, {"level": "gender"})
+    assert lab["gender"][2] in note.text(lang, ds) and lab["gender"][2] not in note.text(lang)
