@@ -12,7 +12,7 @@ language happen only at the edge (``core.format``, pages, exporters).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import pandas as pd
@@ -68,6 +68,13 @@ OPTION_KINDS = (
 # Which variables a variable option offers.
 ROLES = ("any", "numeric", "categorical", "scale", "item")
 
+# How a page draws an option (``Option.widget``); "" = the widget of its kind (pages/_ui/forms.py):
+# "area" a multi-line text box (model text), "toggle" a switch (a bool, or a nullable choice whose only
+# other value is its last choice), "level" one level code of the variable chosen in ``of``, "count" one
+# of ``choices`` or a whole number (the number of factors), "hidden" not drawn (a custom section or the
+# recipe sets it).
+WIDGETS = ("", "area", "toggle", "level", "count", "hidden")
+
 
 @dataclass(frozen=True)
 class Option:
@@ -84,12 +91,19 @@ class Option:
     max: float | None = None
     nullable: bool = False    # None is an allowed value
     doc: str = ""             # English one-liner for docs/recipes.md
+    widget: str = ""          # how a page draws it (WIDGETS); "" = by its kind
+    of: tuple[str, ...] = ()  # level / map / blocks: the options whose chosen variables it is about
+    # "area": (dataset) -> the text the box starts from while the option is at its default; left unchanged
+    # it stays the default (the CFA model the scales imply follows the scales)
+    suggest: Callable | None = None
 
     def __post_init__(self):
         if self.kind not in OPTION_KINDS:
             raise ValueError(f"option {self.name}: unknown kind {self.kind!r}")
         if self.role not in ROLES:
             raise ValueError(f"option {self.name}: unknown role {self.role!r}")
+        if self.widget not in WIDGETS:
+            raise ValueError(f"option {self.name}: unknown widget {self.widget!r}")
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,7 @@ class Column:
     kind: str = "num"
     doc: str = ""
     codes: str = ""
+    optional: bool = False    # pages show it only when it holds a value (a statistic an option asks for)
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
@@ -222,6 +237,57 @@ def split_view(name: str) -> tuple[str, str | None]:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One part of an analysis page, drawn in order by the generic page (pages/_ui/page.py).
+
+    ``columns``: options side by side, one tuple of option names per column (relative ``widths``;
+    ``one`` names variables options picked one at a time here, a list of one).  ``show``: what of the
+    result it shows — table and view names (a per-value view once per value of its option), ``"tables"``
+    (every table),
+    ``"charts"`` or ``"chart:<pattern>"`` (fnmatch), ``"text"`` (the pinnable paragraphs), ``"notes"``;
+    ``side`` puts them side by side.  ``custom``: a named custom section, a widget or display no option
+    kind or table describes (the PROCESS model picker, the what-if simulator), registered under that name
+    in the shell (pages/_ui/custom.py).  ``title``: catalogue key of its heading; ``box``: "" (plain),
+    "expander", "expanded" or "tab" (consecutive tab sections form one set of tabs); ``caption``: a
+    catalogue key under it; ``none``: a caption when none of its tables has rows.  The sections before
+    the first one with ``show`` are the form: the analysis runs when they are drawn."""
+
+    columns: tuple[tuple[str, ...], ...] = ()
+    show: tuple[str, ...] = ()
+    custom: str = ""
+    title: str = ""
+    box: str = ""
+    caption: str = ""
+    none: str = ""
+    widths: tuple[float, ...] = ()
+    one: tuple[str, ...] = ()
+    side: bool = False
+
+    def __post_init__(self):
+        if self.box not in ("", "expander", "expanded", "tab"):
+            raise ValueError(f"section {self.title or self.custom}: unknown box {self.box!r}")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a page draws an analysis (``AnalysisSpec.layout``; a named alternative in ``layouts``).
+
+    It runs once every one of ``needs`` is chosen ("a|b": either; empty: every required option); until then, or when the
+    analysis raises the UserError ``empty``, the hint ``t(empty)`` is shown, not an error, and the page
+    keeps no recipe entry that cannot run.  ``fixed``: options the page runs with whatever the entry
+    holds ((name, value) pairs: the saved what-if scenarios are drawn from the fit, not refitted).
+    ``start``: where a new entry drawn this way starts, over the analysis' ``defaults`` (computed in
+    core: the two-way ANOVA of the first two demographics)."""
+
+    sections: tuple[Section, ...] = ()
+    needs: tuple[str, ...] = ()
+    empty: str = ""
+    fixed: tuple[tuple[str, Any], ...] = ()
+    start: Callable | None = None   # (dataset, roles) -> what a new entry of this layout starts from
+    form: int = 0                   # the leading sections that make the form (0: those before the first show)
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """An analysis, declared once for pages, recipes, exports and tests."""
 
@@ -242,6 +308,12 @@ class AnalysisSpec:
     # (result, dataset, lang, name) -> one chart made on demand (a finding's own chart, e.g. the means of
     # the groups that differ), or None when the name is not one of its
     chart: Callable[..., object] | None = None
+    # how pages draw it (None: every option, then every table, the notes, charts and text); alternatives by name
+    layout: Layout | None = None
+    layouts: tuple[tuple[str, Layout], ...] = ()
+    # (options) -> the names of the options that apply under the current choices (PROCESS: the roles of the
+    # chosen model); pages draw only these and reset the others to their defaults
+    applies: Callable[[dict], set] | None = None
 
     def option(self, name: str) -> Option:
         for o in self.options:
@@ -289,6 +361,15 @@ class AnalysisSpec:
         """The options a recipe entry sets, declared defaults for the rest."""
         entry = entry or {}
         return {o.name: entry.get(o.name, o.default) for o in self.options}
+
+    def page_layout(self, name: str = "") -> Layout:
+        """The declared layout (``name``: an alternative); one without sections draws every shown
+        option, then every table, the notes, charts and text."""
+        lay = dict(self.layouts)[name] if name else self.layout or Layout()
+        if lay.sections:
+            return lay
+        form = tuple(o.name for o in self.options if o.widget != "hidden")
+        return replace(lay, sections=(Section(columns=(form,)), Section(show=("tables", "notes", "charts", "text"))))
 
     @property
     def fit_options(self) -> tuple[str, ...]:

@@ -57,7 +57,7 @@ def test_every_declared_default_runs(sessions, key):
     assert {s.type for s in declared} >= {"describe", "difference", "regression", "correlation", "process"}
     for spec in declared:
         options = spec.defaults(ds, roles)
-        if spec.type == "process":   # W is kept for the moderation models; model 4 runs without it
-            options = dict(options, n_boot=100, w=None)
+        if spec.type == "process":   # W and Z are kept for the moderation models; model 4 runs without them
+            options = dict(options, n_boot=100, w=None, z=None)
         res = registry.run(spec.type, ds, options)
         assert res.n_used > 0, spec.type

@@ -199,9 +199,8 @@ def test_the_scenario_chart_names_the_baseline_in_the_users_language():
 
 
 def test_placeholders_and_the_scale_score_choice_are_translated():
-    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "pages").glob("*.py")}
-    forms_text = (ROOT / "pages" / "_ui" / "forms.py").read_text(encoding="utf-8")
-    calls = sum(text.count(".multiselect(") for text in [*pages.values(), forms_text])
-    assert sum(text.count('placeholder=t("forms.choose")') + text.count('placeholder=state.t("forms.choose")')
-               for text in [*pages.values(), forms_text]) == calls
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "pages").glob("**/*.py")}
+    calls = sum(text.count(".multiselect(") for text in pages.values())
+    assert calls and sum(text.count('placeholder=t("forms.choose")') + text.count('placeholder=state.t("forms.choose")')
+                         for text in pages.values()) == calls
     assert 'format_func=lambda s: t(f"vars.score.{s}")' in pages["variables.py"]

@@ -1,2 +1,3 @@
 """The only shell helpers: session state, option→widget forms, the cached
-runner, renderers and ``t()``.  Pages import from here and from core."""
+runner, renderers, the generic analysis page with its custom sections and
+``t()``.  Pages import from here and from core."""

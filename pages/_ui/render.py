@@ -95,7 +95,7 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
     # placeholder="": a missing number is a blank cell (Streamlit writes "None" by default)
     st.dataframe(arrow_table(df, columns, lang, _labels(df, columns)), hide_index=True, column_config=config,
                  key=key, width="stretch", placeholder="")
-    if aid is not None and spec is not None and analysis:
+    if spec is not None and analysis and (aid is not None or result is not None):
         aspec = registry.get(analysis)
         own = result is not None and (spec.name in result.tables or aspec.has_view(spec.name))
         res = result if own else Result(analysis, 0, {spec.name: df}, meta={"table_only": True})
@@ -129,7 +129,10 @@ def chart(spec: dict, key: str, width="stretch", analysis: AnalysisSpec | None =
           name: str | None = None) -> None:
     """A Vega-Lite chart (a dict, e.g. from runner.charts / runner.view), drawn
     without Streamlit's per-call data conversion.  With the ``analysis`` spec
-    and ``name`` it gets its pin (when ``aid`` is known) and PNG/SVG downloads."""
+    and ``name`` it gets its pin (when ``aid`` is known) and PNG/SVG downloads.  A chart of a set
+    width (the correlation heat map) keeps it."""
+    if width == "stretch" and spec.get("width", "container") != "container":
+        width = "content"
     st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
     if analysis is not None and name is not None:
         pins.chart_tools(analysis, aid, name, spec)
@@ -166,35 +169,18 @@ def notes(result: Result) -> None:
     st.caption("  \n".join(lines))
 
 
-def result(spec: AnalysisSpec, res: Result | UserError, options: dict | None = None,
-           tables: list[str] | None = None, show_charts: bool = True, aid: str | None = None) -> None:
-    """Everything a result has, in declaration order.  Pass the ``options`` it
-    was run with so its charts and paragraphs are cached too, and the recipe id ``aid`` of the
-    analysis (needed for pinning when a page has several of one type)."""
-    if isinstance(res, UserError):
-        error(res)
-        return
-    lang = state.lang()
-    aid = pins.aid_for(spec, aid)
-    for tspec in spec.tables:
-        if tables is not None and tspec.name not in tables:
-            continue
-        df = res.tables.get(tspec.name)
-        if df is None or df.empty:
-            continue
-        st.subheader(_t(f"{spec.type}.table.{tspec.name}", lang))
-        table(df, tspec, spec.type, key=f"tbl_{spec.type}_{tspec.name}")
-        pins.table_tools(spec, res, aid, tspec.name)
-    notes(res)
-    if show_charts:
-        ds = state.dataset()
-        specs = runner.charts(spec.type, options, res) if options is not None else \
-            [(n, c.to_dict()) for n, c in (spec.charts(res, ds, lang) if spec.charts and ds is not None else [])]
-        for name, vl in specs:
-            chart(vl, key=f"chart_{spec.type}_{name}", analysis=spec, aid=aid, name=name)
-    ds = state.dataset()
-    if spec.interpret and ds is not None:
-        paras = runner.view(spec.interpret, spec.type, options, res) if options is not None else \
-            spec.interpret(res, ds, lang)
-        for i, para in enumerate(paras):
-            pins.paragraph(para, aid, i)
+def result_table(spec: AnalysisSpec, res: Result, name: str, aid: str | None, key: str, bold: bool = False) -> bool:
+    """A result table with its heading (bold inside a titled section), pin and downloads; optional
+    columns (``Column.optional``) only when they hold a value.  False when it has no rows."""
+    tspec = spec.table(name)
+    df = res.tables.get(name)
+    if df is None or df.empty:
+        return False
+    empty = [c.name for c in tspec.columns if c.optional and c.name in df and df[c.name].isna().all()]
+    heading = _t(f"{spec.type}.table.{name}", state.lang())
+    if bold:
+        st.markdown("**" + md_escape(heading) + "**")
+    else:
+        st.subheader(heading)
+    table(df.drop(columns=empty), tspec, spec.type, key=key, aid=aid, result=res)
+    return True

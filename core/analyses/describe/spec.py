@@ -1,5 +1,5 @@
 """Declaration of the describe analysis (SPSS DESCRIPTIVES / FREQUENCIES)."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="describe",
@@ -53,4 +53,5 @@ SPEC = AnalysisSpec(
     defaults=lazy("core.analyses.describe.defaults:start"),
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
+    layout=Layout(needs=("variables|frequencies",), empty="describe.error.nothing_chosen"),
 )

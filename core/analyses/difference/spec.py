@@ -41,7 +41,7 @@ Conventions (what SPSS and R users check):
 * Groups with 0–1 valid rows in a cell are left out of that cell (note);
   groups smaller than ``small_group`` are flagged.
 """
-from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, ViewSpec, lazy
 
 POSTHOC = ("tukey", "games_howell", "bonferroni", "lsd", "scheffe", "sidak")
 POSTHOC_DEFAULT = ("tukey", "games_howell", "bonferroni")
@@ -70,7 +70,7 @@ SPECS = (
                    doc="Second split for a two-way ANOVA (each split × by × outcome; Type III SS with "
                        "sum-to-zero contrasts, as SPSS GLM and car::Anova(type = 3)); adds tables "
                        "factorial and factorial_means."),
-            Option("merge", "map", default={},
+            Option("merge", "map", default={}, widget="hidden",
                    doc="Levels to merge before testing: {split: [[level, level, …], …]}, levels by code or "
                        "label; the merged level is named \"A + B\"."),
             Option("small_group", "int", default=5, min=2, max=1000,
@@ -188,6 +188,22 @@ SPECS = (
         chart=lazy("core.analyses.difference.charts:finding_chart"),
         interpret=lazy("core.analyses.difference.text:paragraphs"),
         findings=lazy("core.analyses.difference.text:findings"),
+        layout=Layout((
+            Section(columns=(("groups",), ("outcomes",))),
+            Section(title="difference.page.settings", box="expander", custom="merge",
+                    columns=(("test", "stars"), ("posthoc", "small_group"))),
+            Section(title="difference.page.overview", show=("chart:heatmap",)),
+            Section(title="difference.page.thesis", show=("thesis",)),
+            Section(show=("tests",), custom="detail"),   # the star scheme, then one cell in full
+            Section(show=("levels",)),
+            Section(title="difference.page.reading", show=("text", "notes")),
+        ), empty="difference.error.nothing_chosen", fixed=(("by", None),)),
+        layouts=(("two_way", Layout((
+            Section(columns=(("groups",), ("by",), ("outcomes",)), one=("groups", "outcomes")),
+            Section(show=("factorial", "factorial_means", "chart:interaction_*"), none="difference.page.pick_two"),
+            Section(show=("notes",)),
+        ), needs=("groups", "by", "outcomes"), empty="difference.page.pick_two", fixed=(("posthoc", []),),
+            start=lazy("core.analyses.difference.defaults:two_way_start"))),),
     ),
     AnalysisSpec(
         type="crosstab",
@@ -234,5 +250,11 @@ SPECS = (
         charts=lazy("core.analyses.difference.charts:crosstab_charts"),
         interpret=lazy("core.analyses.difference.text:crosstab_paragraphs"),
         findings=lazy("core.analyses.difference.text:crosstab_findings"),
+        defaults=lazy("core.analyses.difference.defaults:crosstab_start"),
+        layout=Layout((
+            Section(columns=(("rows",), ("cols",)), one=("rows", "cols")),
+            Section(columns=(("correct",),)),
+            Section(show=("chi2", "cells", "charts", "text", "notes")),
+        ), needs=("rows", "cols"), empty="difference.page.pick_two"),
     ),
 )

@@ -1,5 +1,5 @@
 """Declaration of the hypothesis summary (假设检验结果汇总表)."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="hypotheses",
@@ -11,7 +11,7 @@ SPEC = AnalysisSpec(
          "direction, or any direction when none is expected), opposite (significant the other way) or "
          "not_supported. Significance from p when the row has one, else from its CI excluding 0."),
     options=(
-        Option("hypotheses", "json", default=[],
+        Option("hypotheses", "json", default=[], widget="hidden",
                doc="List of {label, text, type, options, table, row: {column: value}, expected: positive | "
                    "negative | any}."),
     ),
@@ -30,4 +30,6 @@ SPEC = AnalysisSpec(
     ),
     run=lazy("core.analyses.hypotheses.compute:run"),
     interpret=lazy("core.analyses.hypotheses.text:paragraphs"),
+    layout=Layout((Section(custom="hypotheses_editor"), Section(show=("tables", "notes", "text"))),
+                  needs=("hypotheses",)),
 )

@@ -1,5 +1,5 @@
 """Declaration of the item analysis."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="item_analysis",
@@ -40,4 +40,5 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.item_analysis.charts:charts"),
     interpret=lazy("core.analyses.item_analysis.text:paragraphs"),
     findings=lazy("core.analyses.item_analysis.text:findings"),
+    layout=Layout(empty="item_analysis.error.no_scale"),
 )

@@ -1,5 +1,5 @@
 """Declaration of binary logistic regression."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="logistic",
@@ -12,10 +12,10 @@ SPEC = AnalysisSpec(
          "the cut .5 (event when p > .5)."),
     options=(
         Option("outcome", "variable", required=True, role="categorical", doc="Outcome with exactly two levels."),
-        Option("event", "json", default=None, nullable=True,
+        Option("event", "json", default=None, nullable=True, widget="level", of=("outcome",),
                doc="The level modelled as 1 (code or label; default: the last level, SPSS's higher code)."),
         Option("blocks", "blocks", default=[], doc="Lists of predictors entered in order."),
-        Option("categorical", "map", default={}, doc="{predictor: reference level} for categorical predictors "
+        Option("categorical", "map", default={}, of=("blocks",), doc="{predictor: reference level} for categorical predictors "
                                                      "(text predictors are categorical anyway)."),
     ),
     tables=(
@@ -50,4 +50,9 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.logistic.charts:charts"),
     interpret=lazy("core.analyses.logistic.text:paragraphs"),
     findings=lazy("core.analyses.logistic.text:findings"),
+    layout=Layout((
+        Section(columns=(("outcome", "event", "blocks", "categorical"),)),
+        Section(show=("tables", "notes", "charts", "text")),
+        Section(title="logistic.page.whatif", custom="probability"),
+    ), needs=("outcome", "blocks"), empty="logistic.error.nothing_chosen"),
 )

@@ -1,6 +1,6 @@
 """Declarations of the measurement family: reliability, response screening,
 exploratory and confirmatory factor analysis, structural equation models."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, ViewSpec, lazy
 
 CHECKS = ("straight_lining", "missing", "mahalanobis")
 METHODS = ("pc", "pa", "minres", "ml")
@@ -46,6 +46,9 @@ RELIABILITY = AnalysisSpec(
     run=lazy("core.analyses.measurement.reliability:run"),
     interpret=lazy("core.analyses.measurement.text:reliability_text"),
     findings=lazy("core.analyses.measurement.text:reliability_findings"),
+    # the items with their flags in words (the interpretation reads the flag codes of the result itself)
+    layout=Layout((Section(columns=(("scales",),)),
+                   Section(show=("alpha", "items_labelled", "notes", "text"), custom="reverse_keys"))),
     views=(ViewSpec("items_labelled", lazy("core.analyses.measurement.views:items_view"), "The items table with its flags in words (the page's and "
                                                   "reports' version)."),),
 )
@@ -103,6 +106,12 @@ SCREENING = AnalysisSpec(
         ), "Every flagged respondent once.", keys=("row",)),
     ),
     run=lazy("core.analyses.measurement.screening:run"),
+    layout=Layout((
+        Section(title="measure.page.screening_options", box="expander",
+                columns=(("items", "checks", "straight_cutoff", "missing_cutoff", "mahalanobis_p"),)),
+        Section(show=("summary", "notes")),
+        Section(custom="exclusions"),   # each check's rows, one click to exclude them
+    )),
 )
 
 EFA = AnalysisSpec(
@@ -123,7 +132,7 @@ EFA = AnalysisSpec(
     options=(
         Option("items", "variables", default=[], role="item",
                doc="Items to analyse (default: the items of every defined scale that is not a total of other scales)."),
-        Option("n_factors", "json", default="eigen",
+        Option("n_factors", "json", default="eigen", choices=("eigen", "parallel"), widget="count",
                doc="Number of factors: a whole number, \"eigen\" (eigenvalue > 1, SPSS) or \"parallel\"."),
         Option("method", "choice", default="pc", choices=METHODS,
                doc="Extraction: pc (principal components, SPSS default), pa (iterated principal axis), minres, ml."),
@@ -188,6 +197,15 @@ EFA = AnalysisSpec(
     charts=lazy("core.analyses.measurement.charts:efa_charts"),
     interpret=lazy("core.analyses.measurement.text:efa_text"),
     findings=lazy("core.analyses.measurement.text:efa_findings"),
+    layout=Layout((
+        Section(columns=(("items",),)),
+        Section(columns=(("n_factors",), ("method",), ("rotation",))),
+        Section(title="measure.page.display_options", box="expander",
+                columns=(("cutoff", "sort", "kaiser_oblimin", "n_iter", "seed"),)),
+        Section(custom="efa_summary"),
+        Section(show=("loading_matrix", "variance", "harman", "factor_correlations", "bartlett", "kmo", "notes",
+                      "charts", "text")),
+    ), form=3),
     views=(ViewSpec("loading_matrix", lazy("core.analyses.measurement.views:loading_view"),
                     "Items × factors with communalities, loadings below the cutoff blank, sorted by each item's "
                     "strongest factor (the options cutoff and sort)."),),
@@ -242,9 +260,10 @@ _EST_TABLE = TableSpec("estimates", (
 ), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.", keys=("group", "lhs", "op", "rhs"))
 
 _CFA_OPTIONS = (
-    Option("factors", "map", default=None, nullable=True,
+    Option("factors", "map", default=None, nullable=True, widget="hidden",
            doc="Map factor → list of items (default: one factor per defined scale that is not a total of others)."),
-    Option("model", "text", default="", doc="lavaan-style model text (=~, ~, ~~, modifiers 1*x NA*x a*x); "
+    Option("model", "text", default="", widget="area", suggest=lazy("core.analyses.measurement.cfa:default_model_text"),
+           doc="lavaan-style model text (=~, ~, ~~, modifiers 1*x NA*x a*x); "
                                             "overrides factors when not empty."),
     Option("group", "variable", default=None, nullable=True, role="categorical",
            doc="Grouping variable for measurement invariance (configural, metric, scalar)."),
@@ -346,6 +365,13 @@ CFA = AnalysisSpec(
     run=lazy("core.analyses.measurement.cfa:run_cfa"),
     interpret=lazy("core.analyses.measurement.text:cfa_text"),
     findings=lazy("core.analyses.measurement.text:cfa_findings"),
+    layout=Layout((
+        Section(columns=(("model",),)),
+        Section(columns=(("group",), ("compare_one_factor", "competing", "method_factor"))),
+        Section(show=("fit", "loadings", "validity", "htmt", "factor_correlations", "model_comparison",
+                      "method_factor", "invariance", "fornell_larcker_matrix", "notes", "text")),
+        Section(title="cfa.table.estimates", box="expander", show=("estimates",)),
+    ), empty="cfa.error.no_factors"),
     views=(ViewSpec("fornell_larcker_matrix", lazy("core.analyses.measurement.views:fl_matrix_view"),
                     "The Fornell–Larcker table as a factor × factor matrix: √AVE on the diagonal, factor "
                     "correlations off it."),),
@@ -361,7 +387,7 @@ SEM = AnalysisSpec(
          "factor. Exogenous factors covary; residuals of endogenous variables that predict nothing covary "
          "(lavaan auto.cov.y)."),
     options=(
-        Option("model", "text", default="", required=False,
+        Option("model", "text", default="", required=False, widget="area",
                doc="lavaan-style model text with at least one regression (~)."),
     ),
     tables=(
@@ -382,6 +408,12 @@ SEM = AnalysisSpec(
     run=lazy("core.analyses.measurement.cfa:run_sem"),
     interpret=lazy("core.analyses.measurement.text:sem_text"),
     findings=lazy("core.analyses.measurement.text:sem_findings"),
+    defaults=lazy("core.analyses.measurement.defaults:sem_start"),
+    layout=Layout((
+        Section(columns=(("model",),), caption="measure.page.sem_help"),
+        Section(custom="sem_diagram"),
+        Section(show=("fit", "paths", "r2", "loadings", "notes", "text")),
+    ), form=1, needs=("model",), empty="sem.error.no_model"),
 )
 
 SPECS = (RELIABILITY, SCREENING, EFA, CFA, SEM)

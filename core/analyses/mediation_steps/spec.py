@@ -1,5 +1,5 @@
 """Declaration of mediation in causal steps."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="mediation_steps",
@@ -52,4 +52,5 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.mediation_steps.charts:charts"),
     interpret=lazy("core.analyses.mediation_steps.text:paragraphs"),
     findings=lazy("core.analyses.mediation_steps.text:findings"),
+    layout=Layout(empty="mediation_steps.error.nothing_chosen"),
 )

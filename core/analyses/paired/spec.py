@@ -19,7 +19,7 @@ Conventions:
   SPSS prints Z without the continuity correction (and from the negative
   ranks); R's is followed so p matches R to the last digit.
 """
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, TableSpec, lazy
 
 SPEC = AnalysisSpec(
     type="paired_t",
@@ -65,4 +65,5 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.paired.charts:chart_list"),
     interpret=lazy("core.analyses.paired.text:paragraphs"),
     findings=lazy("core.analyses.paired.text:findings"),
+    layout=Layout(empty="paired_t.error.no_pairs"),
 )

@@ -1,6 +1,7 @@
 """Where a new PROCESS entry starts: model 4 with the roles of the study (x RP, m PS,
 w EMC, y WW in the role-pressure sample), else the first scales in order (the
-dimensions of X left out), and a fresh seed that is then kept and shown."""
+dimensions of X left out), and a fresh seed that is then kept and shown.  W and Z
+wait for a model that uses them (pages keep only the roles the model uses)."""
 from __future__ import annotations
 
 import numpy as np
@@ -16,6 +17,7 @@ def start(ds: Dataset, roles: dict) -> dict:
     def role(key, k):
         return R.one(ds, roles, key) or (pick[min(k, len(pick) - 1)] if pick else None)
 
-    m = role("m", 1)
-    return {"model": 4, "x": role("x", 0), "m": [m] if m else [], "w": role("w", 2), "y": role("y", len(pick) - 1),
+    x, m, w, y = role("x", 0), role("m", 1), role("w", 2), role("y", len(pick) - 1)
+    z = R.one(ds, roles, "z") or next((s for s in [*pick, *scales] if s not in (x, m, w, y)), None)
+    return {"model": 4, "x": x, "m": [m] if m else [], "w": w, "z": z, "y": y,
             "seed": int(np.random.default_rng().integers(1, 100_000))}

@@ -1,13 +1,13 @@
 """Declaration of the PROCESS analysis (Hayes' conditional process models)."""
 from core.engines.process.templates import MODEL_NUMBERS, match_design, template
-from core.types import AnalysisSpec, Column, Option, TableSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, lazy
 
 # the page offers the design matcher and a model's template through the declaration
 __all__ = ["SPEC", "MODEL_NUMBERS", "match_design", "template"]
 
 
 def _cols(*spec) -> tuple[Column, ...]:
-    return tuple(Column(*s) for s in spec)
+    return tuple(s if isinstance(s, Column) else Column(*s) for s in spec)
 
 
 EFFECT_COLS = (("effect", "num", "Effect estimate."), ("se", "num", "Standard error."),
@@ -35,11 +35,11 @@ TABLES = (
         ("b", "num", "Coefficient."), ("se", "num", "Standard error (classic, or HC0–HC4)."),
         ("t", "num", "t."), ("p", "p", "Two-sided p."), ("ci_low", "num", "Lower CI limit (t-based)."),
         ("ci_high", "num", "Upper CI limit."),
-        ("std_b", "num", "Standardized coefficient (option standardized; PROCESS stand=1): b·SD(column)/SD(outcome), "
+        Column("std_b", "num", "Standardized coefficient (option standardized; PROCESS stand=1): b·SD(column)/SD(outcome), "
                          "i.e. the coefficient of the regression on z-scored columns (completely standardized; a "
                          "product term as the column it is); for a column with two distinct values (a dichotomous "
                          "X, W or covariate) b/SD(outcome) (partially, Y-standardized); empty for the constant, when "
-                         "the option is off, and for models with a multicategorical variable (as PROCESS).")),
+                         "the option is off, and for models with a multicategorical variable (as PROCESS).", optional=True)),
         "Regression coefficients of every equation.", keys=("equation", "term")),
     TableSpec("interaction_tests", _cols(
         ("equation", "text", "Outcome variable of the equation."),
@@ -187,12 +187,28 @@ DOC = (
     "Johnson–Neyman for model 2 (PROCESS has none either) and PROCESS's omnibus Johnson–Neyman for a "
     "multicategorical X.")
 
+ALWAYS = {"model", "x", "y", "covariates", "n_boot", "seed", "conf", "ci_type", "center", "conditioning", "hc",
+          "jn", "standardized"}
+
+
+def applies(options: dict) -> set:
+    """The options the chosen model uses: M with mediators, W and Z as its moderators, the covariates'
+    equations with covariates, and the roles it lets be multicategorical ("categorical:x")."""
+    tpl = template(options.get("model") or 4)
+    out = set(ALWAYS)
+    out |= {"m"} if tpl.mediators != "none" else set()
+    out |= {r.lower() for r in ("W", "Z") if r in tpl.moderators}
+    out |= {"covariates_in"} if options.get("covariates") else set()
+    roles = {f"categorical:{r.lower()}" for r in tpl.categorical if r == "X" or r.lower() in out}
+    return out | roles | ({"categorical"} if roles else set())
+
+
 SPEC = AnalysisSpec(
     type="process",
     group="process",
     doc=DOC,
     options=(
-        Option("model", "choice", default=4, choices=MODEL_NUMBERS, required=True,
+        Option("model", "choice", default=4, choices=MODEL_NUMBERS, required=True, widget="hidden",
                doc="PROCESS model number: 1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 58 or 59."),
         Option("x", "variable", required=True, role="numeric", doc="Focal predictor X."),
         Option("y", "variable", required=True, role="numeric", doc="Outcome Y (continuous)."),
@@ -205,7 +221,7 @@ SPEC = AnalysisSpec(
         Option("covariates_in", "choice", default="all", choices=("all", "m", "y"),
                doc="Equations the covariates enter: all (PROCESS default), the mediator equations only, or the "
                    "Y equation only."),
-        Option("categorical", "map", default={},
+        Option("categorical", "map", default={}, of=("x", "w"),
                doc="Multicategorical X or W (models 1 and 4: X; model 1: W): {variable: reference level (code "
                    "or label)}; indicator coding."),
         Option("n_boot", "int", default=5000, min=0, max=100000,
@@ -236,5 +252,27 @@ SPEC = AnalysisSpec(
     interpret=lazy("core.analyses.process.text:paragraphs"),
     findings=lazy("core.analyses.process.text:findings"),
     progress=True,
+    applies=applies,
+    layout=Layout((
+        Section(title="process.page.step_model", custom="model_picker"),
+        Section(title="process.page.step_variables", custom="m_hint",
+                columns=(("x", "y"), ("m", "w", "z"), ("covariates", "covariates_in", "categorical"))),
+        Section(title="process.page.options", box="expander",
+                columns=(("n_boot", "seed", "conf"), ("ci_type", "conditioning", "center"), ("hc", "jn", "standardized"))),
+        Section(custom="conceptual"),
+        Section(custom="seed_line"),
+        Section(title="process.page.reading", show=("text",)),
+        Section(title="process.page.tab_effects", box="tab", none="process.page.no_mediation",
+                show=("verdicts", "effects", "index_moderated_mediation", "contrasts", "sobel", "standardized",
+                      "omnibus")),
+        Section(title="process.page.tab_models", box="tab", show=("models", "coefficients"),
+                caption="process.page.constant_note"),
+        Section(title="process.page.tab_moderation", box="tab", none="process.page.no_moderation",
+                show=("interaction_tests", "conditional_interactions", "conditional_effects", "johnson_neyman",
+                      "jn_table")),
+        Section(title="process.page.tab_plots", box="tab", show=("charts",), none="process.page.no_plots"),
+        Section(title="process.page.tab_diagram", box="tab", custom="path_diagram", caption="process.page.path_note"),
+        Section(show=("notes",)),
+    ), form=4),
 )
 

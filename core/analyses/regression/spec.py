@@ -1,6 +1,6 @@
 """Declarations of the regression family: hierarchical OLS regression (with the
 what-if simulator) and correlations (with the thesis-style triangle)."""
-from core.types import AnalysisSpec, Column, Option, TableSpec, ViewSpec, lazy
+from core.types import AnalysisSpec, Column, Layout, Option, Section, TableSpec, ViewSpec, lazy
 
 REGRESSION = AnalysisSpec(
     type="regression",
@@ -14,20 +14,20 @@ REGRESSION = AnalysisSpec(
         Option("outcome", "variable", required=True, role="numeric", doc="The numeric outcome (dependent variable)."),
         Option("blocks", "blocks", default=[], required=True,
                doc="Predictors in blocks, e.g. [[\"gender\", \"age\"], [\"OC\", \"PO\"]]: step s uses blocks 1…s."),
-        Option("categorical", "map", default={},
+        Option("categorical", "map", default={}, of=("blocks",),
                doc="Categorical predictors → reference level (code or value label; null = the first level in the "
                    "data's level order, or the largest level when the first holds under 10% of the cases or "
                    "fewer than 10). "
                    "Dummies are named variable[level] by value label. Text predictors are categorical anyway."),
-        Option("robust", "choice", default=None, choices=(None, "HC3"), nullable=True,
+        Option("robust", "choice", default=None, choices=(None, "HC3"), nullable=True, widget="toggle",
                doc="null (classical) or \"HC3\": HC3 SEs with t on the residual df (coeftest + vcovHC); step F "
                    "and F-change as Wald F tests (waldtest with vcovHC of the larger model)."),
-        Option("standardized", "bool", default=False,
+        Option("standardized", "bool", default=False, widget="toggle",
                doc="Z-score the outcome and numeric predictors over the rows used before fitting (dummies stay "
                    "0/1)."),
         # not display-only: the scenarios table and the extrapolation notes come from them, so a cached
         # result must be keyed on them (a saved scenario must reach the report's run of this analysis)
-        Option("scenarios", "json", default=[],
+        Option("scenarios", "json", default=[], widget="hidden",
                doc="What-if scenarios: [{\"name\": \"better CD\", \"values\": {\"CD\": 2.5}}]; unset predictors "
                    "stay at their means (categorical: level by code or value label)."),
     ),
@@ -85,6 +85,15 @@ REGRESSION = AnalysisSpec(
     charts=lazy("core.analyses.regression.charts:regression_charts"),
     interpret=lazy("core.analyses.regression.text:regression"),
     findings=lazy("core.analyses.regression.text:regression_findings"),
+    layout=Layout((
+        Section(columns=(("outcome", "blocks", "categorical"),)),
+        Section(columns=(("robust",), ("standardized",))),
+        Section(show=("steps", "coefficients", "notes")),
+        Section(title="regression.page.interpretation", show=("text",)),
+        Section(title="regression.page.plots", show=("chart:forest",)),
+        Section(show=("chart:resid_fitted", "chart:qq"), side=True),
+        Section(title="regression.page.whatif", custom="whatif"),   # the simulator, then the levers
+    ), empty="regression.page.need_model", fixed=(("scenarios", []),)),
 )
 
 CORRELATION = AnalysisSpec(
@@ -124,6 +133,12 @@ CORRELATION = AnalysisSpec(
     charts=lazy("core.analyses.regression.charts:correlation_charts"),
     interpret=lazy("core.analyses.regression.text:correlation"),
     findings=lazy("core.analyses.regression.text:correlation_findings"),
+    layout=Layout((
+        Section(columns=(("variables",), ("method",), ("missing",)), widths=(3, 1, 1)),
+        Section(show=("triangle", "charts")),
+        Section(title="regression.page.long_table", box="expander", show=("matrix", "descriptives")),
+        Section(show=("notes", "text")),
+    ), empty="correlation.error.too_few_variables"),
     views=(ViewSpec("triangle", lazy("core.analyses.regression.views:triangle_view"),
                     "Thesis-style table: one row per variable with M and SD, r with stars (SPSS: * p < .05, "
                     "** p < .01) in the lower triangle."),),
