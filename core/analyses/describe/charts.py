@@ -5,7 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from core.analyses.describe.spec import SPEC
 from core.data.model import Dataset
+from core.format import level_labels
 from core.i18n import t
 from core.theme import themed
 from core.types import Result
@@ -61,7 +63,7 @@ def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
 
 def chart_list(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:
     out = []
-    freq = result.tables["frequencies"]
+    freq = level_labels(result.tables["frequencies"], SPEC.table("frequencies").columns, ds, text=True)
     for name, sub in freq.groupby("variable", sort=False):
         out.append((f"freq_{name}", frequency_bars(sub, ds.label(name), lang)))
     return out

@@ -85,7 +85,8 @@ def sample_composition(res: Result, ds, lang: str) -> list[Finding]:
         if sub.empty:
             continue
         top = sub.loc[sub["n"].idxmax()]
-        parts.append(t("describe.finding.largest", lang, variable=ds.label(name), level=str(top["level"]),
+        parts.append(t("describe.finding.largest", lang, variable=ds.label(name),
+                       level=ds.level_label(name, top["level"]),
                        pct=fmt_num(top["percent"], 1)))
         first = first or name
     if not parts:

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from core.theme import themed
-from core.format import fmt_num, stars
+from core.analyses.process.spec import SPEC
+from core.format import fmt_num, read_levels, stars
 from core.i18n import t
 from core.engines.process.templates import conceptual
 
@@ -127,6 +128,7 @@ def jn_plot(jn: pd.DataFrame, boundaries: list[float], focal_label: str, moderat
 
 def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
     """Interaction plot(s) and Johnson–Neyman plot(s) of a result."""
+    result = read_levels(result, SPEC, ds)
     out = []
     pred = result.tables.get("predicted")
     conf = float(result.meta.get("conf", 95.0))

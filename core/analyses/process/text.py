@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from core.format import fmt_num, p_apa
+from core.analyses.process.spec import SPEC
+from core.format import fmt_num, p_apa, read_levels
 from core.i18n import t
 from core.types import Finding
 from core.stats import as_float
@@ -33,7 +34,7 @@ def _label(ds, name: str) -> str:
 
 
 def paragraphs(result, ds, lang: str) -> list[str]:
-    T = result.tables
+    T = read_levels(result, SPEC, ds).tables
     meta = result.meta
     conf = float(meta.get("conf", 95.0))
     roles = meta.get("roles", {})
@@ -157,7 +158,7 @@ def findings(result, ds, lang: str) -> list:
     index of moderated mediation) and one per tested interaction; headlines
     are the plain-language sentences, strength a standardized size
     (|indirect| · SD(X)/SD(Y), or ΔR²)."""
-    T = result.tables
+    T = read_levels(result, SPEC, ds).tables
     conf = float(result.meta.get("conf", 95.0))
     sd = result.meta.get("sd") or {}
     scale = (as_float(sd.get("X")) / as_float(sd.get("Y"))) if sd else math.nan

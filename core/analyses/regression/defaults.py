@@ -36,7 +36,7 @@ def start(ds: Dataset, roles: dict) -> dict:
     categorical = {}
     for d in demo:
         meta = ds.meta.get(d)
-        if ((meta is not None and meta.measure == "nominal") or not ds.is_numeric(d)) and ds.levels(d)[0]:
+        if ((meta is not None and meta.measure == "nominal") or not ds.is_numeric(d)) and ds.level_codes(d):
             categorical[d] = json_code(ds.reference_level(d))
     out = {"outcome": outcome, "blocks": [b for b in (demo, preds) if b], "categorical": categorical,
            "robust": None, "standardized": False, "scenarios": []}
