@@ -287,6 +287,8 @@ def analysis_title(entry: dict, lang: str) -> str:
     title = entry.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
+    if entry.get("type") == "process" and isinstance(entry.get("model"), int):   # models 4, 1, 14 side by side
+        return t("process.title_model", lang, model=entry["model"])
     return t(f"{entry['type']}.title", lang)
 
 
@@ -462,7 +464,7 @@ def _expand(spec: AnalysisSpec, entry: dict, names) -> list[str]:
 
 def _default_items(sess: _Session) -> list[dict]:
     parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
-    for entry in model.distinct(list(sess.entries.values())):
+    for entry in model.distinct([a for a in sess.entries.values() if model.invited(a, sess.recipe)]):
         aid = entry["id"]
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):

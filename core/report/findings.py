@@ -171,9 +171,9 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
     roles = recipe.get("roles") or {}
     main = roles.get("outcome") or roles.get("y")
     found: list[KeyFinding] = []
-    for entry in model.distinct(recipe.get("analyses") or []):   # a snapshot not changed since: told once
-        if not invited(entry, recipe):
-            continue
+    # defaults nobody chose are left out first, so that a pinned snapshot of one is kept; then a snapshot
+    # not changed since is told once
+    for entry in model.distinct([a for a in recipe.get("analyses") or [] if model.invited(a, recipe)]):
         res = results.get(entry["id"])
         if not isinstance(res, Result):
             continue
@@ -189,17 +189,6 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
         found += _cap(own, per_analysis, analysis_title(entry, lang), lang, main)
     order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i, main))
     return [found[i] for i in order]
-
-
-def invited(entry: dict, recipe: dict) -> bool:
-    """Whether an analysis' findings belong in the summary: not a default the
-    differences page fills in on a visit — a cross-tabulation of two
-    demographics — unless it is pinned."""
-    if entry.get("type") != "crosstab" or entry.get("snapshot_of"):
-        return True
-    pinned = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}
-    demo = set((recipe.get("roles") or {}).get("demographics") or [])
-    return entry["id"] in pinned or not (set(entry.get("rows") or []) | set(entry.get("cols") or [])) <= demo
 
 
 @dataclass

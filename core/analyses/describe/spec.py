@@ -52,5 +52,6 @@ SPEC = AnalysisSpec(
     defaults=lazy("core.analyses.describe.defaults:start"),
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
+    chart=lazy("core.analyses.describe.charts:finding_chart"),
     layout=Layout(needs=("variables|frequencies",), empty="describe.error.nothing_chosen"),
 )

@@ -251,6 +251,7 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.process.charts:chart_list"),
     interpret=lazy("core.analyses.process.text:paragraphs"),
     findings=lazy("core.analyses.process.text:findings"),
+    chart=lazy("core.analyses.process.charts:finding_chart"),
     progress=True,
     applies=applies,
     layout=Layout((

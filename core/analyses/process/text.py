@@ -172,7 +172,7 @@ def findings(result, ds, lang: str) -> list:
         head = t("process.finding.indirect", lang, path=r["path"], b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, detail=sentences[0] if sentences else "",
                            strength=abs(as_float(r["effect"]) * scale) if math.isfinite(scale) else abs(as_float(r["effect"])),
-                           significant=sig, kind="mediation", table="effects"))
+                           significant=sig, kind="mediation", table="effects", chart="effects"))
     imm = T.get("index_moderated_mediation", pd.DataFrame())
     for r in imm.to_dict("records"):
         if not math.isfinite(as_float(r["ci_low"])):
@@ -181,7 +181,7 @@ def findings(result, ds, lang: str) -> list:
                  ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, strength=abs(as_float(r["index"]) * scale) if math.isfinite(scale) else 0.0,
                            significant=_sig_ci(r["ci_low"], r["ci_high"]), kind="mediation",
-                           table="index_moderated_mediation"))
+                           table="index_moderated_mediation", chart="effects"))   # the indirect effect at each W
     tests = T.get("interaction_tests", pd.DataFrame())
     for r in tests.to_dict("records"):
         if r["term"] in ("BOTH", "ALL"):
