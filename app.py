@@ -16,6 +16,29 @@ from pages._ui.render import md_escape
 
 ROOT = Path(__file__).parent
 
+
+def sidebar_after_page() -> None:
+    """The dataset badge and the recipe download, after the page ran (so they
+    reflect what it just changed).  A function, not module code: this script's
+    globals outlive the run (Streamlit keeps the last run's module as
+    ``__main__``), and the data they named would stay in memory after every
+    user has left."""
+    with st.sidebar:
+        raw = state.raw()
+        src = raw.source
+        badge = state.t("app.badge", name=md_escape(src.get("name", "")), rows=len(raw.frame),
+                        cols=raw.frame.shape[1])
+        if src.get("synthetic"):
+            badge += "  \n" + state.t("app.synthetic")
+        st.caption(badge)
+        st.download_button(state.t("app.download_recipe"), recipes.to_json(state.recipe()),
+                           file_name="pressure-explorer-recipe.json", mime="application/json",
+                           icon=":material/download:", width="stretch")
+        if state.S.pop("reload_lost", False):
+            st.info(state.t("reload.lost"))
+        st.caption(state.t("reload.kept", minutes=f"{memory.TTL / 60:g}"))
+
+
 # a local icon: emoji and :material/…: icons make the browser fetch the favicon from an outside host
 st.set_page_config(page_title="Pressure Explorer", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
 memory.start()   # gives memory back when users leave (once per server process)
@@ -30,19 +53,5 @@ state.lang_to_url()
 nav = st.navigation([st.Page(str(ROOT / path), title=state.t(key), icon=icon)
                      for path, key, icon in PAGES if (ROOT / path).exists()])
 nav.run()
-
-# After the page ran, so the badge and the recipe reflect what it just changed.
-with st.sidebar:
-    raw = state.raw()
-    src = raw.source
-    badge = state.t("app.badge", name=md_escape(src.get("name", "")), rows=len(raw.frame), cols=raw.frame.shape[1])
-    if src.get("synthetic"):
-        badge += "  \n" + state.t("app.synthetic")
-    st.caption(badge)
-    st.download_button(state.t("app.download_recipe"), recipes.to_json(state.recipe()),
-                       file_name="pressure-explorer-recipe.json", mime="application/json",
-                       icon=":material/download:", width="stretch")
-    if state.S.pop("reload_lost", False):
-        st.info(state.t("reload.lost"))
-    st.caption(state.t("reload.kept", minutes=f"{memory.TTL / 60:g}"))
+sidebar_after_page()
 state.keep()   # a reload of this page takes the work back (server memory only)

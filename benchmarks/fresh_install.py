@@ -7,8 +7,8 @@ temporary folder, runs ``python3 scripts/launch.py app --port P --no-browser``
 outside any virtualenv (so the launcher makes a fresh ``.venv``), and reports
 the seconds from the start to each of its steps and to the first page
 answering over HTTP; then stops the server with SIGTERM (as Ctrl+C does) and
-removes the clone.  ``--no-cache`` passes PIP_NO_CACHE_DIR=1 (every package
-downloaded again).  Prints the machine's load average before and after.
+removes the clone.  ``--no-cache`` passes PIP_NO_CACHE_DIR=1 and UV_NO_CACHE=1
+(every package downloaded again, by pip or uv).  Prints the machine's load average before and after.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if "/.venv/" not in p)
     if args.no_cache:
-        env["PIP_NO_CACHE_DIR"] = "1"
+        env["PIP_NO_CACHE_DIR"] = env["UV_NO_CACHE"] = "1"
     print("load average before:", " ".join(open("/proc/loadavg").read().split()[:3]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(["python3", "scripts/launch.py", "app", "--port", str(port), "--no-browser"], cwd=clone,

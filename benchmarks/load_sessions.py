@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import sys
 import tempfile
@@ -137,7 +138,7 @@ async def go(page, slug: str):
     """Open a page from the menu and wait until its analysis is on screen
     (the script state alone can still say "not running" just after the click)."""
     await page.locator(f"[data-testid='stSidebarNav'] a[href$='/{slug}']").click()
-    await page.wait_for_url(f"**/{slug}", timeout=600_000)
+    await page.wait_for_url(re.compile(rf"/{slug}(\?.*)?$"), timeout=600_000)   # the URL keeps ?lang=…&s=…
     await page.get_by_text(done_text(slug)).first.wait_for(timeout=600_000)
     await wait_idle(page)
 

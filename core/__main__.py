@@ -85,7 +85,7 @@ def run(args) -> dict:
     dataset = recipes.dataset_for(raw, recipe, args.lang)
     results = recipes.run_all(recipe, dataset)
     payload = {"version": recipes.VERSION,
-               "results": {aid: recipes.result_to_json(res, args.lang) for aid, res in results.items()}}
+               "results": {aid: recipes.result_to_json(res, args.lang, dataset) for aid, res in results.items()}}
     exports = {k: getattr(args, k) for k in ("docx", "xlsx", "html", "pptx", "py") if getattr(args, k)}
     if exports:
         from core.report import cli_exports  # the writers load only when asked for

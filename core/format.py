@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from core.data.model import MERGED, code_text
 from core.i18n import has, t
 from core.types import Column
 
@@ -90,7 +92,7 @@ def column_title(name: str, lang: str, analysis: str = "") -> str:
 
 # ---- the one cell formatter --------------------------------------------------------------------
 _KEY = re.compile(r"[^0-9a-z]+")
-TEXT_KINDS = ("text", "var", "flag")   # kinds that are words, not statistics (kept by small-cell suppression)
+TEXT_KINDS = ("text", "var", "flag", "level")   # kinds that are words, not statistics (kept by small-cell suppression)
 
 
 def code_key(code) -> str:
@@ -161,9 +163,70 @@ def cell(v, column: Column | None, lang: str = "en", digits: int = 3, star_schem
         return fmt_p(x) + (stars(x, star_scheme) if star_scheme else "")
     if kind == "pct":
         return fmt_num(x, 1)
-    if kind in ("int", "df", "text", "var", "flag"):
+    if kind in ("int", "df", "text", "var", "flag", "level"):
         return fmt_int(x) if kind == "int" or x.is_integer() else fmt_num(x, digits)
     return fmt_num(x, digits)
+
+
+_TERM = re.compile(r"^(.+)\[(.+)\]$")   # a dummy of a categorical predictor: variable[level code]
+
+
+def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[str, str]:
+    """What ``labels`` of :func:`value` and :func:`cell` needs for this table: the
+    labels of the variables named in its var and code columns (a two-way
+    ANOVA's "age:gender" names both; a dummy "gender[2]" reads "Gender[Female]")."""
+    if dataset is None:
+        return {}
+    out: dict[str, str] = {}
+    for c in columns:
+        if not (c.kind == "var" or c.codes):
+            continue
+        for v in df[c.name]:
+            for part in v.split(":") if isinstance(v, str) else ():
+                term = _TERM.match(part)
+                if part in out:
+                    continue
+                if dataset.has(part):
+                    out[part] = dataset.label(part)
+                elif term and dataset.has(term[1]):
+                    out[part] = f"{dataset.label(term[1])}[{dataset.level_label(term[1], term[2])}]"
+    return out
+
+
+def level_labels(df: pd.DataFrame, columns: list[Column], dataset, text: bool = False) -> pd.DataFrame:
+    """``df`` with the codes of its level columns (kind ``level``) read as their
+    value labels in the dataset's language — a copy; ``df`` itself when it has
+    no level column or there is no dataset.  A code without a label stays as it
+    is (a number is then formatted as one: a moderator's value, an unlabelled
+    code), or with ``text`` becomes its text ("2" for 2.0: a chart's nominal
+    axis, a sentence).  Results keep codes; this is the edge."""
+    cols = [c for c in columns if c.kind == "level" and c.name in df.columns and c.of in df.columns]
+    if dataset is None or not cols:
+        return df
+    out = df.copy()
+    labels: dict[str, dict] = {}
+    for c in cols:
+        texts = []
+        for var, code in zip(df[c.of], df[c.name]):
+            if is_missing(code) or not (isinstance(var, str) and dataset.has(var)):
+                texts.append(None if is_missing(code) else code)
+                continue
+            if var not in labels:
+                labels[var] = dataset.value_labels(var)
+            word = labels[var].get(code) if not isinstance(code, (list, dict)) else None
+            if word is None and isinstance(code, str) and MERGED in code:
+                word = dataset.level_label(var, code)
+            texts.append(word if word is not None else code_text(code) if text else code)
+        out[c.name] = pd.Series(texts, index=df.index, dtype=object)
+    return out
+
+
+def read_levels(result, spec, dataset, text: bool = False):
+    """A copy of ``result`` whose tables' level columns read as their labels
+    (:func:`level_labels`), for charts and text made from it."""
+    declared = {tb.name: tb.columns for tb in spec.tables}
+    return replace(result, tables={name: level_labels(df, declared.get(name, ()), dataset, text)
+                                   for name, df in result.tables.items()})
 
 
 def column_kind(series: pd.Series) -> str:

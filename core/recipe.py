@@ -308,9 +308,11 @@ def table_records(df: pd.DataFrame) -> list[dict]:
     return [{c: _cell(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
 
 
-def result_to_json(result: Result, lang: str = "en") -> dict:
+def result_to_json(result: Result, lang: str = "en", dataset=None) -> dict:
+    """A result as JSON: tables as records (level codes as codes), notes as text in ``lang`` (level codes read
+    as labels with the ``dataset``)."""
     return {"type": result.type, "n_used": int(result.n_used),
             "tables": {name: table_records(df) for name, df in result.tables.items()},
-            "notes": [n.text(lang) for n in result.notes],
+            "notes": [n.text(lang, dataset) for n in result.notes],
             **({"meta": _json_safe(result.meta)}
                if result.meta else {})}

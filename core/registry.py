@@ -19,7 +19,9 @@ from core.errors import UserError
 from core.types import AnalysisSpec, Note, Option, Result
 
 # Keys an analysis entry of a recipe may hold besides its options.
-ENTRY_KEYS = ("id", "type", "title", "snapshot_of")   # snapshot_of: the analysis a pinned snapshot was frozen from
+# snapshot_of: the analysis a pinned snapshot was frozen from; default: the options a page filled in
+# itself, nobody chose them (see core.report.model.untouched)
+ENTRY_KEYS = ("id", "type", "title", "snapshot_of", "default")
 
 
 @lru_cache(maxsize=1)

@@ -113,24 +113,30 @@ class Column:
     ``kind`` tells the formatter (``core.format``) how to show it: ``num``
     (estimate), ``df`` (degrees of freedom: whole numbers without decimals),
     ``int`` (count), ``p`` (p value), ``pct`` (percent), ``flag`` (True/False,
-    shown as a tick), ``var`` (a variable name, shown as its label) or
-    ``text``.  ``codes`` is the catalogue prefix of a column that holds stable
-    codes: the cell ``v`` reads ``t(codes + v)`` in every page, download and
-    report (``"difference.testname."`` makes ``student_t`` "Student's t").
+    shown as a tick), ``var`` (a variable name, shown as its label), ``level``
+    (a level code of the variable named in the same row's column ``of``, shown
+    as its value label in the reader's language — results keep codes, so a
+    language switch refits nothing) or ``text``.  ``codes`` is the catalogue
+    prefix of a column that holds stable codes: the cell ``v`` reads
+    ``t(codes + v)`` in every page, download and report
+    (``"difference.testname."`` makes ``student_t`` "Student's t").
     """
 
     name: str
     kind: str = "num"
     doc: str = ""
     codes: str = ""
+    of: str = ""
     optional: bool = False    # pages show it only when it holds a value (a statistic an option asks for)
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
             raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+        if (self.kind == "level") != bool(self.of):
+            raise ValueError(f"column {self.name}: a level column (and only one) names its variable's column (of)")
 
 
-COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "text")
+COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "level", "text")
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,23 @@ class Note:
 
     key: str
     kwargs: dict = field(default_factory=dict)
+    # argument → the variable whose level code (or list of codes) it holds, read as the level's label in the
+    # reader's language
+    levels: dict = field(default_factory=dict)
 
-    def text(self, lang: str = "en") -> str:
-        return t(self.key, lang, **self.kwargs)
+    def arguments(self, dataset=None) -> dict:
+        """The arguments, level codes read as their labels (a list of them joined by ", ") when there is a
+        dataset; without one, codes as they are."""
+        out = dict(self.kwargs)
+        for k, var in self.levels.items():
+            if k in out:
+                codes = out[k] if isinstance(out[k], list) else [out[k]]
+                read = dataset is not None and dataset.has(var)
+                out[k] = ", ".join(str(dataset.level_label(var, c) if read else c) for c in codes)
+        return out
+
+    def text(self, lang: str = "en", dataset=None) -> str:
+        return t(self.key, lang, **self.arguments(dataset))
 
 
 @dataclass

@@ -9,7 +9,7 @@ from core import recipe as recipes
 from core.data import io, samples, setup
 from core.data.prepare import build_dataset, prepared
 from core.errors import UserError
-from pages._ui import state
+from pages._ui import forms, state
 from pages._ui.render import error, md_escape, note_text, table
 
 S = st.session_state
@@ -28,17 +28,24 @@ with col_a:
         S.pop("upload_bytes", None)
         st.rerun()
 
-with col_b:
-    st.subheader(t("data.upload"))
+
+# The page's big objects (upload bytes, data) are named only inside functions: a page script's
+# globals can outlive its session (a widget's format_func keeps them), and would keep the data.
+def _upload_box() -> None:
     # No type filter: a wrong extension gets our own translated message, not the widget's English one.
-    up = st.file_uploader(t("data.upload_label"), key="upload", help=t("data.upload_help", mb=io.MAX_UPLOAD_MB))
+    up = forms.uploader(t("data.upload_label"), "upload", t("data.upload_formats"),
+                        help=t("data.upload_help", mb=io.MAX_UPLOAD_MB))
     if up is not None and S.get("upload_id") != up.file_id:
         S["upload_id"] = up.file_id
-        S["upload_bytes"] = (up.name, up.getvalue())
+        S["upload_bytes"] = (up.name, up.getvalue())   # the uploaded bytes themselves (no copy)
         S.pop("upload_sheet", None)
         S.pop("upload_header_row", None)
         S["upload_dirty"] = True
 
+
+with col_b:
+    st.subheader(t("data.upload"))
+    _upload_box()
 
 def _read_upload() -> None:
     """Read the kept upload bytes; on success replace the data, else keep it."""
@@ -74,7 +81,8 @@ def _read_upload() -> None:
 if S.get("upload_bytes") and S.pop("upload_dirty", False):
     _read_upload()
 
-if S.get("upload_bytes"):
+def _upload_controls() -> None:
+    """The kept upload's sheet choice, its error and the header-row control."""
     name, content = S["upload_bytes"]
     if name.lower().endswith((".xlsx", ".xls")):
         try:
@@ -101,6 +109,10 @@ if S.get("upload_bytes"):
                 _read_upload()
                 st.rerun()
 
+
+if S.get("upload_bytes"):
+    _upload_controls()
+
 if S.get("upload_info") and S.get("upload_error") is None:
     st.success(t(S.pop("upload_info")))
 
@@ -125,8 +137,9 @@ if S.get("show_proposal") and S.get("upload_bytes"):
             st.switch_page("pages/variables.py")
 
 with st.expander(t("data.recipe_load"), icon=":material/restore:"):
-    # 2 MB: no larger recipe is read (recipes.MAX_BYTES); the server never holds more
-    rf = st.file_uploader(t("data.recipe_label"), type=["json"], key="recipe_upload", max_upload_size=2)
+    # 2 MB: no larger recipe is read (recipes.MAX_BYTES, 2,000,000 bytes); the server never holds more.
+    # No type filter either: a file that is no recipe gets the translated "not a valid recipe".
+    rf = forms.uploader(t("data.recipe_label"), "recipe_upload", t("data.recipe_formats"), max_mb=2)
     if rf is not None and S.get("recipe_id") != rf.file_id:
         S["recipe_id"] = rf.file_id
         try:
@@ -147,13 +160,18 @@ with st.expander(t("data.recipe_load"), icon=":material/restore:"):
     elif S.pop("recipe_ok", False):
         st.success(t("data.recipe_loaded"))
 
-raw = state.raw()
-st.subheader(t("data.preview", name=md_escape(raw.source.get("name", ""))))
-if raw.source.get("synthetic"):
-    st.info(t("data.synthetic_note"))
-for w in raw.warnings:
-    st.warning(note_text(w, state.lang()))
-st.dataframe(raw.frame.head(50), width="stretch", key="preview")
-st.caption(t("data.shape", rows=len(raw.frame), cols=raw.frame.shape[1]))
-st.subheader(t("data.variables"))
-table(setup.variable_table(raw, state.lang()), None, "data", key="var_table")
+
+def _preview() -> None:
+    raw = state.raw()
+    st.subheader(t("data.preview", name=md_escape(raw.source.get("name", ""))))
+    if raw.source.get("synthetic"):
+        st.info(t("data.synthetic_note"))
+    for w in raw.warnings:
+        st.warning(note_text(w, state.lang()))
+    st.dataframe(raw.frame.head(50), width="stretch", key="preview")
+    st.caption(t("data.shape", rows=len(raw.frame), cols=raw.frame.shape[1]))
+    st.subheader(t("data.variables"))
+    table(setup.variable_table(raw, state.lang()), None, "data", key="var_table")
+
+
+_preview()

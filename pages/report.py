@@ -134,11 +134,13 @@ def settings_form() -> dict:
 # ---- downloads ----------------------------------------------------------------------
 def downloads(results: dict, ds) -> None:
     lang = state.lang()
-    recipe = copy.deepcopy(state.recipe())
-    frozen = dict(results)
-    provider = chart_provider(results)
-    # the deferred callables run outside the script: give them plain data only
-    cached = {aid: list(provider(aid)) for aid, r in frozen.items() if isinstance(r, Result)}
+
+    def freeze():
+        provider = chart_provider(results)
+        return (copy.deepcopy(state.recipe()), dict(results),
+                {aid: list(provider(aid)) for aid, r in results.items() if isinstance(r, Result)})
+    # the deferred callables run outside the script: give them plain data only (a copy, made once per change)
+    recipe, frozen, cached = memo("downloads", freeze)
 
     def maker(fmt: str):
         def make() -> bytes:
@@ -195,14 +197,19 @@ def findings_view(findings: list) -> None:
         st.info(t("report.no_findings"))
         return
     st.markdown("\n".join("- " + md_escape(kf.headline) for kf in findings))
-    rep = model.Report(state.recipe())
+    recipe = state.recipe()
+    left_out = [content.analysis_title(a, state.lang()) for a in recipe.get("analyses") or []
+                if not model.invited(a, recipe)]
+    if left_out:   # defaults nobody chose (core.report.model.invited): say so, and how to include them
+        st.caption(md_escape(t("report.left_out", names=", ".join(dict.fromkeys(left_out)))))
+    rep = model.Report(recipe)
     item = {"kind": "findings"}
     if not rep.has(item):
         st.button(t("report.pin_findings"), key="pin_findings", icon=":material/push_pin:", type="tertiary",
                   on_click=lambda: model.Report(state.recipe()).add(item))
 
 
-def _block_view(block, i: int) -> None:
+def _block_view(block, i: int, arrows: dict) -> None:
     if isinstance(block, content.SectionBlock):
         st.subheader(md_escape(block.title))
     elif isinstance(block, content.TextBlock):
@@ -214,7 +221,8 @@ def _block_view(block, i: int) -> None:
             tspec = spec.table(block.name)
         except KeyError:
             tspec = None
-        render.table(block.frame, tspec, block.type, key=f"report_tbl_{i}", digits=block.digits)
+        render.table(block.frame, tspec, block.type, key=f"report_tbl_{i}", digits=block.digits,
+                     memo=arrows)   # the document's frames, converted once
         st.caption(md_escape(t("report.note_label") + " " + block.footnote()))
     elif isinstance(block, content.ChartBlock):
         st.markdown(f"**{md_escape(t('report.figure_label', n=block.number))}** {md_escape(block.title)}")
@@ -243,15 +251,17 @@ def editor(results: dict, ds, findings: list) -> None:
         doc = memo("document", lambda: reports.build(recipe, ds, results, state.lang(), items=raw_items,
                                                      findings=findings, charts=charts))
         # blocks and raw items line up one to one (malformed items are shown as removable)
+        arrows = memo("arrow", dict)
         good = [i for i, it in enumerate(raw_items) if model.normalise(it) is not None]
         blocks = dict(zip(good, doc.blocks))
         n = len(raw_items)
         for i, it in enumerate(raw_items):
             with st.container(border=True):
-                head, tools = st.columns([0.8, 0.2], vertical_alignment="top")
+                # one row of a caption and three buttons (no columns: three layout blocks fewer an item)
+                bar = st.container(horizontal=True, gap="small", vertical_alignment="center")
                 kind = (it.get("kind") if isinstance(it, dict) else None) or "?"
-                head.caption(t(f"report.kind.{kind}") if kind in model.KINDS else kind)
-                bar = tools.container(horizontal=True, gap="small", horizontal_alignment="right")
+                bar.caption(t(f"report.kind.{kind}") if kind in model.KINDS else kind)
+                bar.space("stretch")
                 bar.button(t("report.up"), key=f"report_up_{i}", icon=":material/arrow_upward:", type="tertiary",
                            on_click=_move, args=(i, -1), disabled=i == 0)
                 bar.button(t("report.down"), key=f"report_down_{i}", icon=":material/arrow_downward:",
@@ -259,7 +269,7 @@ def editor(results: dict, ds, findings: list) -> None:
                 bar.button(t("report.remove"), key=f"report_remove_{i}", icon=":material/delete:", type="tertiary",
                            on_click=_remove, args=(i,))
                 if i in blocks:
-                    _block_view(blocks[i], i)
+                    _block_view(blocks[i], i, arrows)
         st.button(t("report.clear"), key="report_clear", icon=":material/clear_all:", type="tertiary",
                   on_click=_clear)
     c1, c2 = st.columns(2)
@@ -349,7 +359,7 @@ if not S.get("present"):
     st.title(t("report.title"))
 ds = state.dataset()
 if ds is not None:
-    results = session_results()
+    results = memo("results", session_results)   # no unpickling of a dozen cached results on every click
     findings = memo("findings", lambda: reports.key_findings(state.recipe(), ds, results, state.lang()))
     present = st.toggle(t("report.present.toggle"), key="present", help=t("report.present.help"),
                         bind="query-params", on_change=_start)

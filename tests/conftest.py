@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core import registry
+from core.data.model import code_text
+from core.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path(__file__).parent / "reference"
@@ -107,7 +110,8 @@ def compare(table: pd.DataFrame, expected: list[dict], keys, tol, *, name: str =
     """Match every expected row to ``table``'s row with the same ``keys`` and compare every other expected cell.
 
     ``rename`` maps the reference's column names to ours (lavaan's ``est`` → ``estimate``); ``key_map``
-    ({column: {R's spelling: ours}}) translates key values (lavaan's group 1 → our 0); ``skip`` names
+    ({column: {R's spelling: ours}}, or {column: function(R's value, R's row) → ours}, see :func:`level_keys`)
+    translates key values (lavaan's group 1 → our 0, a factor level's label → its code); ``skip`` names
     reference columns with no counterpart.  Numbers must agree within ``tolerance(tol, name, column)``
     (None ≡ NaN), text exactly.  Rows of ``table`` with equal keys must be identical (PROCESS repeats a row
     when two moderator percentiles coincide).  ``complete``: ``table`` has no row R lacks.  Returns the
@@ -123,8 +127,12 @@ def compare(table: pd.DataFrame, expected: list[dict], keys, tol, *, name: str =
         index[k] = r
     checked, matched = 0, set()
     inverse = {ours: theirs for theirs, ours in rename.items()}
+    def key_of(c, e):
+        theirs, how = e[inverse.get(c, c)], key_map.get(c, {})
+        return how(theirs, e) if callable(how) else how.get(_key(theirs), theirs)
+
     for e in expected:
-        k = tuple(_key(key_map.get(c, {}).get(_key(e[inverse.get(c, c)]), e[inverse.get(c, c)])) for c in keys)
+        k = tuple(_key(key_of(c, e)) for c in keys)
         where = f"{name} row {dict(zip(keys, k))}"
         assert k in index, f"{where}: no such row in the result"
         matched.add(k)
@@ -148,6 +156,36 @@ def compare(table: pd.DataFrame, expected: list[dict], keys, tol, *, name: str =
         extra = [dict(zip(keys, k)) for k in index if k not in matched]
         assert not extra, f"{name}: rows R does not have: {extra[:5]}"
     return checked
+
+
+def level_keys(dataset, analysis: str, table: str) -> dict:
+    """``key_map`` of :func:`compare` for a table whose key columns hold level codes (``Column`` kind "level"):
+    R names a level by its factor label, our results by its code — each such key maps R's label to the code of
+    the level of the variable named in the same row (a value that is no level, e.g. a continuous moderator's,
+    stays as it is and must then equal ours)."""
+    tb = registry.get(analysis).table(table)
+
+    def code(of):
+        def read(v, row):
+            if _missing(v) or not dataset.has(str(row.get(of))):
+                return v
+            try:
+                return dataset.resolve_level(row[of], v)
+            except UserError:
+                return v
+        return read
+    return {c.name: code(c.of) for c in tb.columns if c.kind == "level" and c.name in tb.keys}
+
+
+def dummy_key(dataset):
+    """``key_map`` entry of :func:`compare` for a term column: R names a dummy "variable[label]", our results
+    "variable[code]" (read back as the label at the edge)."""
+    def read(v, row=None):
+        m = re.fullmatch(r"(.+)\[(.+)\]", v) if isinstance(v, str) else None
+        if not m or not dataset.has(m[1]):
+            return v
+        return f"{m[1]}[{code_text(dataset.resolve_level(m[1], m[2]))}]"
+    return read
 
 
 @pytest.fixture

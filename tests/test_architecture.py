@@ -1,6 +1,9 @@
 """The house rules that keep the design simple."""
 import ast
+import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,9 +103,22 @@ def test_no_unsafe_deserialisation_anywhere():
     assert bad == []
 
 
+def _styled_constant(node, consts) -> bool:
+    """``styled(CONSTANT, …)``: a literal <style> template of this module filled
+    by pages/_ui/markdown.styled, which admits only a widget key of
+    ``[A-Za-z0-9_-]`` and texts as CSS strings of six-digit escapes (tested below)."""
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+    return name == "styled" and bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id in consts
+
+
 def test_raw_html_only_with_constant_text():
     """st.html / components.html / unsafe_allow_html=True render HTML as is:
-    allowed only with a literal string of our own (never user text)."""
+    allowed only with a literal string of our own (never user text), or a
+    literal CSS template whose texts pages/_ui/markdown.styled escapes (the
+    uploader's own texts in the user's language: Streamlit has no setting for them)."""
     bad = []
     for p in _py_files():
         tree = ast.parse(p.read_text(encoding="utf-8"))
@@ -122,10 +138,25 @@ def test_raw_html_only_with_constant_text():
                 continue
             args = list(node.args[:1])
             ok = all(isinstance(a, ast.Constant) and isinstance(a.value, str) or
-                     isinstance(a, ast.Name) and a.id in consts for a in args)
+                     isinstance(a, ast.Name) and a.id in consts or _styled_constant(a, consts) for a in args)
             if not ok:
                 bad.append(f"{name}:{node.lineno} {fname}() renders raw HTML from a non-constant")
     assert bad == []
+
+
+def test_styled_css_cannot_be_broken_out_of():
+    """Whatever a text holds, it stays inside its CSS string: the filled template
+    is the template with each field replaced by quotes around hex escapes only."""
+    from pages._ui.markdown import css_string, styled
+
+    hostile = '"; } </style><script>alert(1)</script> \\ \n 中文 \U0001F600 {x}'
+    out = css_string(hostile)
+    assert re.fullmatch(r'"(\\[0-9A-F]{6})*"', out) and len(out) == 2 + 7 * len(hostile)
+    assert styled("<style>.st-key-{key} p::after {{ content: {a}; }}</style>", "up_1", a=hostile) == \
+        "<style>.st-key-up_1 p::after { content: " + out + "; }</style>"
+    for key in ("a b", "x{", "</style>", "", "k" * 65):
+        with pytest.raises(ValueError):
+            styled("{key}", key)
 
 
 # ---- layers (issue 12): one package per analysis family, engines below, pages on top -------------------

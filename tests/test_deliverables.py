@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -114,7 +115,7 @@ def test_one_finding_per_slide_plain_headline_chart_footer_notes(deck):
         assert not re.search(r"\bp [<=] \.\d", headline.text_frame.text)
         assert sl.full in slide.notes_slide.notes_text_frame.text
         pictures = [s for s in slide.shapes if s.shape_type == 13]
-        assert len(pictures) == (1 if sl.chart is not None else 0)
+        assert sl.chart is not None and len(pictures) == 1, sl.full   # every finding with its own chart
         footer = max(texts, key=lambda s: s.top).text_frame.text
         assert "n = " in footer and "csv" in footer
 
@@ -337,3 +338,129 @@ def test_key_findings_start_with_the_main_outcome_level_and_skip_default_crossta
     assert all(f.chart.startswith("means_") for f in diffs)     # each with its own chart, not the heat map
     recipe["report"] = [{"kind": "table", "analysis": "crosstab", "table": "chi2"}]   # pinned: it counts
     assert "crosstab" in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+
+
+PAGES = ("data", "variables", "describe", "measurement", "differences", "regression", "process", "report")
+
+
+def _visit(name: str, lang: str, work: dict, edit=None):
+    """One page of a session (the work — data and recipe — carried from page to page)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / f"{name}.py"), default_timeout=300)
+    at.session_state["lang"] = lang
+    for k, v in work.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, (name, at.exception)
+    if edit is not None:
+        edit(at)
+        assert not at.exception, (name, at.exception)
+    return at, {k: at.session_state[k] for k in ("raw", "recipe")}
+
+
+def test_key_findings_after_visiting_every_page_hold_only_what_the_user_chose():
+    """Visiting a page computes its defaults (a starting SEM, a two-way pair, Baron–Kenny beside PROCESS): they
+    are no key finding and no part of the default Word chapter until the user edits or pins them."""
+    from core import recipe as recipes
+    from core.data.prepare import build_dataset
+    from core.report import model
+
+    from core.i18n import t
+
+    lang, work = "en", {}
+    for name in PAGES:
+        at, work = _visit(name, lang, work)
+    recipe = work["recipe"]
+    # the report page says what it left out, and how to include it
+    note = next(c.value for c in at.caption if t("sem.title", lang) in c.value)
+    assert note.startswith(t("report.left_out", lang, names="").split(":")[0])
+    entries = {a["id"]: a for a in recipe["analyses"]}
+    assert {"sem", "differences_twoway", "mediation_steps", "differences_crosstab"} <= set(entries)
+    assert entries["sem"]["model"].strip() and model.untouched(entries["sem"])
+    ds = build_dataset(work["raw"], recipe, lang)
+    results = recipes.run_all(recipe, ds, on_error="collect")
+    found = reports.key_findings(recipe, ds, results, lang)
+    told = {kf.analysis for kf in found}
+    assert found[0].chart == "level_WP"                                  # the study's headline first
+    assert {"differences", "regression"} <= told         # the study's design: its outcome on its stressors
+    # the sample's roles name no X, M and Y: the PROCESS page's start (the first scales in order) is nobody's
+    assert not told & {"sem", "differences_twoway", "mediation_steps", "differences_crosstab", "process",
+                       "item_analysis"}, told
+    assert {"reliability", "cfa"} <= told               # the scales the study defined: reliability and validity
+    chapter = {i.get("analysis") for i in reports.default_items(recipe, ds, results, lang)}
+    assert "differences" in chapter and not chapter & {"sem", "differences_twoway", "mediation_steps",
+                                                       "item_analysis"}
+
+    # the user edits the structural model: now it is theirs, and its paths are findings
+    def edit(at):   # the box showing the structural model (CFA's box has the same label)
+        box = next(a for a in at.text_area if a.value.strip() == entries["sem"]["model"].strip())
+        box.set_value("WP ~ RC + CD\n").run()
+
+    _, work = _visit("measurement", lang, work, edit)
+    recipe = work["recipe"]
+    sem = next(a for a in recipe["analyses"] if a["id"] == "sem")
+    assert sem["model"].strip() == "WP ~ RC + CD" and not model.untouched(sem)
+    results = recipes.run_all(recipe, ds, on_error="collect")
+    found = reports.key_findings(recipe, ds, results, lang)
+    assert "sem" in {kf.analysis for kf in found}
+    assert "sem" in {i.get("analysis") for i in reports.default_items(recipe, ds, results, lang)}
+
+
+def test_a_pinned_default_is_a_finding():
+    """Pinning a default (the page's two-way pair) makes it the user's: its snapshot is told."""
+    from core import recipe as recipes
+    from core.report import model
+
+    recipe, ds, results = session("civil_servants", "en")
+    two = {"id": "two", "type": "difference", "groups": ["gender"], "outcomes": ["OC"], "by": "age",
+           "default": {"groups": ["gender"], "outcomes": ["OC"], "by": "age"}}
+    recipe["analyses"].append(two)
+    results.update(recipes.run_all({**recipe, "analyses": [two]}, ds))
+    assert "two" not in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+    sid = model.snapshot(recipe, "two")
+    recipe["report"] = [{"kind": "table", "analysis": sid, "table": "factorial"}]
+    results[sid] = results["two"]
+    assert sid in {kf.analysis for kf in reports.key_findings(recipe, ds, results, "en")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_finding_kind_has_its_own_chart_with_the_results_numbers(lang):
+    """Mediation (the indirect effects with their bootstrap CIs), reliability (α and ω per scale against .70/.80),
+    scale means, CFA validity and fit, SEM paths, Harman: each finding's slide has a chart, drawn from its result."""
+    from core import recipe as recipes
+
+    recipe, ds, results = session("role_pressure", lang)
+    extra = [{"id": "cfa", "type": "cfa", "compare_one_factor": True},
+             {"id": "sem", "type": "sem", "model": "WW ~ RP + PS\nPS ~ RP"}, {"id": "efa", "type": "efa"},
+             {"id": "steps", "type": "mediation_steps", "x": "RP", "m": "PS", "y": "WW"}]
+    recipe["analyses"] += extra
+    results.update(recipes.run_all({**recipe, "analyses": extra}, ds))
+    deck_slides = reports.slides(recipe, ds, results, lang)
+    assert {s.analysis for s in deck_slides} >= {"describe", "reliability", "process", "process_m14", "cfa", "sem",
+                                                   "efa", "steps"}
+    assert all(s.chart is not None for s in deck_slides), [s.full for s in deck_slides if s.chart is None]
+
+    def values(chart, field):
+        return {round(float(row[field]), 9) for data in chart["datasets"].values() for row in data
+                if isinstance(row, dict) and isinstance(row.get(field), (int, float))}
+
+    by = {(s.analysis, s.chart_name): s.chart for s in deck_slides}
+    alpha = results["reliability"].tables["alpha"]
+    assert values(by["reliability", "alpha"], "value") == \
+        {round(float(v), 9) for v in list(alpha["alpha"]) + list(alpha["omega"])}
+    for aid in ("process", "process_m14"):   # every effect with its CI: the indirect ones' bootstrap interval
+        eff, imm = results[aid].tables["effects"], results[aid].tables["index_moderated_mediation"]
+        assert values(by[aid, "effects"], "lo") == {round(float(v), 9) for v in pd.concat([eff["ci_low"],
+                                                                                           imm["ci_low"]])}
+        assert values(by[aid, "effects"], "effect") == {round(float(v), 9) for v in pd.concat([eff["effect"],
+                                                                                               imm["index"]])}
+    assert len(results["process_m14"].tables["index_moderated_mediation"]) == 1   # model 14's index is drawn
+    assert values(by["sem", "paths"], "value") == {round(float(v), 9) for v in
+                                                   results["sem"].tables["paths"]["std_estimate"]}
+    assert values(by["cfa", "validity"], "value") == {round(float(v), 9) for v in pd.concat(
+        [results["cfa"].tables["validity"]["ave"], results["cfa"].tables["validity"]["cr"]])}
+    means = values(by["describe", "means"], "mean")
+    assert means == {round(float(v), 9) for v in results["describe"].tables["describe"]["mean"]}

@@ -308,6 +308,8 @@ def test_second_order_factor_and_residual_covariance_are_drawn():
 
 # ---- into the deliverables -------------------------------------------------------------------------
 def test_pinned_diagrams_are_pictures_in_word_powerpoint_and_html():
+    """Pinned diagrams are figures in Word (captioned, at a readable size) and
+    HTML, and each gets its own slide after the findings in PowerPoint."""
     from docx import Document as open_docx
     from pptx import Presentation
 
@@ -339,16 +341,24 @@ def test_pinned_diagrams_are_pictures_in_word_powerpoint_and_html():
         assert w >= 1000 and h >= 300          # rendered at print resolution
         html = reports.export("html", recipe, ds, results, lang, document=doc).decode()
         assert html.count("data:image/svg+xml;base64,") == 3
-        # the deck: a mediation finding and a structural path are illustrated by their diagram
+        # the deck: after the findings, one slide per pinned chart, its picture inside the slide and clear of
+        # every text on it
         findings = reports.key_findings(recipe, ds, results, lang)
         deck = reports.slides(recipe, ds, results, lang, findings)
-        with_diagram = [i for i, s in enumerate(deck) if s.chart_name == "diagram"]
-        assert {deck[i].analysis for i in with_diagram} == {"process", "sem"}
         prs = Presentation(io.BytesIO(reports.export("pptx", recipe, ds, results, lang, findings=findings)))
-        slides = list(prs.slides)[2:]
-        for i in with_diagram:
-            pictures = [s for s in slides[i].shapes if s.shape_type == 13]
+        slides = list(prs.slides)
+        assert len(slides) == 2 + len(deck) + 3
+        for slide, chart in zip(slides[-3:], doc.charts):
+            pictures = [s for s in slide.shapes if s.shape_type == 13]
+            texts = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()]
             assert len(pictures) == 1 and pictures[0].width > prs.slide_width // 3
+            assert any(chart.title.split("：")[0].split(":")[0] in s.text_frame.text for s in texts)
+            for shape in slide.shapes:
+                assert shape.left >= 0 and shape.top >= 0
+                assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+            p = pictures[0]
+            for s in texts:
+                assert s.top + s.height <= p.top or p.top + p.height <= s.top, s.text_frame.text
 
 
 # ---- on the pages ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DATA, ROOT, assert_close, compare, load_reference, table_keys
+from conftest import DATA, ROOT, assert_close, compare, level_keys, load_reference, table_keys
 from core import recipe as recipes
 from core import registry
 from core.data import io, samples
@@ -39,10 +39,12 @@ def dataset(csv: str, codebook: str | None = None, lang: str = "en"):
     return build_dataset(raw, recipes.validate(recipe), lang)
 
 
-def compare_all(result, expected: dict, tol, tables=None) -> int:
-    """Every expected table (or those named) against the result, rows matched on the declared keys;
-    R's TukeyHSD row name (_row) has no column here (level_a and level_b are the keys)."""
-    return sum(compare(result.tables[name], rows, table_keys(TABLES[name], name), tol, name=name, skip=("_row",))
+def compare_all(result, expected: dict, tol, ds, tables=None) -> int:
+    """Every expected table (or those named) against the result, rows matched on the declared keys (R's factor
+    labels of level keys read as our level codes); R's TukeyHSD row name (_row) has no column here (level_a and
+    level_b are the keys)."""
+    return sum(compare(result.tables[name], rows, table_keys(TABLES[name], name), tol, name=name, skip=("_row",),
+                       key_map=level_keys(ds, TABLES[name], name))
                for name, rows in expected.items() if not tables or name in tables)
 
 
@@ -73,13 +75,13 @@ def run(ds, **opts):
 def test_plantgrowth_against_r(plant):
     ref = load_reference("difference_plantgrowth")
     res = run(plant, groups=["group"], outcomes=["weight"])
-    assert compare_all(res, ref["expected"], ref["tol"]) > 80
+    assert compare_all(res, ref["expected"], ref["tol"], plant) > 80
 
 
 def test_toothgrowth_two_and_three_groups_and_type3(tooth):
     ref = load_reference("difference_toothgrowth")
     res = run(tooth, groups=["supp", "dose"], outcomes=["len"], by="dose")
-    assert compare_all(res, ref["expected"], ref["tol"]) > 150
+    assert compare_all(res, ref["expected"], ref["tol"], tooth) > 150
     t = res.tables["tests"].set_index("group")
     # supp: OJ listed first; t = mean(OJ) − mean(VC) > 0, as t.test(len ~ supp)
     assert t.loc["supp", "test"] in ("student_t", "welch_t") and t.loc["supp", "statistic"] > 0
@@ -89,30 +91,30 @@ def test_toothgrowth_two_and_three_groups_and_type3(tooth):
 def test_mtcars_unbalanced_type3_and_all_tests(cars):
     ref = load_reference("difference_mtcars")
     res = run(cars, groups=["am", "cyl"], outcomes=["mpg", "hp", "wt"], by="cyl")
-    assert compare_all(res, ref["expected"], ref["tol"]) > 400
+    assert compare_all(res, ref["expected"], ref["tol"], cars) > 400
 
 
 def test_survey_against_r(survey):
     ref = load_reference("difference_survey")
     o = ref["options"]
     res = run(survey, groups=o["groups"], outcomes=o["outcomes"], by=o["by"])
-    assert compare_all(res, ref["expected"], ref["tol"],
+    assert compare_all(res, ref["expected"], ref["tol"], survey,
                        tables=[k for k in TABLES if k not in ("chi2", "cells", "levels")]) > 1000
     lv = run(survey, groups=["gender"], outcomes=[r["outcome"] for r in ref["expected"]["levels"]])
-    assert compare_all(lv, {"levels": ref["expected"]["levels"]}, ref["tol"]) > 40
+    assert compare_all(lv, {"levels": ref["expected"]["levels"]}, ref["tol"], survey) > 40
     ct = registry.run("crosstab", survey, {"rows": ["age"], "cols": ["position"]})
-    assert compare_all(ct, {k: ref["expected"][k] for k in ("chi2", "cells")}, ref["tol"]) > 20
+    assert compare_all(ct, {k: ref["expected"][k] for k in ("chi2", "cells")}, ref["tol"], survey) > 20
 
 
 def test_crosstab_against_r(cars):
     ref = load_reference("difference_crosstab_mtcars")
     res = registry.run("crosstab", cars, {"rows": ["am", "gear"], "cols": ["cyl", "vs", "carb"]})
-    assert compare_all(res, {k: ref["expected"][k] for k in ("chi2", "cells")}, ref["tol"]) > 50
+    assert compare_all(res, {k: ref["expected"][k] for k in ("chi2", "cells")}, ref["tol"], cars) > 50
     two = res.tables["chi2"].set_index(["row_var", "col_var"]).loc[("am", "vs")]
     assert not two["yates"]
     yates = registry.run("crosstab", cars, {"rows": ["am"], "cols": ["vs"], "correct": True})
     # chisq.test(table(am, vs)) with its default correct = TRUE
-    assert compare_all(yates, {"chi2": ref["expected"]["yates"]}, ref["tol"]) == 5
+    assert compare_all(yates, {"chi2": ref["expected"]["yates"]}, ref["tol"], cars) == 5
     assert bool(yates.tables["chi2"]["yates"][0])
 
 
@@ -171,11 +173,20 @@ def test_battery_keeps_going_on_bad_cells(survey):
 def test_merge_levels(survey):
     from core.analyses.difference.compute import suggest_merges
 
+    from core.format import read_levels
+
     res = run(survey, groups=["marital"], outcomes=["WP"], merge={"marital": [["Married", 3]]})
-    levels = list(res.tables["group_stats"]["level"])
-    assert levels == ["Unmarried", "Married + Other (divorced, widowed)"]
+    assert list(res.tables["group_stats"]["level"]) == [1, "2 + 3"]   # codes; a merged level's joined
+    shown = read_levels(res, registry.get("difference"), survey).tables["group_stats"]
+    assert list(shown["level"]) == ["Unmarried", "Married + Other (divorced, widowed)"]
+    # a level named by its label in another language is the same level: the same result in every language
+    zh = dataset("difference_civil_servants.csv", "difference_civil_servants.codebook.json", "zh")
+    res_zh = run(zh, groups=["marital"], outcomes=["WP"], merge={"marital": [["已婚", 3]]})
+    pd.testing.assert_frame_equal(res_zh.tables["group_stats"], res.tables["group_stats"])
+    shown = read_levels(res_zh, registry.get("difference"), zh).tables["group_stats"]
+    assert list(shown["level"]) == ["未婚", "已婚 + 其他（离异、丧偶等）"]
     merged = suggest_merges(survey, "marital", min_n=10_000)
-    assert merged and len(merged[0]) == 3
+    assert merged == [[1, 2, 3]]      # codes, the merge option's form
     with pytest.raises(UserError):
         run(survey, groups=["marital"], outcomes=["WP"], merge={"marital": [["nope", "Married"]]})
 
@@ -209,8 +220,8 @@ def test_cli_difference_recipe(tmp_path):
     assert {r["method"] for r in ph} == {"tukey"}
     tk = {(r["level_a"], r["level_b"]): r for r in ref["posthoc"]
           if r["method"] == "tukey" and r["group"] == "cyl" and r["outcome"] == "mpg"}
-    for r in ph:
-        assert_close(r["p"], tk[(r["level_a"], r["level_b"])]["p"], 1e-6)
+    for r in ph:   # the results hold level codes (numbers here), R its factor labels
+        assert_close(r["p"], tk[(str(r["level_a"]), str(r["level_b"]))]["p"], 1e-6)
     chi = results["x"]["tables"]["chi2"][0]
     ref = load_reference("difference_crosstab_mtcars")["expected"]["chi2"][0]
     assert (chi["row_var"], chi["col_var"]) == ("am", "cyl")
@@ -230,7 +241,7 @@ def test_row_path_for_continuous_outcomes(monkeypatch, cars, plant, name, groups
     ref = load_reference(name)
     ds = cars if "mtcars" in name else plant
     res = run(ds, groups=groups, outcomes=outcomes)
-    assert compare_all(res, {k: v for k, v in ref["expected"].items() if k != "factorial"}, ref["tol"]) > 80
+    assert compare_all(res, {k: v for k, v in ref["expected"].items() if k != "factorial"}, ref["tol"], ds) > 80
 
 
 def test_row_path_with_missing_split_values(monkeypatch, survey):
@@ -322,7 +333,8 @@ def test_charts_are_labelled(survey):
         assert ("效应量" in hm) == (lang == "zh")
         assert any(k.startswith("interaction_age_gender_WP") for k in charts)
         gs = res.tables["group_stats"].query("group == 'age' and outcome == 'WP'")
-        for chart in (dch.means(gs, survey.label("age"), survey.label("WP"), lang),
+        interaction = next(c for k, c in charts.items() if k.startswith("interaction_age_gender_WP"))
+        for chart in (dch.means(gs, survey, lang), interaction,
                       dch.box(survey, "age", "WP", lang), dch.violin(survey, "age", "WP", lang)):
             spec = json.dumps(chart.to_dict(), ensure_ascii=False)
             assert survey.level_label("age", 2) in spec

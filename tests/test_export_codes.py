@@ -1,6 +1,8 @@
 """No internal code reaches a report (issue 12): `python -m core run … --docx --xlsx --html` on a recipe
 with difference, crosstab, regression, correlation, process and cfa analyses, in Chinese and English;
-every cell of the three files is scanned against the raw values of the declared code and flag columns."""
+every cell of the three files is scanned against the raw values of the declared code and flag columns; results
+keep level codes (groups, cross-tab levels, dummies of a categorical predictor), which every file reads as the value
+labels in its own language."""
 import html
 import json
 import re
@@ -23,8 +25,8 @@ ANALYSES = [
     {"id": "diff", "type": "difference", "groups": ["gender", "education"], "outcomes": ["WW", "PS"],
      "by": "gender"},
     {"id": "ct", "type": "crosstab", "rows": ["gender"], "cols": ["education"], "correct": True},
-    {"id": "reg", "type": "regression", "outcome": "WW", "blocks": [["gender"], ["RP", "PS"]],
-     "scenarios": [{"name": "more pressure", "values": {"RP": 4}}]},
+    {"id": "reg", "type": "regression", "outcome": "WW", "blocks": [["gender", "education"], ["RP", "PS"]],
+     "categorical": {"education": None}, "scenarios": [{"name": "more pressure", "values": {"RP": 4}}]},
     {"id": "cor", "type": "correlation", "variables": ["RP", "PS", "WW"]},
     {"id": "med", "type": "process", "model": 4, "x": "RP", "m": ["PS"], "y": "WW", "n_boot": 300, "seed": 7,
      "standardized": True},
@@ -63,6 +65,9 @@ def _raw_codes(recipe: dict) -> tuple[dict[str, set[str]], list[str]]:
                         for lang in codes:
                             if fmt.cell(v, col, lang) != v:
                                 codes[lang].add(v)
+                    elif re.fullmatch(r"(.+)\[.+\]", v) and ds.has(v.split("[")[0]):   # a dummy: variable[code]
+                        for lang in codes:
+                            codes[lang].add(v)
                     elif not (all(ds.has(part) for part in v.split(":")) or v in names):
                         unknown.append(f"{entry['type']}.{tb.name}.{col.name}: {v}")
     return codes, unknown
@@ -111,11 +116,31 @@ def test_no_cell_is_an_internal_code(exported, lang, fmt_):
     (codes, unknown), files = exported
     assert unknown == []   # every code a code column holds has its words in the catalogue
     # the scan can fail: these are codes the analyses really produce
-    assert {"student_t", "cohen_d", "indirect", "hypothesised", "False"} <= codes[lang]
+    assert {"student_t", "cohen_d", "indirect", "hypothesised", "False", "education[2]"} <= codes[lang]
     cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
     assert len(cells) > 200
     leaked = sorted({c for c in cells if c in codes[lang]})
     assert leaked == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt_", ["docx", "xlsx", "html"])
+def test_level_codes_read_as_labels_in_the_files_language(exported, lang, fmt_):
+    """Group levels (difference, crosstab) and dummies (regression) are codes in the results; each file names
+    them by the value labels in its own language, never the other's."""
+    _, files = exported
+    raw, _, _ = samples.load("role_pressure")
+    cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
+    # a level may be part of a cell or a header: the thesis table's "1. Male (n = 224)"
+    text = "\n".join(cells) if fmt_ != "html" else \
+        html.unescape(re.sub(r"<[^>]+>", "\n", files[lang][fmt_].read_text(encoding="utf-8")))
+    other = "en" if lang == "zh" else "zh"
+    for var in ("gender", "education"):
+        for label in raw.meta[var].value_labels.values():
+            assert label[lang] in text, (var, label)
+            assert label[other] not in text, (var, label)
+    dummy = f"{raw.meta['education'].label[lang]}[{raw.meta['education'].value_labels[2][lang]}]"
+    assert dummy in cells
 
 
 def test_codes_read_the_same_in_page_and_report():
@@ -130,3 +155,26 @@ def test_codes_read_the_same_in_page_and_report():
     source = Column("source", "text", codes="difference.source.")
     assert fmt.cell("age:gender", source, "en", labels={"age": "Age", "gender": "Gender"}) == "Age × Gender"
     assert fmt.cell("Corrected Model", source, "zh") != "Corrected Model"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_level_codes_through_the_one_formatter(lang):
+    """A level column (kind "level") holds codes and names the column of their variable; the edge reads them as
+    value labels in the dataset's language — a merged level ("1 + 2") as its members' labels — and a note's level
+    argument likewise.  Without a dataset a code stays a code."""
+    import pandas as pd
+
+    from core.types import Column, Note
+
+    raw, rec, _ = samples.load("role_pressure")
+    ds = recipes.dataset_for(raw, rec, lang)
+    lab = {v: {c: x[lang] for c, x in raw.meta[v].value_labels.items()} for v in ("gender", "education")}
+    df = pd.DataFrame({"group": ["gender", "education", "education"], "level": [2, "1 + 2", 3.0]})
+    cols = [Column("group", "var"), Column("level", "level", of="group")]
+    shown = fmt.level_labels(df, cols, ds)
+    assert list(shown["level"]) == [lab["gender"][2], f"{lab['education'][1]} + {lab['education'][2]}",
+                                    lab["education"][3]]
+    assert list(df["level"]) == [2, "1 + 2", 3.0]                     # the result itself is untouched
+    assert fmt.cell(3.0, cols[1], lang) == "3"                        # no dataset: the code, as a code
+    note = Note("difference.note.small_group", {"group": "gender", "level": 2, "n": 3, "min": 5}, {"level": "gender"})
+    assert lab["gender"][2] in note.text(lang, ds) and lab["gender"][2] not in note.text(lang)

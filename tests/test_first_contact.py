@@ -144,6 +144,41 @@ def test_a_venv_of_another_python_version_is_remade(monkeypatch, tmp_path):
     assert made and made[0][1:3] == ["-m", "venv"]      # … and a new one made with this Python
 
 
+@pytest.mark.parametrize("uv_works", [True, False])
+def test_the_launcher_installs_with_uv_and_falls_back_to_pip(monkeypatch, tmp_path, uv_works):
+    """Into .venv: pip installs uv, uv installs the requirements from the indexes
+    pip is configured with (a mirror); when uv fails, pip installs them."""
+    from types import SimpleNamespace
+
+    launch = _launcher()
+    (tmp_path / ".venv").mkdir()
+    monkeypatch.setattr(launch, "VENV", str(tmp_path / ".venv"))
+    monkeypatch.setattr(launch, "MARKER", str(tmp_path / ".venv" / "installed"))
+    python = launch.venv_python()
+    config = "global.index-url='https://mirror.example/simple'\n:env:.find-links='/wheels'\nglobal.cert='/ca'\n"
+    ran = []
+
+    def run(cmd, **kw):
+        ran.append(cmd)
+        step = cmd[1:4]
+        code = {("-m", "uv", "--version"): 1, ("-m", "uv", "pip"): 0 if uv_works else 2}.get(tuple(step), 0)
+        return SimpleNamespace(returncode=code, stdout=config if step == ["-m", "pip", "config"] else "")
+
+    monkeypatch.setattr(launch.subprocess, "run", run)
+    launch.install(python, "requirements.txt")
+    installs = [c for c in ran if "install" in c]
+    assert installs[0][1:4] == ["-m", "pip", "install"] and installs[0][-1] == launch.UV
+    uv = installs[1]
+    assert uv[1:5] == ["-m", "uv", "pip", "install"] and uv[-2:] == ["-r", str(ROOT / "requirements.txt")]
+    assert " ".join(uv).count("--index-url https://mirror.example/simple --find-links /wheels") == 1
+    assert "--cert" not in uv and "/ca" not in uv
+    if uv_works:
+        assert len(installs) == 2
+    else:
+        assert installs[2][1:4] == ["-m", "pip", "install"] and installs[2][-1] == str(ROOT / "requirements.txt")
+    assert (tmp_path / ".venv" / "installed").exists()
+
+
 # ---- strings that stayed English in the Chinese UI ----------------------------------------------
 def test_the_scenario_chart_names_the_baseline_in_the_users_language():
     """Tables name the "baseline" code through the column's codes; the what-if

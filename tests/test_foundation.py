@@ -11,6 +11,7 @@ import pytest
 
 from conftest import DATA, ROOT, assert_close, compare, rows, table_keys
 from core import recipe as recipes
+from core import format as fmt
 from core import registry
 from core.__main__ import main as cli
 from core.data import io, samples, setup
@@ -101,12 +102,13 @@ def test_describe_matches_r_psych(reference):
     ref = reference("describe_airquality")
     raw = io.read_path(ROOT / ref["dataset"])
     rec = recipes.validate({"version": 1, "analyses": [{"id": "d", "type": "describe", **ref["options"]}]})
-    res = recipes.run_all(rec, build_dataset(raw, rec))["d"]
+    ds = build_dataset(raw, rec)
+    res = recipes.run_all(rec, ds)["d"]
     stats = rows({k: v for k, v in ref["expected"].items() if not k.startswith("freq_")})
     assert compare(res.tables["describe"], stats, table_keys("describe", "describe"), ref["tol"], name="describe",
                    complete=True) == 9 * 4
     f = res.tables["frequencies"]
-    assert list(f["level"]) == ref["expected"]["freq_level"]
+    assert [ds.level_label(r.variable, r.level) for r in f.itertuples()] == ref["expected"]["freq_level"]
     assert_close(list(f["n"]), ref["expected"]["freq_n"], 0)
     assert_close(list(f["percent"]), ref["expected"]["freq_percent"], ref["tol"]["default"])
 
@@ -122,7 +124,9 @@ def test_frequencies_use_value_labels_and_codes_still_work(tmp_path):
     ds = build_dataset(raw, recipes.empty())
     res = registry.run("describe", ds, {"frequencies": ["sex"]})
     f = res.tables["frequencies"]
-    assert list(f["level"]) == ["Male", "Female"]  # 9 is user-missing
+    assert list(f["level"]) == [1, 2]  # codes (9 is user-missing) ...
+    shown = fmt.read_levels(res, registry.get("describe"), ds).tables["frequencies"]
+    assert list(shown["level"]) == ["Male", "Female"]  # ... read as their value labels at the edge
     assert list(f["n"]) == [1, 2]
     assert_close(list(f["percent"]), [100 / 3, 200 / 3], 1e-12)
     assert ds.resolve_level("sex", "Female") == ds.resolve_level("sex", 2) == 2.0
@@ -154,10 +158,13 @@ def test_cli_reads_sav_with_labels(tmp_path):
     rec = {"version": 1, "analyses": [{"id": "f", "type": "describe", "frequencies": ["gender"]}]}
     rp = tmp_path / "r.json"
     rp.write_text(json.dumps(rec))
-    out = tmp_path / "o.json"
-    assert cli(["run", str(rp), "--data", str(samples.ROOT / "role_pressure.sav"), "--out", str(out)]) == 0
-    levels = [r["level"] for r in json.loads(out.read_text())["results"]["f"]["tables"]["frequencies"]]
-    assert all(not lv.replace(".", "").isdigit() for lv in levels), levels  # value labels, not codes
+    out, page = tmp_path / "o.json", tmp_path / "o.html"
+    sav = samples.ROOT / "role_pressure.sav"
+    assert cli(["run", str(rp), "--data", str(sav), "--out", str(out), "--html", str(page)]) == 0
+    freq = json.loads(out.read_text())["results"]["f"]["tables"]["frequencies"]
+    assert [r["level"] for r in freq] == [r["code"] for r in freq]   # results keep codes; labels at the edge
+    labels = io.read_path(sav).meta["gender"].value_labels
+    assert labels and all(f">{labels[r['code']]}<" in page.read_text(encoding="utf-8") for r in freq)
 
 
 @pytest.mark.parametrize("recipe,data,needle", [
@@ -202,5 +209,9 @@ def test_cli_applies_a_codebook_beside_the_data_and_writes_pptx_and_script(tmp_p
     assert cli(["run", str(rp), "--data", str(data), "--out", str(out), "--lang", "zh",
                 "--pptx", str(deck), "--py", str(script)]) == 0
     levels = [r["level"] for r in json.loads(out.read_text())["results"]["f"]["tables"]["frequencies"]]
-    assert levels == ["男", "女"]
+    assert levels == [1, 2]   # results keep codes ...
     assert deck.read_bytes()[:2] == b"PK" and "core" in script.read_text(encoding="utf-8")
+    from pptx import Presentation   # ... the deck's key finding names the largest group by its Chinese label
+    words = " ".join(sh.text_frame.text for slide in Presentation(str(deck)).slides for sh in slide.shapes
+                     if sh.has_text_frame)
+    assert "女占" in words

@@ -84,3 +84,65 @@ def test_visiting_every_page_leaves_a_recipe_that_runs_headless(sample):
     results = recipes.run_all(recipe, recipes.dataset_for(raw, recipe), on_error="collect")
     failed = {aid: r.message("en") for aid, r in results.items() if isinstance(r, UserError)}
     assert failed == {}
+
+
+# ---- a language switch refits nothing (results keep codes; labels at render) ----------------
+SWITCH = {   # page → its analyses (recipe entries) whose results hold level codes of labelled variables
+    "pages/differences.py": [
+        {"id": "differences", "type": "difference", "groups": ["gender", "education"], "outcomes": ["WW", "PS"],
+         "posthoc": ["tukey"], "small_group": 20, "merge": {"education": [[1, 2]]}},   # the page's own merge
+        {"id": "differences_crosstab", "type": "crosstab", "rows": ["gender"], "cols": ["education"]}],
+    "pages/describe.py": [{"id": "describe", "type": "describe", "variables": ["WW"],
+                           "frequencies": ["gender", "education"]}],
+    "pages/regression.py": [{"id": "regression", "type": "regression", "outcome": "WW",
+                             "blocks": [["gender", "education"], ["RP", "PS"]],
+                             "categorical": {"gender": 1, "education": 1}}],
+}
+SHOWN = {"pages/regression.py": {"gender": [2], "education": [2, 3, 4]}}   # dummies: the reference level has none
+
+
+def _words(at: AppTest) -> str:
+    """Everything the page shows as text: tables (cells and headers), markdown, captions, headings."""
+    parts = [el.value.to_csv() for el in at.dataframe]
+    for kind in ("markdown", "caption", "subheader", "header", "info", "success", "warning"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", list(SWITCH))
+def test_switching_language_refits_nothing_and_shows_the_other_labels(monkeypatch, page):
+    """Difference, crosstab, describe and a regression with a categorical predictor keep level codes in their
+    results: switching the language reruns the page with the same fits — no call into any analysis — and the
+    page names the groups, levels and dummies by their value labels in the new language."""
+    import streamlit as st
+
+    from core import registry
+
+    st.cache_data.clear()
+    calls = []
+    for entry in SWITCH[page]:
+        run = registry.get(entry["type"]).run      # the declaration's lazy reference to the compute function
+        real = run.resolve()
+        monkeypatch.setattr(run, "_fn", lambda *a, _r=real, _t=entry["type"], **k: calls.append(_t) or _r(*a, **k))
+    raw, recipe, _ = samples.load("role_pressure")
+    recipe = {**recipe, "analyses": [dict(e) for e in SWITCH[page]]}
+    shown = SHOWN.get(page) or {v: list(raw.meta[v].value_labels) for v in ("gender", "education")}
+    labels = {v: [raw.meta[v].value_labels[c] for c in codes] for v, codes in shown.items()}
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.session_state["raw"], at.session_state["recipe"] = raw, recipe
+    at.run()
+    at.run()   # the user's next click: the page's sections settled (its two-way section fits a battery too)
+    assert not _problems(at)
+    fitted = sorted(calls)
+    assert set(fitted) == {e["type"] for e in SWITCH[page]}
+    for lang, other in (("zh", "en"), ("en", "zh"), ("zh", "en")):
+        if lang != at.session_state["lang"]:
+            at.session_state["lang"] = lang
+            at.run()
+        assert not _problems(at) and sorted(calls) == fitted, (lang, calls)
+        words = _words(at)
+        for var, values in labels.items():
+            for label in values:
+                assert label[lang] in words, (lang, var, label)
+                assert label[other] not in words, (lang, var, label)

@@ -24,6 +24,7 @@ from core.data import io, setup
 from core.data import levels as levels_mod
 from core.data.levels import natural_order
 from core.data.prepare import build_dataset
+from core.format import read_levels
 
 sys.path.insert(0, str(Path(__file__).parent))
 import platforms  # noqa: E402
@@ -232,8 +233,11 @@ def test_level_editor_reorders_merges_and_relabels_and_analyses_follow():
     n_grad = int((TRUTH.codes["education"] >= 4).sum())
     assert int((ds2.frame["Q3"] == "硕士").sum()) == n_grad
     res = registry.run("difference", ds2, {"groups": ["Q3"], "outcomes": ["Q6"], "test": "student"})
-    assert res.tables["group_stats"]["level"].tolist() == labels2
-    assert set(res.tables["posthoc"]["level_a"]) | set(res.tables["posthoc"]["level_b"]) <= set(labels2)
+    assert res.tables["group_stats"]["level"].tolist() == codes2   # results keep codes, in the edited order ...
+    assert set(res.tables["posthoc"]["level_a"]) | set(res.tables["posthoc"]["level_b"]) <= set(codes2)
+    shown = read_levels(res, registry.get("difference"), ds2).tables   # ... read as the edited labels
+    assert shown["group_stats"]["level"].tolist() == labels2
+    assert set(shown["posthoc"]["level_a"]) | set(shown["posthoc"]["level_b"]) <= set(labels2)
 
 
 def test_default_reference_level_is_never_a_tiny_first_level():

@@ -45,7 +45,9 @@ def test_server_upload_limit_is_the_importers_own_and_it_listens_on_localhost():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == dio.MAX_UPLOAD_MB
     assert config["server"]["address"] == "localhost"
-    assert "max_upload_size=2)" in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
+    at = _data_page("zh")   # the limits the widgets enforce (and state, pages/_ui/forms.uploader)
+    assert at.file_uploader(key="upload").proto.max_upload_size_mb == dio.MAX_UPLOAD_MB
+    assert at.file_uploader(key="recipe_upload").proto.max_upload_size_mb == 2
     assert recipes.MAX_BYTES <= 2 * 1024 * 1024
 
 
@@ -157,11 +159,26 @@ def test_housekeeping_shuts_down_expired_sessions_and_removes_their_downloads(mo
 
     from pages._ui import memory
 
+    class Session:
+        def __init__(self, sid):
+            self.sid = sid
+            self._session_state = State(upload=b"x" * 100, raw="data")   # what the user loaded
+            self._session_state._new_widget_state.widget_metadata["w"] = "format_func of a page"
+
+        def shutdown(self):
+            closed.append(self.sid)
+
+    class State(dict):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self._new_widget_state = SimpleNamespace(widget_metadata={})
+
     now = [0.0]
     cache = TTLCache(maxsize=10, ttl=120, timer=lambda: now[0])
     closed, orphan_calls = [], []
-    for sid in ("gone", "recent"):
-        cache[sid] = SimpleNamespace(session=SimpleNamespace(shutdown=lambda sid=sid: closed.append(sid)))
+    sessions = {sid: Session(sid) for sid in ("gone", "recent")}
+    for sid in sessions:
+        cache[sid] = SimpleNamespace(session=sessions[sid])
         now[0] += 100
     mgr = SimpleNamespace(_session_storage=SimpleNamespace(_cache=cache), list_sessions=lambda: list(cache.values()))
     rt = SimpleNamespace(_session_mgr=mgr,
@@ -169,6 +186,12 @@ def test_housekeeping_shuts_down_expired_sessions_and_removes_their_downloads(mo
     monkeypatch.setattr(memory, "_runtime", lambda: rt)
     assert memory.sessions_after_reaping() == 1             # "gone" disconnected 200 s ago (> TTL)
     assert closed == ["gone"] and orphan_calls == [1]
+    gone, recent = sessions["gone"]._session_state, sessions["recent"]._session_state
+    assert not gone and not gone._new_widget_state.widget_metadata          # its data goes with it …
+    assert recent and recent._new_widget_state.widget_metadata              # … nobody else's
+    del cache["recent"]   # dropped by Streamlit itself (at someone's disconnect), yet still referenced
+    assert memory.sessions_after_reaping() == 0
+    assert not recent and not recent._new_widget_state.widget_metadata
     memory.release()                                          # gc + malloc_trim: must not fail
 
 

@@ -483,8 +483,8 @@ def test_page_shows_the_new_tables(lang):
 
 @pytest.mark.parametrize("upload", [False, True])
 def test_switching_language_does_not_refit(monkeypatch, upload):
-    """A fitted model read no label (variable or value label): switching the language reruns the page with
-    the same fit — no call into the analysis (sample survey: shared cache; an upload: the session's own)."""
+    """A result keeps codes, never labels: switching the language reruns the page with the same fit — no call
+    into the analysis (sample survey: shared cache; an upload: the session's own)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 

@@ -158,6 +158,10 @@ def test_docx_tables_headers_numbers_rules_and_notes(lang):
                     assert cell == fmt_num(v, 1)
                 elif col.kind == "int":
                     assert cell == str(int(v))
+                elif col.kind == "var":      # a variable name reads as its label
+                    assert cell == ds.label(v)
+                elif col.kind == "level":    # a level code as its value label, in the report's language
+                    assert cell == ds.level_label(getattr(row, col.of), v) != str(v)
                 else:
                     assert cell == str(v)
         # three-line table: no table-level lines; top + header rules; bottom rule; nothing else
@@ -240,8 +244,8 @@ def test_xlsx_numbers_are_numbers_and_contents_links(describe_session):
         values = [c.value for c in ws[4 + i]]
         for j, col in enumerate(spec.column_names):
             v = getattr(row, col)
-            if isinstance(v, str):
-                assert values[j] == v
+            if isinstance(v, str):   # text: a variable name reads as its label
+                assert values[j] == (ds.label(v) if spec.columns[j].kind == "var" else v)
             else:
                 assert isinstance(values[j], (int, float)) and not isinstance(values[j], bool)
                 assert values[j] == pytest.approx(float(v), abs=0, rel=1e-15)
@@ -599,12 +603,13 @@ def test_cli_writes_docx_xlsx_html_with_every_table(tmp_path):
     assert len(doc.tables) == len(tables) == 2
     # numbers in Word match the JSON results
     first = doc.tables[1]   # the thesis chapter: the sample profile (frequencies) first, then descriptives
-    assert [c.text for c in first.rows[1].cells][4] == fmt_num(tables["describe"][0]["mean"], 3)
+    mean = registry.get("describe").table("describe").column_names.index("mean")
+    assert [c.text for c in first.rows[1].cells][mean] == fmt_num(tables["describe"][0]["mean"], 3)
     assert any(p.text == t("report.findings_title", "zh") for p in doc.paragraphs)
     wb = load_workbook(str(out["xlsx"]))
     assert wb.sheetnames[0] == "目录" and len(wb.sheetnames) == 3
     # Excel keeps 15 significant digits
-    assert wb.worksheets[1].cell(4, 5).value == pytest.approx(tables["describe"][0]["mean"], rel=1e-15)
+    assert wb.worksheets[1].cell(4, mean + 1).value == pytest.approx(tables["describe"][0]["mean"], rel=1e-15)
     page = out["html"].read_text(encoding="utf-8")
     assert page.count('<table class="apa">') == 2 and page.count("<img ") == 0   # no frequency bars in the chapter
     # an unwritable path is one clear line, exit 2

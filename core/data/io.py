@@ -28,11 +28,20 @@ sheet (counted in its XML first, and again as openpyxl fills rows out to
 their last cell); no cell text longer than Excel's own limit of
 :data:`XLSX_MAX_CELL_CHARS` characters.  Larger data: save it as CSV.
 
-Public API: :data:`MAX_UPLOAD_MB`, :func:`read_bytes`, :func:`read_path`,
+A text table (CSV/TXT/TSV) is read from its bytes without a decoded copy of
+the whole file, and within a budget checked before pandas parses it
+(:func:`_check_csv_budget`): at most :data:`CSV_MAX_CELLS` cells, estimated as
+its line ends × the header's fields (besides :data:`MAX_UPLOAD_MB`).  Reading
+takes about 20 bytes a cell at its peak and keeps 8 bytes per numeric cell, so
+the budget bounds one upload to roughly 400 MB at its peak and 160 MB kept
+(measured: docs/performance.md).
+
+Public API: :data:`MAX_UPLOAD_MB`, :data:`CSV_MAX_CELLS`, :func:`read_bytes`, :func:`read_path`,
 :func:`list_sheets`.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -49,6 +58,7 @@ from core.errors import UserError
 from core.types import Note
 
 MAX_UPLOAD_MB = 200
+CSV_MAX_CELLS = 20_000_000
 XLSX_MAX_CELLS = 1_000_000
 XLSX_MAX_CELL_CHARS = 32_767
 XLSX_MAX_PART_MB = 256
@@ -73,6 +83,8 @@ _FORMAT_NAMES = {
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 32_768
+_DECODE_PIECE = 4 * 1024 * 1024
+_NON_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 _EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
 
 
@@ -237,36 +249,39 @@ def _looks_binary(content: bytes) -> bool:
 # ---------------------------------------------------------------------------
 # CSV / TXT / TSV
 # ---------------------------------------------------------------------------
-def _decode(content: bytes) -> tuple[str, str, list[Note]]:
-    """Text of a CSV: UTF-16/UTF-8 by BOM or validity, then GB18030 or
+def _decodes(content: bytes, encoding: str) -> bool:
+    """Whether all of ``content`` decodes as ``encoding``, checked in pieces
+    (the whole text is never held)."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(content)
+    try:
+        for i in range(0, len(view), _DECODE_PIECE):
+            dec.decode(view[i:i + _DECODE_PIECE])
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding(content: bytes) -> tuple[str, list[Note]]:
+    """Encoding of a CSV: UTF-16/UTF-8 by BOM or validity, then GB18030 or
     Windows-1252 decided by plausibility (see :func:`_gb_plausibility`)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "utf-16", []
-    try:
-        text = content.decode("utf-8-sig")
-        return text, ("utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        gb = content.decode("gb18030")
-    except UnicodeDecodeError:
-        gb = None
-    try:
-        western = content.decode("cp1252")
-    except UnicodeDecodeError:
-        western = None
-    if gb is not None:
-        share = _gb_plausibility(gb)
-        if western is None or share >= 0.9:
-            return gb, "gb18030", []
+        return "utf-16", []
+    if _decodes(content, "utf-8"):
+        return ("utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"), []
+    gb = _decodes(content, "gb18030")
+    western = _decodes(content, "cp1252")
+    if gb:
+        share = _gb_plausibility(content.decode("gb18030"))
+        if not western or share >= 0.9:
+            return "gb18030", []
         if share < 0.5:  # mostly rare characters: a Western file that happens to decode as GB18030
-            return western, "cp1252", [Note("io.warn_encoding_guess", {"encoding": "Windows-1252",
-                                                                       "other": "GB18030 (GBK)"})]
-        return gb, "gb18030", [Note("io.warn_encoding_guess", {"encoding": "GB18030 (GBK)",
-                                                              "other": "Windows-1252"})]
-    if western is not None:
-        return western, "cp1252", [Note("io.warn_encoding_fallback", {"encoding": "Windows-1252"})]
-    return content.decode("latin-1"), "latin-1", [Note("io.warn_encoding_fallback", {"encoding": "latin-1"})]
+            return "cp1252", [Note("io.warn_encoding_guess", {"encoding": "Windows-1252", "other": "GB18030 (GBK)"})]
+        return "gb18030", [Note("io.warn_encoding_guess", {"encoding": "GB18030 (GBK)", "other": "Windows-1252"})]
+    if western:
+        return "cp1252", [Note("io.warn_encoding_fallback", {"encoding": "Windows-1252"})]
+    return "latin-1", [Note("io.warn_encoding_fallback", {"encoding": "latin-1"})]
 
 
 def _gb_plausibility(text: str) -> float:
@@ -330,9 +345,10 @@ def _sniff_delimiter(text: str, ext: str) -> str:
     return "\t" if ext == ".tsv" else ","
 
 
-def _first_records(text: str, delimiter: str):
-    """(header, first data record, physical line of that record) — blank lines skipped."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _first_records(lines, delimiter: str):
+    """(header, first data record, physical line of that record) — blank lines skipped.
+    ``lines``: the text's lines (a stream: only the first records are read)."""
+    reader = csv.reader(lines, delimiter=delimiter)
     header = first = None
     first_line = 0
     try:
@@ -351,9 +367,9 @@ def _first_records(text: str, delimiter: str):
     return header, first, first_line
 
 
-def _find_long_record(text: str, delimiter: str, width: int) -> tuple[int, int] | None:
+def _find_long_record(lines, delimiter: str, width: int) -> tuple[int, int] | None:
     """Physical line number and field count of the first record longer than the header."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     seen_header = False
     prev = 0
     try:
@@ -372,8 +388,36 @@ def _find_long_record(text: str, delimiter: str, width: int) -> tuple[int, int] 
     return None
 
 
+def _blank_bytes(content: bytes, start: int = 0) -> bool:
+    """Nothing but ASCII white space from ``start`` on (no copy of the bytes)."""
+    return _NON_SPACE.search(content, start) is None
+
+
+def _text_lines(content: bytes, start: int, encoding: str):
+    """The text from byte ``start`` on, decoded as it is read (lines end at \\n only,
+    as a plain split would cut them): the whole text is never held."""
+    buf = io.BytesIO(content)   # shares the bytes, no copy
+    buf.seek(start)
+    return io.TextIOWrapper(buf, encoding=encoding, newline="\n")
+
+
+def _check_csv_budget(content: bytes, start: int, columns: int, name: str) -> None:
+    """Refuse a text table that would be too large once read, before pandas
+    reads it: rows estimated by counting line ends (an upper bound: a quoted
+    answer spanning lines counts twice), times the header's fields."""
+    rows = content.count(b"\n", start) + 1
+    if rows * columns > CSV_MAX_CELLS:
+        raise UserError("io.csv_too_many_cells", name=name, rows=f"{rows:,}", columns=f"{columns:,}",
+                        limit=f"{CSV_MAX_CELLS:,}")
+
+
 def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip_rows: int | None) -> RawData:
-    if not content.strip():
+    """A delimited text file, read from its bytes: the encoding is checked in
+    pieces, the delimiter and first records come from the head of the text, and
+    pandas parses the bytes themselves — no decoded copy of the whole file is
+    ever made (a Python str of it, or a StringIO, costs 1–4 bytes per character;
+    a 100 MB upload peaked at 1.6 GB that way)."""
+    if _blank_bytes(content):
         raise UserError("io.empty", name=name)
     if _magic(content) and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         kind = _magic(content)
@@ -383,21 +427,28 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip
     if _looks_binary(content):
         raise UserError("io.not_text", name=name)
 
-    text, encoding, notes = _decode(content)
-    text = text.rstrip("\x1a")  # DOS end-of-file marker
-    if not text.strip():
+    found_encoding, notes = _encoding(content)
+    encoding = found_encoding
+    if encoding == "utf-16":   # the one encoding whose line ends are not the byte \n: as UTF-8 from here on
+        content, encoding = content.decode("utf-16").encode("utf-8"), "utf-8"
+    if content.endswith(b"\x1a"):  # DOS end-of-file marker
+        content = content.rstrip(b"\x1a")
+    if _blank_bytes(content):
         raise UserError("io.empty", name=name)
 
-    skipped = 0
+    # from here the encoding is ASCII-compatible and no multi-byte character holds the byte \n
+    start = skipped = 0
     if header_row:
-        parts = text.split("\n", header_row)
-        if len(parts) <= header_row or not parts[-1].strip():
+        for _ in range(header_row):
+            start = content.find(b"\n", start) + 1
+            if not start:
+                break
+        if not start or _blank_bytes(content, start):
             raise UserError("io.bad_header_row", header_row=str(header_row), row=str(header_row + 1))
-        text = parts[-1]
         skipped = header_row
 
-    delimiter = _sniff_delimiter(text, ext)
-    header, first, first_line = _first_records(text, delimiter)
+    delimiter = _sniff_delimiter(_text_lines(content, start, encoding).read(_SAMPLE_CHARS + 1), ext)
+    header, first, first_line = _first_records(_text_lines(content, start, encoding), delimiter)
     if header is None:
         raise UserError("io.empty", name=name)
     if first is None:
@@ -410,10 +461,14 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip
             expected=str(len(header)),
             saw=str(len(first)),
         )
+    _check_csv_budget(content, start, len(header), name)
 
     try:
+        buf = io.BytesIO(content)   # shares the bytes
+        buf.seek(start)
         frame = pd.read_csv(
-            io.StringIO(text),
+            buf,
+            encoding=encoding,
             sep=delimiter,
             header=0,
             index_col=False,
@@ -424,7 +479,7 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip
         msg = str(exc)
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
         if m:
-            found = _find_long_record(text, delimiter, len(header))
+            found = _find_long_record(_text_lines(content, start, encoding), delimiter, len(header))
             line, saw = found if found else (int(m.group(2)), int(m.group(3)))
             raise UserError(
                 "io.ragged_rows",
@@ -455,7 +510,7 @@ def _read_text(content: bytes, name: str, ext: str, header_row: int | None, skip
             raise UserError("io.no_rows", name=name)
     raw = _finish(frame, raw_names, None, name, notes, drop_unnamed_empty=True, decimal_cols=comma_cols,
                   blocked=blocked, labels=labels)
-    raw.source.update(encoding=encoding, delimiter=delimiter, header_row=header_row, skip_rows=skip)
+    raw.source.update(encoding=found_encoding, delimiter=delimiter, header_row=header_row, skip_rows=skip)
     return raw
 
 
@@ -488,7 +543,7 @@ def _platform_header_rows(frame: pd.DataFrame, skip: int | None) -> tuple[pd.Dat
 # Excel
 # ---------------------------------------------------------------------------
 def _check_xlsx_container(content: bytes, name: str) -> None:
-    if not content.strip():
+    if _blank_bytes(content):
         raise UserError("io.empty", name=name)
     kind = _magic(content)
     if kind == "Excel (.xlsx) / ZIP":
@@ -687,7 +742,7 @@ def _open_xls(content: bytes, name: str):
     """A legacy BIFF workbook (old 问卷星 / WPS / Office downloads) read by xlrd."""
     import xlrd
 
-    if not content.strip():
+    if _blank_bytes(content):
         raise UserError("io.empty", name=name)
     kind = _magic(content)
     if kind == "Excel (.xlsx) / ZIP":
@@ -787,7 +842,7 @@ def _sheet_to_raw(rows: list[list], name: str, sheet: str, sheets: list[str], he
 def _read_stat(content: bytes, name: str, fmt: str) -> RawData:
     import pyreadstat
 
-    if not content.strip():
+    if _blank_bytes(content):
         raise UserError("io.empty", name=name)
     kind = _magic(content)
     expected = "Stata (.dta)" if fmt == "dta" else "SPSS (.sav)"
@@ -952,7 +1007,7 @@ def _tidy_frame(frame: pd.DataFrame, decimal_comma: bool, numeric_text: bool
         if not all_str:
             t = t.map(_as_text, na_action="ignore")
         out[c] = t.astype("str")
-    return pd.DataFrame(out, index=frame.index), comma_cols, blocked
+    return pd.DataFrame(out, index=frame.index, copy=False), comma_cols, blocked   # no copy of the columns
 
 
 def _maybe_int(num: pd.Series) -> pd.Series:
@@ -1018,7 +1073,8 @@ def _finish(
         keep.append(pos)
     if not keep:
         raise UserError("io.no_rows", name=name)
-    frame = frame[keep]
+    if len(keep) < frame.shape[1]:
+        frame = frame[keep]
     names = [names[p] for p in keep]
     if metas is not None:
         metas = [metas[p] for p in keep]
@@ -1045,7 +1101,7 @@ def _finish(
             dup_originals.append(nm)
 
     pos_to_name = dict(zip(keep, final))
-    frame = frame.copy()
+    frame = frame.copy(deep=False)   # copy-on-write: the caller's frame keeps its names, no data is copied
     frame.columns = final
     frame = frame.reset_index(drop=True)
 

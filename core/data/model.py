@@ -72,9 +72,6 @@ class Dataset:
     scales: dict[str, dict] = field(default_factory=dict)
     lang: str = "en"
     excluded: dict[str, int] = field(default_factory=dict)  # reason -> rows
-    # set when a label (variable or value label, language-dependent) is read: a result computed without
-    # reading one is the same in every language (the page runner then fits it once for both)
-    labels_read: bool = field(default=False, compare=False, repr=False)
 
     # ---- names and labels -------------------------------------------------
     @property
@@ -89,15 +86,13 @@ class Dataset:
             raise UserError("error.unknown_variable", name=str(name))
 
     def label(self, name: str) -> str:
-        """Variable label in the dataset's language, else its name."""
-        self.labels_read = True
+        """Variable label in the dataset's language, else its name (for the edge: charts, text, tables)."""
         if name in self.scales:
             return pick(self.scales[name].get("label"), self.lang) or name
         m = self.meta.get(name)
         return (pick(m.label, self.lang) if m else None) or name
 
     def value_labels(self, name: str) -> dict:
-        self.labels_read = True
         m = self.meta.get(name)
         if not m:
             return {}
@@ -115,33 +110,36 @@ class Dataset:
             raise UserError("error.not_numeric", name=name)
         return col.to_numpy(dtype="float64", na_value=np.nan)
 
-    def levels(self, name: str) -> tuple[list, list[str]]:
-        """Observed levels of a grouping variable, in order, with labels.
+    def level_codes(self, name: str) -> list:
+        """Observed levels (codes) of a grouping variable, in order.
 
         Order: the recipe's level order (``prepare.levels``) when it has one,
         then any other observed values in their natural order
         (:func:`core.data.levels.natural_order`: codes sorted, known ordinal
         texts such as education or age bands as a reader expects them).
-        This order drives every table, chart, post-hoc label and the first
-        (default reference) level.  Returns ``(codes, labels)``.
-        """
+        This order drives every table, chart, post-hoc pair and the first
+        (default reference) level.  Reads no label: analyses keep codes, so a
+        result is the same in every language."""
         self.require(name)
         col = self.frame[name].dropna()
         observed = list(pd.unique(col))
         m = self.meta.get(name)
         chosen = [v for v in (m.order or []) if v in set(observed)] if m else []
         rest = natural_order([v for v in observed if v not in set(chosen)])
-        ordered = chosen + rest
-        vl = self.value_labels(name)
-        labels = [vl.get(v, code_text(v)) if vl else code_text(v) for v in ordered]
-        return ordered, labels
+        return chosen + rest
+
+    def levels(self, name: str) -> tuple[list, list[str]]:
+        """Observed levels in order (:meth:`level_codes`) with their labels in the
+        dataset's language (for the edge: pages, charts, text)."""
+        codes = self.level_codes(name)
+        return codes, [self.level_label(name, c) for c in codes]
 
     def reference_level(self, name: str, min_share: float = 0.1):
         """The default reference level of a categorical predictor: the first
         level in order unless it holds fewer than ``min_share`` of the cases
         (or fewer than 10), then the largest level (a tiny reference gives
         unstable contrasts and inflated VIFs)."""
-        codes, _ = self.levels(name)
+        codes = self.level_codes(name)
         counts = self.frame[name].value_counts(dropna=True)
         if not codes:
             raise UserError("error.unknown_variable", name=name)
@@ -151,45 +149,65 @@ class Dataset:
             return first
         return max(codes, key=lambda c: (counts.get(c, 0), -codes.index(c)))
 
-    def group_codes(self, name: str) -> tuple[np.ndarray, list[str], list]:
-        """Integer group index per row (-1 = missing), level labels, codes."""
-        codes, labels = self.levels(name)
-        col = self.frame[name]
-        idx = pd.Categorical(col, categories=codes).codes.astype(np.int64)
-        return idx, labels, codes
+    def group_codes(self, name: str) -> tuple[np.ndarray, list]:
+        """Integer group index per row (-1 = missing) and the level codes in order."""
+        codes = self.level_codes(name)
+        idx = pd.Categorical(self.frame[name], categories=codes).codes.astype(np.int64)
+        return idx, codes
 
     def resolve_level(self, name: str, level) -> Any:
-        """A level given by code or by label (as in recipes) → its code."""
-        codes, labels = self.levels(name)
-        for c, lab in zip(codes, labels):
-            if level == c or str(level) == code_text(c) or str(level) == lab:
+        """A level given by code or by label (as in recipes: a label in any
+        language, so the answer is the same in every language) → its code."""
+        m = self.meta.get(name)
+        for c in self.level_codes(name):
+            if level == c or str(level) == code_text(c):
+                return c
+            lab = m.value_labels.get(c) if m else None
+            if lab is not None and str(level) in (lab.values() if isinstance(lab, dict) else (str(lab),)):
                 return c
         raise UserError("error.unknown_level", name=name, level=str(level))
 
     def level_label(self, name: str, code) -> str:
+        """The label of a level code in the dataset's language, else the code as
+        text; a code given as text reads as its level ("2" as level 2), a merged
+        level (code "1 + 3", :meth:`split_codes`) as "A + C"."""
+        if not isinstance(code, str) and pd.isna(code):
+            return ""
         vl = self.value_labels(name)
-        return vl.get(code, code_text(code))
+        if vl.get(code) is not None:
+            return vl[code]
+        if isinstance(code, str) and self.has(name):
+            texts = {code_text(c): c for c in self.level_codes(name)}
+            if code in texts and texts[code] is not code and texts[code] != code:
+                return self.level_label(name, texts[code])
+            parts = code.split(MERGED)
+            if len(parts) > 1 and all(p in texts for p in parts):
+                return MERGED.join(self.level_label(name, texts[p]) for p in parts)
+        return code_text(code)
 
-    def split_codes(self, name: str, merge: dict | None = None) -> tuple[np.ndarray, list[str]]:
-        """Group index per row (−1 = missing) and level labels, after merging the
-        levels listed in ``merge[name]`` (lists of levels given by code or label;
-        the merged level is named "A + B" and keeps the place of its first member)."""
-        idx, labels, codes = self.group_codes(name)
+    def split_codes(self, name: str, merge: dict | None = None) -> tuple[np.ndarray, list]:
+        """Group index per row (−1 = missing) and level codes, after merging the
+        levels listed in ``merge[name]`` (lists of levels given by code or label);
+        a merged level keeps the place of its first member and its code is the
+        members' codes joined by " + " (``"1 + 3"``; :meth:`level_label` reads it
+        as "A + C")."""
+        idx, codes = self.group_codes(name)
         groups = (merge or {}).get(name) or []
         if not groups:
-            return idx, list(labels)
+            return idx, list(codes)
         if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
             raise UserError("difference.error.bad_merge", name=name)
-        target = list(range(len(labels)))
+        target = list(range(len(codes)))
         for members in groups:
             pos = sorted({list(codes).index(self.resolve_level(name, lev)) for lev in members})
             for p in pos[1:]:
                 target[p] = pos[0]
         keep = sorted(set(target))
         new_index = {old: i for i, old in enumerate(keep)}
-        new_labels = [" + ".join(labels[j] for j in range(len(labels)) if target[j] == old) for old in keep]
-        lut = np.array([new_index[target[j]] for j in range(len(labels))] + [-1], dtype=np.int64)
-        return lut[idx], new_labels
+        members = [[codes[j] for j in range(len(codes)) if target[j] == old] for old in keep]
+        new_codes = [m[0] if len(m) == 1 else MERGED.join(code_text(c) for c in m) for m in members]
+        lut = np.array([new_index[target[j]] for j in range(len(codes))] + [-1], dtype=np.int64)
+        return lut[idx], new_codes
 
     def scale_range(self, name: str) -> tuple[float, float] | None:
         """(min, max) of a scale score, or of an item's scale; None if unknown."""
@@ -203,6 +221,9 @@ class Dataset:
         if sc.get("score") == "sum":
             lo, hi = lo * len(sc["items"]), hi * len(sc["items"])
         return lo, hi
+
+
+MERGED = " + "   # joins the codes (and labels) of merged levels
 
 
 def code_text(v) -> str:

@@ -25,6 +25,8 @@ from core.data.model import Dataset, RawData, VariableMeta
 from core.data.platforms import duration_seconds
 from core.errors import UserError
 
+SCORE_BLOCK_CELLS = 2_000_000
+
 
 def _blank_missing(col: pd.Series, codes, ranges=()) -> pd.Series:
     if not pd.api.types.is_numeric_dtype(col):
@@ -39,7 +41,7 @@ def _blank_missing(col: pd.Series, codes, ranges=()) -> pd.Series:
 
 def apply_missing(raw: RawData, missing_codes=()) -> pd.DataFrame:
     """Raw frame with file-declared and recipe missing codes set to NaN."""
-    frame = raw.frame.copy()
+    frame = raw.frame.copy(deep=False)   # copy-on-write: only the columns changed below are copied
     for name in frame.columns:
         if frame[name].dtype.kind == "f" and np.isinf(frame[name].to_numpy()).any():
             frame[name] = frame[name].mask(np.isinf(frame[name].to_numpy()))  # ±inf is no answer: missing
@@ -52,25 +54,30 @@ def apply_missing(raw: RawData, missing_codes=()) -> pd.DataFrame:
 
 
 def score_scale(frame: pd.DataFrame, scale: dict) -> pd.Series:
-    """The score of one scale (see module docstring for the rules)."""
+    """The score of one scale (see module docstring for the rules).  Rows are
+    scored in blocks of about :data:`SCORE_BLOCK_CELLS` cells, so a large
+    upload never needs a float copy of all its items at once."""
     items = scale["items"]
-    block = frame[items]
     for it in items:
-        if not pd.api.types.is_numeric_dtype(block[it]):
+        if not pd.api.types.is_numeric_dtype(frame[it]):
             raise UserError("error.scale_item_not_numeric", scale=scale["name"], item=it)
-    x = block.to_numpy(dtype="float64", na_value=np.nan, copy=True)  # writable (copy-on-write views are read-only)
-    if scale.get("missing"):
-        x = np.where(np.isin(x, np.asarray(scale["missing"], dtype=float)), np.nan, x)
     lo, hi = float(scale["min"]), float(scale["max"])
     rev = [items.index(r) for r in scale.get("reverse", [])]
-    if rev:
-        x[:, rev] = lo + hi - x[:, rev]
-    answered = np.sum(~np.isnan(x), axis=1)
     need = int(scale.get("min_items") or len(items))
-    with np.errstate(invalid="ignore"):
-        total = np.nansum(x, axis=1)
-        score = total / np.where(answered > 0, answered, 1) if scale.get("score", "mean") == "mean" else total
-    score = np.where(answered >= need, score, np.nan)
+    missing = np.asarray(scale.get("missing") or [], dtype=float)
+    step = max(1, SCORE_BLOCK_CELLS // len(items))
+    score = np.empty(len(frame))
+    for r0 in range(0, len(frame), step):
+        x = frame[items].iloc[r0:r0 + step].to_numpy(dtype="float64", na_value=np.nan, copy=True)  # writable
+        if missing.size:
+            x = np.where(np.isin(x, missing), np.nan, x)
+        if rev:
+            x[:, rev] = lo + hi - x[:, rev]
+        answered = np.sum(~np.isnan(x), axis=1)
+        with np.errstate(invalid="ignore"):
+            total = np.nansum(x, axis=1)
+            part = total / np.where(answered > 0, answered, 1) if scale.get("score", "mean") == "mean" else total
+        score[r0:r0 + step] = np.where(answered >= need, part, np.nan)
     return pd.Series(score, index=frame.index, name=scale["name"])
 
 

@@ -37,10 +37,11 @@ class ColumnInfo:
     title: str
     kind: str     # a core.types.COLUMN_KINDS kind
     codes: str = ""   # catalogue prefix of a code column
+    of: str = ""      # a level column: the column naming its variable
 
     @property
     def column(self) -> Column:
-        return Column(self.name, self.kind, codes=self.codes)
+        return Column(self.name, self.kind, codes=self.codes, of=self.of)
 
 
 @dataclass
@@ -274,7 +275,7 @@ def method_notes(res: Result, dataset, lang: str) -> list[str]:
     lines = [] if res.meta.get("table_only") else [n_note(res, dataset, lang)]
     for note in res.notes:
         try:
-            lines.append(note.text(lang))
+            lines.append(note.text(lang, dataset))
         except (KeyError, IndexError, ValueError) as exc:  # a malformed note must not break a report
             log.warning("note %s: %s", note.key, exc)
             lines.append(note.key)
@@ -286,6 +287,8 @@ def analysis_title(entry: dict, lang: str) -> str:
     title = entry.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
+    if entry.get("type") == "process" and isinstance(entry.get("model"), int):   # models 4, 1, 14 side by side
+        return t("process.title_model", lang, model=entry["model"])
     return t(f"{entry['type']}.title", lang)
 
 
@@ -461,7 +464,7 @@ def _expand(spec: AnalysisSpec, entry: dict, names) -> list[str]:
 
 def _default_items(sess: _Session) -> list[dict]:
     parts: dict[str, list[dict]] = {p: [] for p in CHAPTER}
-    for entry in model.distinct(list(sess.entries.values())):
+    for entry in model.distinct([a for a in sess.entries.values() if model.invited(a, sess.recipe)]):
         aid = entry["id"]
         res, spec = sess.result(aid), sess.spec(aid)
         if spec is None or not isinstance(res, Result):
@@ -612,10 +615,11 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     except KeyError:
         tspec = None
     lang, opts = sess.lang, sess.opts
-    cols = [ColumnInfo(c.name, column_title(c.name, lang, spec.type), c.kind, c.codes)
-            for c in fmt.columns_of(df, tspec)]
-    frame = df[[c.name for c in cols]].reset_index(drop=True)
-    labels = variable_labels(sess.dataset, frame, cols)
+    declared = fmt.columns_of(df, tspec)
+    cols = [ColumnInfo(c.name, column_title(c.name, lang, spec.type), c.kind, c.codes, c.of) for c in declared]
+    # level codes read as their labels in the report's language; a level's variable column may be left out
+    frame = fmt.level_labels(df, declared, sess.dataset)[[c.name for c in cols]].reset_index(drop=True)
+    labels = fmt.variable_labels(frame, declared, sess.dataset)
     notes = method_notes(sess.results[aid], sess.dataset, lang)
     own = [view_note] if view_note else []
     if counts.get(name):
@@ -628,20 +632,6 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
     title = sess.prefix(aid) + spec.table_title(name, lang, sess.dataset)
     return TableBlock(aid, spec.type, name, title, frame, cols, notes, star_note, scheme, opts["digits"],
                       lang=lang, own_notes=own, labels=labels)
-
-
-def variable_labels(dataset, frame: pd.DataFrame, cols: list[ColumnInfo]) -> dict[str, str]:
-    """Labels of the variables named in the table's var and code columns
-    (a two-way ANOVA's "age:gender" row names both)."""
-    if dataset is None:
-        return {}
-    names = set()
-    for c in cols:
-        if c.kind == "var" or c.codes:
-            for v in frame[c.name]:
-                if isinstance(v, str):
-                    names.update(v.split(":"))
-    return {n: dataset.label(n) for n in names if dataset.has(n)}
 
 
 def table_block(recipe: dict, dataset, results: dict, aid: str, name: str, lang: str = "en") -> TableBlock | None:

@@ -20,7 +20,7 @@ from core import registry
 from core.errors import UserError
 from core.i18n import t
 from core.report import model
-from core.report.content import _Session, analysis_title, method_notes, suppress_result
+from core.report.content import _Session, analysis_title, build, method_notes, suppress_result
 from core.types import Finding, Result
 
 log = logging.getLogger("pressure_explorer.report")
@@ -171,9 +171,9 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
     roles = recipe.get("roles") or {}
     main = roles.get("outcome") or roles.get("y")
     found: list[KeyFinding] = []
-    for entry in model.distinct(recipe.get("analyses") or []):   # a snapshot not changed since: told once
-        if not invited(entry, recipe):
-            continue
+    # defaults nobody chose are left out first, so that a pinned snapshot of one is kept; then a snapshot
+    # not changed since is told once
+    for entry in model.distinct([a for a in recipe.get("analyses") or [] if model.invited(a, recipe)]):
         res = results.get(entry["id"])
         if not isinstance(res, Result):
             continue
@@ -189,17 +189,6 @@ def key_findings(recipe: dict, dataset, results: dict, lang: str = "en",
         found += _cap(own, per_analysis, analysis_title(entry, lang), lang, main)
     order = sorted(range(len(found)), key=lambda i: _sort_key(found[i], i, main))
     return [found[i] for i in order]
-
-
-def invited(entry: dict, recipe: dict) -> bool:
-    """Whether an analysis' findings belong in the summary: not a default the
-    differences page fills in on a visit — a cross-tabulation of two
-    demographics — unless it is pinned."""
-    if entry.get("type") != "crosstab" or entry.get("snapshot_of"):
-        return True
-    pinned = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}
-    demo = set((recipe.get("roles") or {}).get("demographics") or [])
-    return entry["id"] in pinned or not (set(entry.get("rows") or []) | set(entry.get("cols") or [])) <= demo
 
 
 @dataclass
@@ -236,5 +225,22 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
         notes = method_notes(res, dataset, lang) if isinstance(res, Result) else []
         out.append(Slide(kf.plain, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
                          kf.chart if chart is not None else None, notes, kf.statistic, kf.headline,
+                         int(res.n_used) if isinstance(res, Result) else None))
+    return out
+
+
+def figure_slides(recipe: dict, dataset, results: dict, lang: str = "en", charts=None) -> list[Slide]:
+    """One slide per pinned chart (a path diagram, a plot the user chose),
+    after the findings: the chart's title as the headline, the chart, the n."""
+    items = [i for i in recipe.get("report") or [] if isinstance(i, dict) and i.get("kind") == "chart"]
+    if not items:
+        return []
+    doc = build(recipe, dataset, results, lang, items=items, findings=[], charts=charts)
+    out = []
+    for block in doc.charts:
+        entry = next((a for a in recipe.get("analyses") or [] if a.get("id") == block.analysis), {"type": block.type})
+        res = results.get(block.analysis)
+        out.append(Slide(block.title, "", block.analysis, analysis_title(entry, lang), block.chart, block.name,
+                         method_notes(res, dataset, lang) if isinstance(res, Result) else [], "", block.title,
                          int(res.n_used) if isinstance(res, Result) else None))
     return out

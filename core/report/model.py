@@ -143,6 +143,30 @@ def distinct(analyses: list[dict]) -> list[dict]:
     return out
 
 
+def untouched(entry: dict) -> bool:
+    """Whether an analysis entry still holds what a page filled in by itself
+    (``entry["default"]``: the options as filled in, e.g. the measurement page's
+    starting structural model): nobody chose it, so it is no finding of the
+    study until the user changes one of those options or pins it."""
+    filled = entry.get("default")
+    return isinstance(filled, dict) and bool(filled) and all(entry.get(k) == v for k, v in filled.items())
+
+
+def invited(entry: dict, recipe: dict) -> bool:
+    """Whether an analysis belongs in the key findings and the default report:
+    pinned, or chosen by the user — not a default a page computes on a visit
+    (:func:`untouched`) nor a cross-tabulation of two demographics."""
+    pinned = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}
+    if entry.get("snapshot_of") or entry.get("id") in pinned:
+        return True
+    if untouched(entry):
+        return False
+    if entry.get("type") != "crosstab":
+        return True
+    demo = set((recipe.get("roles") or {}).get("demographics") or [])
+    return not (set(entry.get("rows") or []) | set(entry.get("cols") or [])) <= demo
+
+
 def prune_snapshots(recipe: dict) -> None:
     """Drop snapshots no report item refers to any more (unpinned)."""
     used = {i.get("analysis") for i in recipe.get("report") or [] if isinstance(i, dict)}

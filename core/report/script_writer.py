@@ -78,7 +78,7 @@ def main(argv=None):
                 out.mkdir(parents=True, exist_ok=True)
                 table.to_csv(out / f"{{entry['id']}}_{{name}}.csv", index=False, encoding="utf-8-sig")
         for note in res.notes:
-            print("note:", note.text(args.lang))
+            print("note:", note.text(args.lang, dataset))
     return results
 
 

@@ -85,7 +85,7 @@ def merge(ctx: Ctx, sec) -> None:
         if blocks:
             entry["merge"][g] = blocks
     if entry["merge"]:
-        what = "; ".join(f"{ds.label(g)}: " + ", ".join(" + ".join(b) for b in blocks)
+        what = "; ".join(f"{ds.label(g)}: " + ", ".join(" + ".join(ds.level_label(g, c) for c in b) for b in blocks)
                          for g, blocks in entry["merge"].items())
         st.caption(md_escape(t("difference.page.merged", what=what)))
 
@@ -180,8 +180,8 @@ def _control(ds, p: dict, sig: str, container):
         return None if abs(v - p["mean"]) < 1e-12 else float(v)
     if key not in S:
         S[key] = None
-    shown = [t("regression.page.mix")] + list(p["levels"])
-    i = container.selectbox(label, [None] + list(range(len(p["levels"]))), key=key,
+    shown = [t("regression.page.mix")] + [ds.level_label(p["name"], c) for c in p["codes"]]
+    i = container.selectbox(label, [None] + list(range(len(p["codes"]))), key=key,
                             format_func=lambda i: shown[0] if i is None else shown[i + 1])
     return None if i is None else p["codes"][i]
 
@@ -208,14 +208,11 @@ def _current(model: wi.WhatIf, sig: str) -> dict:
     return values
 
 
-def _value_text(model: wi.WhatIf, name: str, v) -> str:
+def _value_text(ds, model: wi.WhatIf, name: str, v) -> str:
     p = model.predictor(name)
     if p["kind"] == "numeric":
         return fmt_num(v, 2)
-    for code, lab in zip(p["codes"], p["levels"]):
-        if code == v or str(code) == str(v) or lab == str(v):
-            return lab
-    return str(v)
+    return ds.level_label(name, v)
 
 
 def _save(entry: dict, model: wi.WhatIf, sig: str) -> None:
@@ -293,7 +290,7 @@ def simulator(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str], template: 
         st.caption(t("regression.page.scenario_limit"))
     for i, s in enumerate(saved):
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-        desc = ", ".join(f"{ds.label(k)} = {_value_text(model, k, v)}" for k, v in s["values"].items())
+        desc = ", ".join(f"{ds.label(k)} = {_value_text(ds, model, k, v)}" for k, v in s["values"].items())
         row.markdown(f"**{md_escape(s['name'])}** — {md_escape(desc or t('regression.page.mix'))}")
         row.button(t("regression.page.delete"), key=f"wi.{sig}.del.{i}", icon=":material/delete:", type="tertiary",
                    on_click=_delete, args=(entry, model, i))
@@ -355,7 +352,8 @@ def probability(ctx: Ctx, sec) -> None:
     pred = predict_probability(model, {k: v for k, v in values.items() if v is not None})
     base = predict_probability(model, {})
     m1, m2 = st.columns(2)
-    m1.metric(t("logistic.page.probability", event=ctx.result.meta["event"]), fmt_num(pred["probability"], 3),
+    event = ctx.ds.level_label(ctx.result.meta["outcome"], ctx.result.meta["event"])
+    m1.metric(t("logistic.page.probability", event=event), fmt_num(pred["probability"], 3),
               delta=f"{fmt_num(pred['probability'] - base['probability'], 3)} {t('regression.page.versus_baseline')}",
               delta_color="off")
     m2.metric(t("regression.page.ci"), f"{fmt_num(pred['ci_low'], 3)} – {fmt_num(pred['ci_high'], 3)}")
@@ -456,11 +454,13 @@ def hypotheses_editor(ctx: Ctx, sec) -> None:
     if df is None or df.empty:
         st.info(t("hypotheses.page.no_rows"))
         return
-    keys = [c.name for c in aspec.table(tname).columns if c.kind in ("text", "var", "int") and c.name in df]
+    keys = [c.name for c in aspec.table(tname).columns if c.kind in ("text", "var", "level", "int") and c.name in df]
     rows = df[keys].to_dict("records")
+    # the rows as the reader knows them: level codes as their labels
+    shown = fmt.level_labels(df[keys], aspec.table(tname).columns, ctx.ds).to_dict("records")
     c5, c6 = st.columns([3, 1])
     i = c5.selectbox(t("hypotheses.page.row"), range(len(rows)), key="hyp.row",
-                     format_func=lambda j: " · ".join(str(v) for v in rows[j].values()))
+                     format_func=lambda j: " · ".join(str(v) for v in shown[j].values()))
     expected = c6.selectbox(t("hypotheses.col.expected"), ("positive", "negative", "any"), key="hyp.exp",
                             format_func=_fmt("hypotheses.expected."))
     if st.button(t("hypotheses.page.add"), key="hyp.add", icon=":material/add:"):

@@ -12,7 +12,7 @@ from core.data.model import Dataset, json_code
 from core.errors import UserError
 from core.types import AnalysisSpec, Option
 from pages._ui import state
-from pages._ui.markdown import md_escape, translated
+from pages._ui.markdown import md_escape, styled, translated
 
 S = st.session_state
 
@@ -278,3 +278,33 @@ def applies(spec: AnalysisSpec, entry: dict, name: str, prefix: str) -> bool:
 def options(spec: AnalysisSpec, entry: dict) -> dict:
     """The analysis' options as chosen in ``entry`` (declared defaults for the rest)."""
     return spec.entry_options(entry)
+
+
+# Streamlit 1.67 has no locale setting for its uploader, so its own texts (button, stated limit, the hint
+# while a file is dragged over it, the error of a file it refused) are replaced in the page by catalogue
+# texts: each original is shrunk to nothing and the translation shown in its place.  .euud7oh2 is the
+# drag hint's element (no test id); tests/e2e/test_first_contact.py checks every text in a browser.
+UPLOADER_CSS = """<style>
+.st-key-{key} [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span,
+.st-key-{key} [data-testid="stFileUploaderDropzone"] .euud7oh2,
+.st-key-{key} [data-testid="stFileChip"] [role="alert"],
+[data-testid="stTooltipErrorContent"] {{ font-size: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{ content: {button}; font-size: 0.875rem; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 0.875rem; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] .euud7oh2::after {{ content: {drop}; font-size: 1rem; }}
+.st-key-{key} [data-testid="stFileChip"] [role="alert"]::after,
+[data-testid="stTooltipErrorContent"]::after {{ content: {failed}; font-size: 0.875rem; }}
+</style>"""
+
+
+def uploader(label: str, key: str, formats: str, max_mb: int | None = None, help: str | None = None):
+    """st.file_uploader (one file, no type filter: a wrong file gets the reader's
+    translated message) whose own texts show in the session's language.  The
+    limit it states is the one it enforces: ``max_mb``, else the server's
+    ``maxUploadSize`` (.streamlit/config.toml, the importer's own limit)."""
+    t = state.t
+    limit = max_mb or st.get_option("server.maxUploadSize")
+    st.html(styled(UPLOADER_CSS, key, button=t("upload.button"), limit=t("upload.limit", formats=formats, mb=limit),
+                   drop=t("upload.drop"), failed=t("upload.failed")))
+    return st.file_uploader(label, key=key, help=help, max_upload_size=max_mb)

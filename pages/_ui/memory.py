@@ -22,8 +22,10 @@ shuts down sessions whose TTL has passed (their personal data — session
 state, uploaded files, generated downloads — go at once, not at someone
 else's next disconnect; a session merely dropped from Streamlit's store
 keeps its uploads and downloads in the runtime's file managers), and when
-sessions have gone since its last look it runs the cyclic collector and
-``malloc_trim(0)``.  It relies on
+sessions have gone since its last look it empties their session state
+(:func:`forget`: a gone session can stay referenced by Streamlit's runtime
+loop, and with it everything the user loaded) and runs the cyclic collector
+and ``malloc_trim(0)``.  It relies on
 Streamlit internals, guarded: if they change, it does nothing (and says so
 once in the log).  Measured by benchmarks/load_sessions.py.
 """
@@ -34,6 +36,7 @@ import gc
 import logging
 import threading
 import time
+import weakref
 
 import streamlit as st
 
@@ -78,11 +81,34 @@ def sessions_after_reaping() -> int | None:
             session = getattr(info, "session", None)
             if session is not None:
                 session.shutdown()
+                forget(session)
+    current = {info.session for info in mgr.list_sessions()}
+    for session in [s for s in _SEEN if s not in current]:   # dropped by Streamlit since the last look
+        _SEEN.discard(session)
+        forget(session)
+    _SEEN.update(current)
     STORE.expire(connected(mgr))   # the reload store forgets sessions gone for longer than the TTL
     # a generated download is marked when no session refers to it and deleted at the next call:
     # ticks of this thread are INTERVAL apart, so a file goes 30–60 s after its session
     rt.media_file_mgr.remove_orphaned_files()
-    return len(mgr.list_sessions())
+    return len(current)
+
+
+_SEEN: weakref.WeakSet = weakref.WeakSet()   # the sessions held at the last look
+
+
+def forget(session) -> None:
+    """Empty a gone session's state: its upload, data and results, and its widgets'
+    metadata, whose format_func closures keep the globals of the page scripts that
+    made them.  A session gone from Streamlit's store can stay referenced —
+    Streamlit's runtime loop keeps the last session it served in a loop variable
+    until another session is active — and would hold all of that."""
+    session_state = getattr(session, "_session_state", None)
+    if hasattr(session_state, "clear"):
+        session_state.clear()
+    widgets = getattr(getattr(session_state, "_new_widget_state", None), "widget_metadata", None)
+    if hasattr(widgets, "clear"):
+        widgets.clear()
 
 
 # ---- the reload store (used by pages/_ui/state.py) ----------------------------------------------------------------------------

@@ -38,8 +38,9 @@ def analysis_page(type_: str, aid: str | None = None, layout: str = "", title: s
     lay = spec.page_layout(layout)
     if new and lay.start is not None:
         entry.update(lay.start(ds, state.recipe().get("roles") or {}))
-    for k, v in (start or {}).items():
-        entry.setdefault(k, v)
+    fresh = {k: v for k, v in (start or {}).items() if k not in entry}
+    if fresh:   # the page's pick for a new entry, nobody's choice (no key finding: core.report.model.untouched)
+        state.by_default(entry, **fresh)
     ctx = Ctx(spec, ds, entry)
     first_show = lay.form or next((i for i, s in enumerate(lay.sections) if s.show), len(lay.sections))
     _sections(ctx, lay.sections[:first_show])

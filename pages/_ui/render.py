@@ -24,7 +24,7 @@ from pages._ui.markdown import md_escape, translated
 
 
 def note_text(note: Note, lang: str) -> str:
-    return translated(note.key, lang, **note.kwargs)
+    return translated(note.key, lang, **note.arguments(state.dataset() if note.levels else None))
 
 
 def label(key: str, **kwargs) -> str:
@@ -68,20 +68,15 @@ def arrow_table(df: pd.DataFrame, columns: list[Column], lang: str, labels: dict
     return pa.Table.from_arrays(arrays, names=[str(c.name) for c in columns])
 
 
-def _labels(df: pd.DataFrame, columns: list[Column]) -> dict[str, str]:
-    ds = state.dataset()
-    names = {part for c in columns if c.kind == "var" or c.codes for v in df[c.name] if isinstance(v, str)
-             for part in v.split(":")}
-    return {n: ds.label(n) for n in names if ds is not None and ds.has(n)}
-
-
 def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str | None = None,
-          digits: int = 3, aid: str | None = None, result: Result | None = None) -> None:
+          digits: int = 3, aid: str | None = None, result: Result | None = None, memo: dict | None = None) -> None:
     """A result table: numbers stay numbers (sortable), p values as .003 / < .001.
     With the analysis' recipe id ``aid`` (and its ``result``, for the method
     footnote of downloads) the table gets its pin and CSV/Excel downloads.
     A table the analysis declares as a view (``AnalysisSpec.views``, e.g. a
-    thesis layout) is pinned and downloaded through that view."""
+    thesis layout) is pinned and downloaded through that view.  ``memo``: a
+    dict the caller keeps across reruns, where the Arrow table of the same
+    frame object (in the same language) is reused rather than built again."""
     lang = state.lang()
     columns = fmt.columns_of(df, spec)
     config = {}
@@ -92,9 +87,15 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
             config[str(c.name)] = st.column_config.NumberColumn(title, format=number)
         else:
             config[str(c.name)] = st.column_config.TextColumn(title)
+    hit = memo.get(id(df)) if memo is not None else None
+    if hit is None or hit[0] is not df or hit[1] != lang:   # the frame is kept in the entry: its id is not reused
+        ds = state.dataset()
+        shown = fmt.level_labels(df, columns, ds)     # level codes as value labels in the reader's language
+        hit = (df, lang, arrow_table(shown, columns, lang, fmt.variable_labels(df, columns, ds)))
+        if memo is not None:
+            memo[id(df)] = hit
     # placeholder="": a missing number is a blank cell (Streamlit writes "None" by default)
-    st.dataframe(arrow_table(df, columns, lang, _labels(df, columns)), hide_index=True, column_config=config,
-                 key=key, width="stretch", placeholder="")
+    st.dataframe(hit[2], hide_index=True, column_config=config, key=key, width="stretch", placeholder="")
     if spec is not None and analysis and (aid is not None or result is not None):
         aspec = registry.get(analysis)
         own = result is not None and (spec.name in result.tables or aspec.has_view(spec.name))

@@ -1,9 +1,11 @@
 """Run analyses through the registry, cached on (data key, type, fit options).
 
-Display-only options (``Option.fit=False``) are left out of the cache key, so
-toggling them never refits.  Errors come back as values: a UserError is shown
-translated; anything unexpected is shown as an internal error without a
-traceback and nothing already loaded is lost.
+Display-only options (``Option.fit=False``) and the language are left out of
+the cache key, so toggling them never refits: results keep codes (level codes,
+variable names, catalogue codes) and are read in the user's language at render.
+Errors come back as values: a UserError is shown translated; anything
+unexpected is shown as an internal error without a traceback and nothing
+already loaded is lost.
 
 Where results are kept: results (and charts and views) of a shipped sample
 survey are public and shared by every session (``st.cache_data``); results
@@ -74,15 +76,8 @@ def _cached(shared, own, key: tuple, *args):
     return copy.deepcopy(store[k])
 
 
-def _run_impl(data_key: str, type_: str, fit_json: str, lang: str, _dataset, _options: dict, _progress=None,
-              _known=None) -> tuple[Result, bool]:
-    """(result, whether it read a label).  ``_known`` stores an already computed
-    pair under this key (the language-free one)."""
-    if _known is not None:
-        return _known
-    _dataset.labels_read = False
-    result = registry.run(type_, _dataset, _options, progress=_progress)
-    return result, _dataset.labels_read
+def _run_impl(data_key: str, type_: str, fit_json: str, _dataset, _options: dict, _progress=None) -> Result:
+    return registry.run(type_, _dataset, _options, progress=_progress)
 
 
 _run = st.cache_data(show_spinner=False, max_entries=256)(_run_impl)
@@ -99,18 +94,11 @@ def run(type_: str, options: dict) -> Result | UserError:
         return UserError("error.recipe_scales_invalid")
     spec = registry.get(type_)
     key = (state.data_key(with_language=False), type_, _fit_json(spec, options))
-    neutral = st.session_state.setdefault("_language_free_fits", set())
     bar = st.progress(0.0, text=state.t("render.working")) if spec.progress else None
     progress = _unrecorded(bar.progress) if bar else None
     try:
-        # a fit that read no label is the same in every language: one cache entry, no refit on a switch
-        if key in neutral:
-            return _cached(_run, _run_impl, (*key, ""), ds, options, progress)[0]
-        result, read = _cached(_run, _run_impl, (*key, state.lang()), ds, options, progress)
-        if not read:
-            neutral.add(key)
-            _cached(_run, _run_impl, (*key, ""), ds, options, None, (result, read))
-        return result
+        # the same in every language: one cache entry, no refit on a language switch
+        return _cached(_run, _run_impl, key, ds, options, progress)
     except UserError as err:
         return err
     except Exception as exc:  # a bug: keep the page alive, say so plainly

@@ -239,6 +239,15 @@ def entry(aid: str, type_: str) -> dict:
     return a
 
 
+def by_default(entry: dict, **values) -> None:
+    """Fill in options the page chose itself, nobody asked for (a starting
+    model, a first pair of variables), recorded in ``entry["default"]`` so that
+    the key findings and the default report leave the analysis out until the
+    user changes one of them or pins it (core.report.model.untouched)."""
+    entry.update(copy.deepcopy(values))
+    entry["default"] = {**(entry.get("default") or {}), **copy.deepcopy(values)}
+
+
 def forget(entry: dict) -> None:
     """Take a page's entry out of the recipe while nothing is chosen for it, so a
     downloaded recipe holds no analysis that cannot run (the widgets keep the choices)."""

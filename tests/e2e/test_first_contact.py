@@ -1,5 +1,6 @@
 """First contact in a real browser (issue 16): a zh-CN browser sees Chinese on
-its first load and after a reload; no request leaves localhost; a bomb upload
+its first load and after a reload, Streamlit's uploader texts included; no
+request leaves localhost; a bomb upload
 in one session is refused quickly while a second session stays healthy, and
 the server's memory stays bounded."""
 from __future__ import annotations
@@ -12,6 +13,9 @@ from urllib.parse import urlparse
 
 import pytest
 from hostile_files import shared_string_bomb
+
+from core.data import io as dio
+from core.i18n import t
 
 from .conftest import shot, start_server, wait_idle
 
@@ -49,6 +53,56 @@ def test_zh_browser_sees_chinese_first_and_after_reload_and_nothing_leaves_local
     pg.wait_for_timeout(1000)   # late requests (favicon, fonts)
     assert requests and not _outside(requests), _outside(requests)
     assert any(u.endswith(".png") or "/media/" in u for u in requests)   # the local page icon
+    ctx.close()
+
+
+_PSEUDO = """(e) => { const s = getComputedStyle(e), a = getComputedStyle(e, '::after');
+    const r = e.getBoundingClientRect();
+    return {size: s.fontSize, text: e.textContent, after: a.content, width: r.width}; }"""
+
+
+def test_zh_uploader_shows_chinese_and_the_limit_it_enforces(browser, server, tmp_path):
+    """Streamlit's own uploader texts (button, stated limit, the hint while a file
+    is dragged over it) show in Chinese; the English originals take no space;
+    the stated limit is the one the widget enforces (its own text) and the app's;
+    the error of a file over it is ours."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server)
+    wait_idle(pg, timeout=180_000)
+    up = pg.locator(".st-key-upload [data-testid='stFileUploaderDropzone']")
+    button = up.locator("[data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p").evaluate(_PSEUDO)
+    assert button["after"] == '"上传文件"' and button["size"] == "0px" and button["width"] > 20, button
+    limit = up.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").evaluate(_PSEUDO)
+    assert limit["size"] == "0px" and limit["width"] > 100, limit
+    assert limit["text"].startswith(f"{dio.MAX_UPLOAD_MB}MB per file"), limit   # what the widget enforces
+    assert limit["after"] == f'"CSV、Excel、SPSS 或 Stata 数据 · 每个文件不超过 {dio.MAX_UPLOAD_MB} MB"', limit
+    recipe = pg.locator(".st-key-recipe_upload [data-testid='stFileUploaderDropzoneInstructions'] span")
+    pg.get_by_text("加载已保存的分析方案").click()
+    assert recipe.evaluate(_PSEUDO)["after"] == '"JSON 方案文件 · 每个文件不超过 2 MB"'
+    assert recipe.evaluate(_PSEUDO)["text"].startswith("2MB per file")
+    # a file dragged over the box: Streamlit's hint, in Chinese
+    drag = pg.evaluate_handle("() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.csv')); return d; }")
+    up.dispatch_event("dragenter", {"dataTransfer": drag})
+    hint = up.locator(".euud7oh2")
+    hint.wait_for(timeout=10_000)
+    found = hint.evaluate(_PSEUDO)
+    assert found["after"] == '"将文件拖放到此处"' and found["size"] == "0px" and found["width"] > 50, found
+    shot(pg, "e2e_uploader_zh")
+    up.dispatch_event("dragleave", {"dataTransfer": drag})
+    # a file over the stated limit, refused by the widget itself: its error (on the chip and in the
+    # tooltip over it) is ours, in Chinese
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{" + b" " * 3_000_000 + b"}")
+    pg.locator(".st-key-recipe_upload input[type='file']").set_input_files(str(big))
+    chip = pg.locator(".st-key-recipe_upload [data-testid='stFileChip']")
+    failed = t("upload.failed", "zh")
+    assert chip.locator("[role='alert']").evaluate(_PSEUDO)["after"] == f'"{failed}"'
+    chip.hover()
+    tip = pg.locator("[data-testid='stTooltipErrorContent']")
+    tip.wait_for(timeout=10_000)
+    found = tip.evaluate(_PSEUDO)
+    assert found["after"] == f'"{failed}"' and found["size"] == "0px" and "2.0MB" in found["text"], found
     ctx.close()
 
 

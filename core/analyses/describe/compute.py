@@ -32,23 +32,22 @@ def run(ds: Dataset, opts: dict) -> Result:
             continue
         x = ds.numeric(name)
         m = moments(x)
-        rows.append({"variable": name, "label": ds.label(name), **m, "missing": int(len(x) - m["n"])})
+        rows.append({"variable": name, **m, "missing": int(len(x) - m["n"])})
         if opts.get("normality"):
             nrows.append(normality_row(name, x[np.isfinite(x)], m))
     describe = pd.DataFrame(rows, columns=SPEC.table("describe").column_names)
 
     frows = []
     for name in freqs:
-        codes, labels = ds.levels(name)
         col = ds.frame[name]
         valid = int(col.notna().sum())
         counts = col.value_counts(dropna=True)
         cum = 0.0
-        for code, lab in zip(codes, labels):
+        for code in ds.level_codes(name):
             n = int(counts.get(code, 0))
             pct = 100.0 * n / valid if valid else np.nan
             cum += pct
-            frows.append({"variable": name, "level": lab, "code": json_code(code), "n": n, "percent": pct,
+            frows.append({"variable": name, "level": json_code(code), "code": json_code(code), "n": n, "percent": pct,
                           "cum_percent": cum, "percent_of_all": 100.0 * n / len(col) if len(col) else np.nan})
         if valid < len(col):
             notes.append(Note("describe.note.freq_missing", {"name": name, "n": int(len(col) - valid)}))

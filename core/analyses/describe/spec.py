@@ -15,8 +15,7 @@ SPEC = AnalysisSpec(
     ),
     tables=(
         TableSpec("describe", (
-            Column("variable", "text", "Variable or scale name."),
-            Column("label", "text", "Variable label (or the name)."),
+            Column("variable", "var", "Variable or scale name (shown as its label)."),
             Column("n", "int", "Valid values."),
             Column("missing", "int", "Missing values."),
             Column("mean", "num", "Mean."),
@@ -30,7 +29,7 @@ SPEC = AnalysisSpec(
         ), "One row per variable, each on its own valid values.", keys=("variable",)),
         TableSpec("frequencies", (
             Column("variable", "text", "Categorical variable."),
-            Column("level", "text", "Level, named by its value label when there is one."),
+            Column("level", "level", "Level: its code, shown as its value label when there is one.", of="variable"),
             Column("code", "text", "The level's code in the data."),
             Column("n", "int", "Count."),
             Column("percent", "pct", "Percent of valid values (SPSS 'Valid Percent')."),
@@ -53,5 +52,6 @@ SPEC = AnalysisSpec(
     defaults=lazy("core.analyses.describe.defaults:start"),
     charts=lazy("core.analyses.describe.charts:chart_list"),
     findings=lazy("core.analyses.describe.text:findings"),
+    chart=lazy("core.analyses.describe.charts:finding_chart"),
     layout=Layout(needs=("variables|frequencies",), empty="describe.error.nothing_chosen"),
 )

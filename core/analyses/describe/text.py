@@ -64,7 +64,7 @@ def scale_means(res: Result, ds, lang: str) -> list[Finding]:
         side = "above" if r["mean"] > mid else "below" if r["mean"] < mid else "at"
         head = t(f"describe.finding.single_{side}", lang, label=r["label"], m=fmt_num(r["mean"], 2),
                  mid=fmt_num(mid, 1))
-        return [Finding(head, detail, None, 0.0, None, "description", "describe")]
+        return [Finding(head, detail, "means", 0.0, None, "description", "describe")]
     hi = max(rows, key=lambda r: r["pos"])
     lo = min(rows, key=lambda r: r["pos"])
     if hi["pos"] - lo["pos"] < CLOSE:
@@ -72,7 +72,7 @@ def scale_means(res: Result, ds, lang: str) -> list[Finding]:
     else:
         head = t("describe.finding.highest", lang, hi=hi["label"], m_hi=fmt_num(hi["mean"], 2),
                  lo=lo["label"], m_lo=fmt_num(lo["mean"], 2), range=_range_text(hi["lo"], hi["hi"]))
-    return [Finding(head, detail, None, 0.0, None, "description", "describe")]
+    return [Finding(head, detail, "means", 0.0, None, "description", "describe")]
 
 
 def sample_composition(res: Result, ds, lang: str) -> list[Finding]:
@@ -85,7 +85,8 @@ def sample_composition(res: Result, ds, lang: str) -> list[Finding]:
         if sub.empty:
             continue
         top = sub.loc[sub["n"].idxmax()]
-        parts.append(t("describe.finding.largest", lang, variable=ds.label(name), level=str(top["level"]),
+        parts.append(t("describe.finding.largest", lang, variable=ds.label(name),
+                       level=ds.level_label(name, top["level"]),
                        pct=fmt_num(top["percent"], 1)))
         first = first or name
     if not parts:

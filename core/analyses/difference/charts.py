@@ -9,11 +9,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.analyses.difference.spec import SPECS
 from core.theme import themed
 from core.data.model import Dataset
-from core.format import fmt_num, fmt_p, stars
+from core.format import fmt_num, fmt_p, level_labels, stars
 from core.i18n import t
 from core.types import Result
+
+DIFFERENCE, CROSSTAB = SPECS
+
+
+def _read(df: pd.DataFrame, spec, table: str, ds: Dataset) -> pd.DataFrame:
+    """A result table with its level codes as their labels (the chart's words, text on a nominal axis)."""
+    return level_labels(df, spec.table(table).columns, ds, text=True)
 
 
 def _labels(ds: Dataset, names) -> dict:
@@ -61,9 +69,11 @@ def heatmap(result: Result, ds: Dataset, lang: str, scheme: str = "apa") -> alt.
         width="container", height=alt.Step(30)))
 
 
-def means(group_stats: pd.DataFrame, split_label: str, outcome_label: str, lang: str) -> alt.Chart:
-    """Group means with 95% CI bars, groups in level order."""
-    data = group_stats[["level", "n", "mean", "sd", "ci_low", "ci_high"]].copy()
+def means(group_stats: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
+    """Group means with 95% CI bars (the rows of one split and outcome), groups in level order."""
+    split_label, outcome_label = (ds.label(group_stats[c].iloc[0]) if len(group_stats) else "" for c in
+                                  ("group", "outcome"))
+    data = _read(group_stats, DIFFERENCE, "group_stats", ds)[["level", "n", "mean", "sd", "ci_low", "ci_high"]]
     order = list(data.level)
     x = alt.X("level:N", sort=order, title=split_label, axis=alt.Axis(labelAngle=0, labelLimit=160))
     tip = [alt.Tooltip("level:N", title=t("col.level", lang)), alt.Tooltip("n:Q", title="n"),
@@ -81,7 +91,8 @@ def means(group_stats: pd.DataFrame, split_label: str, outcome_label: str, lang:
 
 
 def _long(ds: Dataset, group: str, outcome: str, merge: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
-    codes, labels = ds.split_codes(group, merge)
+    codes, levels = ds.split_codes(group, merge)
+    labels = [ds.level_label(group, c) for c in levels]
     y = ds.numeric(outcome)
     ok = (codes >= 0) & np.isfinite(y)
     data = pd.DataFrame({"level": np.asarray(labels, dtype=object)[codes[ok]], "value": y[ok]})
@@ -120,7 +131,7 @@ def interaction(fm: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
     """Two-way interaction plot: cell means (lines per level of the split)
     across the levels of the second split, with 95% CI bars."""
     g, by, o = fm.group.iloc[0], fm.by.iloc[0], fm.outcome.iloc[0]
-    data = fm[["level", "by_level", "n", "mean", "ci_low", "ci_high"]].copy()
+    data = _read(fm, DIFFERENCE, "factorial_means", ds)[["level", "by_level", "n", "mean", "ci_low", "ci_high"]]
     x = alt.X("by_level:N", sort=list(dict.fromkeys(data.by_level)), title=ds.label(by),
               axis=alt.Axis(labelAngle=0, labelLimit=160))
     color = alt.Color("level:N", sort=list(dict.fromkeys(data.level)), title=ds.label(g))
@@ -138,7 +149,7 @@ def interaction(fm: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
 def crosstab_bars(cells: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
     """Row percentages as stacked bars (each row level sums to 100 %)."""
     rv, cv = cells.row_var.iloc[0], cells.col_var.iloc[0]
-    data = cells[["row_level", "col_level", "n", "row_pct"]].copy()
+    data = _read(cells, CROSSTAB, "cells", ds)[["row_level", "col_level", "n", "row_pct"]].copy()
     col_order = list(dict.fromkeys(data.col_level))
     data["col_index"] = [col_order.index(c) for c in data.col_level]
     chart = alt.Chart(data).mark_bar().encode(
@@ -203,7 +214,7 @@ def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
     for g, o in zip(tests.group, tests.outcome):
         if name == f"means_{g}_{o}":
             gs = result.tables["group_stats"]
-            return means(gs[(gs.group == g) & (gs.outcome == o)], ds.label(g), ds.label(o), lang)
+            return means(gs[(gs.group == g) & (gs.outcome == o)], ds, lang)
     lv = result.tables.get("levels")
     for r in lv.itertuples(index=False) if lv is not None else ():
         if name == f"level_{r.outcome}":

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import chdtrc, fdtrc, fdtri, gammaln, ndtr, stdtr, stdtrit
 
-from core.data.model import Dataset
+from core.data.model import Dataset, json_code
 from core.errors import UserError
 from core.engines.srange import ptukey, qtukey
 from core.analyses.difference.spec import POSTHOC, SPECS
@@ -26,10 +26,10 @@ COLS = {tb.name: tb.column_names for tb in SPECS[0].tables}
 def suggest_merges(ds: Dataset, name: str, min_n: int = 5) -> list[list[str]]:
     """Merge each level smaller than ``min_n`` with its smaller neighbour (in
     level order) until every merged level has at least ``min_n`` rows; returns
-    lists of level labels (the ``merge`` option's form)."""
-    idx, labels, _ = ds.group_codes(name)
-    counts = np.bincount(idx[idx >= 0], minlength=len(labels)).tolist()
-    blocks = [[i] for i in range(len(labels))]
+    lists of level codes (the ``merge`` option's form)."""
+    idx, codes = ds.group_codes(name)
+    counts = np.bincount(idx[idx >= 0], minlength=len(codes)).tolist()
+    blocks = [[i] for i in range(len(codes))]
     sizes = list(counts)
     while len(blocks) > 1 and min(sizes) < min_n:
         i = int(np.argmin(sizes))
@@ -42,7 +42,7 @@ def suggest_merges(ds: Dataset, name: str, min_n: int = 5) -> list[list[str]]:
         a, b = sorted((i, j))
         blocks[a:b + 1] = [blocks[a] + blocks[b]]
         sizes[a:b + 1] = [sizes[a] + sizes[b]]
-    return [[labels[i] for i in blk] for blk in blocks if len(blk) > 1]
+    return [[json_code(codes[i]) for i in blk] for blk in blocks if len(blk) > 1]
 
 
 # ---- per-outcome preparation ----------------------------------------------------------
@@ -335,8 +335,8 @@ def run(ds: Dataset, opts: dict) -> Result:
 
     splits = {}
     for g in groups:
-        codes, labels = ds.split_codes(g, merge)
-        splits[g] = (codes, labels, _Split(codes, len(labels)))
+        codes, levels = ds.split_codes(g, merge)
+        splits[g] = (codes, levels, _Split(codes, len(levels)))
     prepared = {}
     for o in outcomes:
         if ds.is_numeric(o):
@@ -350,8 +350,8 @@ def run(ds: Dataset, opts: dict) -> Result:
     flagged: dict[tuple, int] = {}
 
     for g in groups:
-        codes, labels, split = splits[g]
-        k_all = len(labels)
+        codes, levels, split = splits[g]
+        k_all = len(levels)
         for o in outcomes:
             base = {"group": g, "outcome": o}
 
@@ -374,11 +374,11 @@ def run(ds: Dataset, opts: dict) -> Result:
             cnt, state = out.counts(split)
             keep = np.flatnonzero(cnt >= 2)
             for j in np.flatnonzero(cnt < 2):
-                dropped.setdefault((g, labels[j], int(cnt[j])), []).append(o)
+                dropped.setdefault((g, levels[j], int(cnt[j])), []).append(o)
             if keep.size < 2:
                 fail("no_data" if cnt.sum() == 0 else "one_group", k=int(keep.size), n=int(cnt[keep].sum()))
                 continue
-            levs = [labels[j] for j in keep]
+            levs = [levels[j] for j in keep]
             k = len(levs)
             s = out.summaries(state, keep, k_all)
             tested_splits.add(g)
@@ -423,10 +423,11 @@ def run(ds: Dataset, opts: dict) -> Result:
 
     rows["posthoc"] = _posthoc(pending, posthoc)
     for (g, lev, cnt), outs in dropped.items():
-        notes.append(Note("difference.note.dropped_group", {"group": g, "level": lev, "n": cnt,
-                                                            "outcomes": ", ".join(outs)}))
+        notes.append(Note("difference.note.dropped_group", {"group": g, "level": json_code(lev), "n": cnt,
+                                                            "outcomes": ", ".join(outs)}, {"level": g}))
     for (g, lev), cnt in flagged.items():
-        notes.append(Note("difference.note.small_group", {"group": g, "level": lev, "n": cnt, "min": small}))
+        notes.append(Note("difference.note.small_group", {"group": g, "level": json_code(lev), "n": cnt,
+                                                          "min": small}, {"level": g}))
 
     rows["levels"] = _levels(ds, outcomes, prepared, notes)
     by = opts.get("by")

@@ -9,7 +9,8 @@ ranks of every split), so the whole battery costs a few passes over the data.
 
 Conventions (what SPSS and R users check):
 
-* Levels are in value-label order (codes sorted); t = mean(first level) −
+* Levels are in the data's level order (``core.data.levels``; codes sorted unless the user set an order);
+  tables hold level codes, shown as value labels; t = mean(first level) −
   mean(second level), as R's ``t.test(y ~ g)``.
 * Levene's test centred on the mean (SPSS, ``car::leveneTest(center = mean)``)
   and on the median (Brown–Forsythe, ``center = median``), df1 = k − 1,
@@ -72,7 +73,7 @@ SPECS = (
                        "factorial and factorial_means."),
             Option("merge", "map", default={}, widget="hidden",
                    doc="Levels to merge before testing: {split: [[level, level, …], …]}, levels by code or "
-                       "label; the merged level is named \"A + B\"."),
+                       "label; the merged level's code is the members' codes joined by \" + \" (shown as \"A + B\")."),
             Option("small_group", "int", default=5, min=2, max=1000,
                    doc="Groups with fewer valid rows than this are flagged (column small and a note)."),
             Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
@@ -111,7 +112,8 @@ SPECS = (
                 keys=("group", "outcome", "test")),
             TableSpec("group_stats", (
                 _G, _O,
-                Column("level", "text", "Group (value label)."),
+                Column("level", "level", "Group: the level's code (a merged level: the codes joined by \" + \"), "
+                                         "shown as its value label.", of="group"),
                 Column("n", "int", "Valid rows."),
                 Column("mean", "num", "Mean."),
                 Column("sd", "num", "SD (n − 1)."),
@@ -128,8 +130,8 @@ SPECS = (
             TableSpec("posthoc", (
                 _G, _O,
                 Column("method", "text", "tukey, games_howell, bonferroni.", codes="difference.choice.posthoc."),
-                Column("level_a", "text", "Later level of the pair (R's TukeyHSD row 'a-b')."),
-                Column("level_b", "text", "Earlier level of the pair."),
+                Column("level_a", "level", "Later level of the pair (R's TukeyHSD row 'a-b'; a code).", of="group"),
+                Column("level_b", "level", "Earlier level of the pair (a code).", of="group"),
                 Column("diff", "num", "mean(level_a) − mean(level_b)."),
                 Column("se", "num", "SE of the difference (SPSS's Std. Error)."),
                 Column("ci_low", "num", "Simultaneous 95% CI lower bound."),
@@ -167,8 +169,8 @@ SPECS = (
                 keys=("group", "by", "outcome", "source")),
             TableSpec("factorial_means", (
                 _G, Column("by", "var", "Second split."), _O,
-                Column("level", "text", "Level of the split."),
-                Column("by_level", "text", "Level of the second split."),
+                Column("level", "level", "Level (code) of the split.", of="group"),
+                Column("by_level", "level", "Level (code) of the second split.", of="by"),
                 Column("n", "int", "Rows in the cell."),
                 Column("mean", "num", "Cell mean."),
                 Column("sd", "num", "Cell SD."),
@@ -237,8 +239,8 @@ SPECS = (
             TableSpec("cells", (
                 Column("row_var", "var", "Row variable."),
                 Column("col_var", "var", "Column variable."),
-                Column("row_level", "text", "Row level (value label)."),
-                Column("col_level", "text", "Column level (value label)."),
+                Column("row_level", "level", "Row level (code; shown as its value label).", of="row_var"),
+                Column("col_level", "level", "Column level (code; shown as its value label).", of="col_var"),
                 Column("n", "int", "Observed count."),
                 Column("expected", "num", "Expected count."),
                 Column("row_pct", "pct", "Percent of the row."),

@@ -14,7 +14,8 @@ import math
 
 import pandas as pd
 
-from core.format import fmt_num, fmt_p, p_apa, stars
+from core.analyses.difference.spec import SPECS
+from core.format import fmt_num, fmt_p, p_apa, read_levels, stars
 from core.i18n import t
 from core.types import Finding, Result
 
@@ -108,8 +109,8 @@ def crosstab_findings(result: Result, ds, lang: str) -> list[Finding]:
 def paragraphs(result: Result, ds, lang: str, collect: list | None = None) -> list[str]:
     """The reading of a battery; with ``collect`` also gathers key findings."""
     tests = result.tables["tests"]
-    gs = result.tables["group_stats"]
-    ph = result.tables["posthoc"]
+    shown = read_levels(result, SPECS[0], ds, text=True)     # level codes as their labels: the words of the text
+    gs, ph = shown.tables["group_stats"], shown.tables["posthoc"]
     methods = list(dict.fromkeys(ph.method)) if not ph.empty else []
     out = []
     for o, rows in tests.groupby("outcome", sort=False):
@@ -215,8 +216,8 @@ def thesis_tables(result: Result, ds, lang: str, scheme: str = "apa", digits: in
     Returns ``[{"group", "table" (DataFrame of strings), "note"}]``.
     """
     tests = result.tables["tests"]
-    gs = result.tables["group_stats"]
-    ph = result.tables["posthoc"]
+    shown = read_levels(result, SPECS[0], ds, text=True)     # level codes as their labels: the table's words
+    gs, ph = shown.tables["group_stats"], shown.tables["posthoc"]
     methods = list(dict.fromkeys(ph.method)) if not ph.empty else []
     out = []
     for g, trows in tests.groupby("group", sort=False):

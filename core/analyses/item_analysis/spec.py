@@ -40,5 +40,6 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.item_analysis.charts:charts"),
     interpret=lazy("core.analyses.item_analysis.text:paragraphs"),
     findings=lazy("core.analyses.item_analysis.text:findings"),
+    defaults=lazy("core.analyses.item_analysis.defaults:start"),
     layout=Layout(empty="item_analysis.error.no_scale"),
 )

@@ -34,9 +34,10 @@ def charts(res: Result, ds, lang: str, options: dict | None = None) -> list:
     model = res.meta.get("whatif")
     if not model:
         return []
+    event = ds.level_label(res.meta["outcome"], res.meta["event"]) if ds is not None else str(res.meta["event"])
     out = []
     for p in model["predictors"]:
         if p["kind"] == "numeric" and p["max"] > p["min"]:
             label = ds.label(p["name"]) if ds is not None and ds.has(p["name"]) else p["name"]
-            out.append((f"probability_{p['name']}", probability_curve(model, p["name"], label, res.meta["event"], lang)))
+            out.append((f"probability_{p['name']}", probability_curve(model, p["name"], label, event, lang)))
     return out

@@ -34,7 +34,7 @@ from scipy.special import expit
 from core.analyses.regression.compute import design, parse_blocks, predictors, whatif_model
 from core.analyses.regression.whatif import as_model, design_row
 from core.analyses.logistic.spec import SPEC
-from core.data.model import Dataset, code_text
+from core.data.model import Dataset, code_text, json_code
 from core.engines import ols
 from core.errors import UserError
 from core.types import Note, Result
@@ -68,17 +68,17 @@ def hosmer_lemeshow(y: np.ndarray, p: np.ndarray, groups: int = HL_GROUPS) -> tu
     return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan
 
 
-def _outcome(ds: Dataset, name: str, event) -> tuple[np.ndarray, list[str], int]:
-    """0/1 (NaN = missing) outcome, its two level labels (non-event, event)."""
-    idx, labels, codes = ds.group_codes(name)
-    if len(labels) != 2:
-        raise UserError("logistic.error.not_binary", name=name, k=len(labels))
+def _outcome(ds: Dataset, name: str, event) -> tuple[np.ndarray, list, int]:
+    """0/1 (NaN = missing) outcome, its two level codes (non-event, event)."""
+    idx, codes = ds.group_codes(name)
+    if len(codes) != 2:
+        raise UserError("logistic.error.not_binary", name=name, k=len(codes))
     ev = 1
     if event is not None and event != "":
         code = ds.resolve_level(name, event)
         ev = next(i for i, c in enumerate(codes) if code_text(c) == code_text(code))
     y = np.where(idx < 0, np.nan, (idx == ev).astype(float))
-    return y, [labels[1 - ev], labels[ev]], ev
+    return y, [json_code(codes[1 - ev]), json_code(codes[ev])], ev
 
 
 def _fit(y: np.ndarray, X: np.ndarray):
@@ -154,13 +154,15 @@ def run(ds: Dataset, opts: dict) -> Result:
                           "accuracy": 100 * float(np.mean((p_hat > CUT) == (y == 1)))})
         prev_dev, prev_k = dev, k
     pred = p_hat > CUT
-    class_rows = [{"observed": levels[o], "predicted": levels[q], "n": int(np.sum((y == o) & (pred == q)))}
+    class_rows = [{"outcome": outcome, "observed": levels[o], "predicted": levels[q],
+                   "n": int(np.sum((y == o) & (pred == q)))}
                   for o in (0, 1) for q in (0, 1)]
     fit = SimpleNamespace(coef=np.asarray(res.params), cov=np.asarray(res.cov_params()), sigma2=math.nan,
                           df_resid=int(res.df_resid), n=n)
     model = whatif_model(outcome, variables, terms, fit, cr, lo, hi, None)
     notes.insert(0, Note("regression.note.listwise", {"n": n}))
-    notes.append(Note("logistic.note.convention", {"event": levels[1], "other": levels[0]}))
+    notes.append(Note("logistic.note.convention", {"event": levels[1], "other": levels[0]},
+                      {"event": outcome, "other": outcome}))
     return Result("logistic", n, {
         "coefficients": pd.DataFrame(coef_rows, columns=COEF_COLS),
         "steps": pd.DataFrame(step_rows, columns=STEP_COLS),

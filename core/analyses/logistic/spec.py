@@ -42,9 +42,11 @@ SPEC = AnalysisSpec(
             Column("accuracy", "pct", "Overall percentage correctly classified (cut .5)."),
         ), "Model tests and fit per step.", keys=("step",)),
         TableSpec("classification", (
-            Column("observed", "text", "Observed level."), Column("predicted", "text", "Predicted level."),
+            Column("outcome", "var", "The outcome."),
+            Column("observed", "level", "Observed level (code).", of="outcome"),
+            Column("predicted", "level", "Predicted level (code).", of="outcome"),
             Column("n", "int", "Count."),
-        ), "Classification table of the last step at the cut .5.", keys=("observed", "predicted")),
+        ), "Classification table of the last step at the cut .5.", keys=("outcome", "observed", "predicted")),
     ),
     run=lazy("core.analyses.logistic.compute:run"),
     charts=lazy("core.analyses.logistic.charts:charts"),

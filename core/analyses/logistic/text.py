@@ -22,8 +22,9 @@ def _p(p) -> str:
 def _label(term: str, ds) -> str:
     if "[" in term:
         var, level = term[:-1].split("[", 1)
-        name = ds.label(var) if ds is not None and ds.has(var) else var
-        return f"{name}: {level}"
+        if ds is None or not ds.has(var):
+            return f"{var}: {level}"
+        return f"{ds.label(var)}: {ds.level_label(var, level)}"
     return ds.label(term) if ds is not None and ds.has(term) else term
 
 
@@ -37,7 +38,7 @@ def paragraphs(res: Result, ds, lang: str) -> list[str]:
     if res.tables["steps"].empty:
         return []
     step, coef = _last(res)
-    event = res.meta["event"]
+    event = ds.level_label(res.meta["outcome"], res.meta["event"]) if ds is not None else str(res.meta["event"])
     out = [t("logistic.text.model", lang, event=event, chi2=fmt_num(step["chi2"], 2), df=int(step["df"]),
              p=_p(step["p"]), r2=fmt_num(step["nagelkerke_r2"], 3), acc=fmt_num(step["accuracy"], 1),
              hl=fmt_num(step["hosmer_lemeshow_chi2"], 2), hl_p=_p(step["hl_p"]) if math.isfinite(step["hl_p"]) else "—")]

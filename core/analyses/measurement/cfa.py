@@ -28,7 +28,7 @@ from scipy import stats
 
 from core.engines import sem as sm
 from core.analyses.measurement.efa import item_matrix, leaf_scales
-from core.data.model import Dataset
+from core.data.model import Dataset, json_code
 from core.errors import UserError
 from core.analyses.measurement.spec import CFA
 from core.types import Note, Result
@@ -107,7 +107,7 @@ def _prepare(ds: Dataset, stmts: list[sm.Stmt], group: str | None):
     frame = item_matrix(ds, obs)
     if group:
         ds.require(group)
-        codes, labels, _ = ds.group_codes(group)
+        codes, levels = ds.group_codes(group)
         frame = frame.assign(__g=codes)
         frame.loc[frame["__g"] < 0, "__g"] = np.nan
     x = frame.to_numpy(dtype="float64", na_value=np.nan)
@@ -118,7 +118,7 @@ def _prepare(ds: Dataset, stmts: list[sm.Stmt], group: str | None):
     const = [v for v, s in zip(obs, sd) if not s > 0]
     if len(x) and const:
         raise UserError("cfa.error.constant", items=", ".join(const))
-    return obs, x, dropped, (labels if group else None)
+    return obs, x, dropped, (levels if group else None)
 
 
 def _check_size(spec: sm.Spec, sizes: list[int]):
@@ -442,25 +442,25 @@ def _method_factor(stmts, hyp: sm.Fit, fm_hyp: dict, obs, x, notes) -> pd.DataFr
 
 def invariance(ds: Dataset, stmts, group: str):
     notes = []
-    obs, x, dropped, labels = _prepare(ds, stmts, group)
+    obs, x, dropped, levels = _prepare(ds, stmts, group)
     if dropped:
         notes.append(Note("cfa.note.invariance_listwise", {"n": dropped}))
     gidx = x[:, -1].astype(int)
     x = x[:, :-1]
-    present = [g for g in range(len(labels)) if (gidx == g).sum() > 0]
+    present = [g for g in range(len(levels)) if (gidx == g).sum() > 0]
     if len(present) < 2:
         raise UserError("cfa.error.one_group", group=group)
     remap = {g: k for k, g in enumerate(present)}
     gidx = np.array([remap[g] for g in gidx])
-    sizes = {labels[g]: int((gidx == remap[g]).sum()) for g in present}
+    sizes = {g: int((gidx == remap[g]).sum()) for g in present}
     rows, prev = [], None
     for name, eq in (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts"))):
         try:
             f = fit_single(stmts, obs, x, len(present), gidx, True, eq)
         except UserError as err:
             if err.key in ("cfa.error.too_few_rows", "cfa.error.singular"):
-                raise UserError("cfa.error.group_too_small", group=group,
-                                sizes=", ".join(f"{k}: {v}" for k, v in sizes.items())) from None
+                raise UserError("cfa.error.group_too_small", group=group, sizes=", ".join(
+                    f"{ds.level_label(group, levels[g])}: {v}" for g, v in sizes.items())) from None
             raise
         if not f.converged:
             notes.append(Note("cfa.note.invariance_failed", {"model": name}))
@@ -473,8 +473,8 @@ def invariance(ds: Dataset, stmts, group: str):
                        d_cfi=fm["cfi"] - prev["cfi"], d_rmsea=fm["rmsea"] - prev["rmsea"])
         rows.append(row)
         prev = fm
-    notes.append(Note("cfa.note.invariance", {"group": group,
-                                              "sizes": ", ".join(f"{k} (n = {v})" for k, v in sizes.items())}))
+    notes.append(Note("cfa.note.invariance", {"group": group, "groups": [json_code(levels[g]) for g in sizes],
+                                              "ns": ", ".join(str(v) for v in sizes.values())}, {"groups": group}))
     return pd.DataFrame(rows, columns=INV_COLS), notes
 
 

@@ -46,6 +46,7 @@ RELIABILITY = AnalysisSpec(
     run=lazy("core.analyses.measurement.reliability:run"),
     interpret=lazy("core.analyses.measurement.text:reliability_text"),
     findings=lazy("core.analyses.measurement.text:reliability_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
     # the items with their flags in words (the interpretation reads the flag codes of the result itself)
     layout=Layout((Section(columns=(("scales",),)),
                    Section(show=("alpha", "items_labelled", "notes", "text"), custom="reverse_keys"))),
@@ -380,6 +381,7 @@ CFA = AnalysisSpec(
     charts=lazy("core.analyses.measurement.charts:cfa_charts"),
     interpret=lazy("core.analyses.measurement.text:cfa_text"),
     findings=lazy("core.analyses.measurement.text:cfa_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
     layout=Layout((
         Section(columns=(("model",),)),
         Section(columns=(("group",), ("compare_one_factor", "competing", "method_factor"))),
@@ -427,6 +429,7 @@ SEM = AnalysisSpec(
     charts=lazy("core.analyses.measurement.charts:sem_charts"),
     interpret=lazy("core.analyses.measurement.text:sem_text"),
     findings=lazy("core.analyses.measurement.text:sem_findings"),
+    chart=lazy("core.analyses.measurement.charts:finding_chart"),
     defaults=lazy("core.analyses.measurement.defaults:sem_start"),
     layout=Layout((
         Section(columns=(("model",),), caption="measure.page.sem_help"),

@@ -99,28 +99,35 @@ def fit_sentence(fit, lang: str) -> str:
 
 
 def cfa_text(res: Result, ds, lang: str) -> list[str]:
+    return [para for para, _ in _cfa_parts(res, lang)]
+
+
+def _cfa_parts(res: Result, lang: str) -> list[tuple[str, str | None]]:
+    """The CFA's paragraphs, each with the name of the chart that shows it (charts.finding_chart)."""
     fit = res.tables["fit"]
     if fit.empty:
         return []
-    out = [fit_sentence(fit.iloc[0].to_dict(), lang)]
+    out = [(fit_sentence(fit.iloc[0].to_dict(), lang), "fit")]
     val = res.tables.get("validity")
     if val is not None and not val.empty:
         low_ave = [r.factor for r in val.itertuples(index=False) if _ok(r.ave) and r.ave < .5]
         low_cr = [r.factor for r in val.itertuples(index=False) if _ok(r.cr) and r.cr < .7]
         if not low_ave and not low_cr:
-            out.append(t("measure.interp.convergent_ok", lang, ave=_f(val["ave"].min()), cr=_f(val["cr"].min())))
+            out.append((t("measure.interp.convergent_ok", lang, ave=_f(val["ave"].min()), cr=_f(val["cr"].min())),
+                        "validity"))
         else:
-            out.append(t("measure.interp.convergent_bad", lang, factors=", ".join(dict.fromkeys(low_ave + low_cr))))
+            out.append((t("measure.interp.convergent_bad", lang,
+                          factors=", ".join(dict.fromkeys(low_ave + low_cr))), "validity"))
     fl = res.tables.get("fornell_larcker")
     if fl is not None and not fl.empty:
         bad = fl[(fl["kind"] == "correlation") & (fl["violates"])]
-        out.append(t("measure.interp.fl_ok", lang) if bad.empty else
-                   t("measure.interp.fl_bad", lang,
-                     pairs=", ".join(f"{a}–{b}" for a, b in zip(bad["factor_a"], bad["factor_b"]))))
+        out.append((t("measure.interp.fl_ok", lang) if bad.empty else
+                    t("measure.interp.fl_bad", lang,
+                      pairs=", ".join(f"{a}–{b}" for a, b in zip(bad["factor_a"], bad["factor_b"]))), "validity"))
     ht = res.tables.get("htmt")
     if ht is not None and not ht.empty and ht["htmt"].notna().any():
         mx = float(ht["htmt"].abs().max())
-        out.append(t("measure.interp.htmt_ok" if mx < .85 else "measure.interp.htmt_bad", lang, max=_f(mx)))
+        out.append((t("measure.interp.htmt_ok" if mx < .85 else "measure.interp.htmt_bad", lang, max=_f(mx)), "htmt"))
     inv = res.tables.get("invariance")
     if inv is not None and len(inv) > 1:
         held = [t("measure.invariance.configural", lang)]
@@ -129,14 +136,15 @@ def cfa_text(res: Result, ds, lang: str) -> list[str]:
                 held.append(t(f"measure.invariance.{r.model}", lang))
             else:
                 break
-        out.append(t("measure.interp.invariance", lang, held=", ".join(held) if held else t("measure.none", lang)))
+        out.append((t("measure.interp.invariance", lang, held=", ".join(held) if held else t("measure.none", lang)),
+                    "fit"))
     mc = res.tables.get("model_comparison")
     if mc is not None and len(mc) == 2:
         one = mc.iloc[1]
-        out.append(t("measure.interp.one_factor", lang, cfi=_f(one["cfi"], 3), rmsea=_f(one["rmsea"], 3),
-                     d_chi2=_f(one["d_chi2"]), d_df=int(one["d_df"]) if _ok(one["d_df"]) else 0,
-                     p=p_apa(one["d_p"], with_p=False)))
-    out.append(t("measure.interp.fit_thresholds", lang))
+        out.append((t("measure.interp.one_factor", lang, cfi=_f(one["cfi"], 3), rmsea=_f(one["rmsea"], 3),
+                      d_chi2=_f(one["d_chi2"]), d_df=int(one["d_df"]) if _ok(one["d_df"]) else 0,
+                      p=p_apa(one["d_p"], with_p=False)), "comparison"))
+    out.append((t("measure.interp.fit_thresholds", lang), None))
     return out
 
 
@@ -167,13 +175,13 @@ def reliability_findings(res: Result, ds, lang: str) -> list[Finding]:
     weakest = al.loc[al["alpha"].idxmin()]
     head = t("measure.finding.alpha_range", lang, n=len(al), lo=_f(lo), hi=_f(hi),
              level=t(f"measure.level.{reliability_level(float(lo))}", lang), scale=weakest["scale"])
-    return [Finding(head, t("measure.interp.alpha_thresholds", lang), None, 0.0, None, "measurement", "alpha")]
+    return [Finding(head, t("measure.interp.alpha_thresholds", lang), "alpha", 0.0, None, "measurement", "alpha")]
 
 
 def efa_findings(res: Result, ds, lang: str) -> list[Finding]:
     paras = efa_text(res, ds, lang)
     return [Finding(paras[0], paras[1] if len(paras) > 1 else "", "scree", 0.0, None, "measurement", "kmo"),
-            Finding(paras[-1], "", None, 0.0, None, "measurement", "harman")]
+            Finding(paras[-1], "", "scree", 0.0, None, "measurement", "harman")]   # its first bar: Harman's factor
 
 
 def cfa_findings(res: Result, ds, lang: str) -> list[Finding]:
@@ -181,11 +189,10 @@ def cfa_findings(res: Result, ds, lang: str) -> list[Finding]:
     if fit.empty:
         return []
     f = fit.iloc[0].to_dict()
-    out = [Finding(fit_sentence(f, lang), t("measure.interp.fit_thresholds", lang), "diagram", 0.0, None,
+    out = [Finding(fit_sentence(f, lang), t("measure.interp.fit_thresholds", lang), "fit", 0.0, None,
                    "measurement", "fit")]
-    paras = cfa_text(res, ds, lang)
-    for p in paras[1:-1]:
-        out.append(Finding(p, "", None, 0.0, None, "measurement", None))
+    for p, chart in _cfa_parts(res, lang)[1:-1]:
+        out.append(Finding(p, "", chart, 0.0, None, "measurement", None))
     return out
 
 
@@ -197,10 +204,10 @@ def sem_findings(res: Result, ds, lang: str) -> list[Finding]:
             sig = _ok(r.p) and r.p < .05
             head = t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
                      beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False))
-            out.append(Finding(head, "", "diagram", abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
+            out.append(Finding(head, "", "paths", abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
                                bool(sig) if _ok(r.p) else None, "measurement", "paths"))
     fit = res.tables["fit"]
     if not fit.empty:
         out.append(Finding(fit_sentence(fit.iloc[0].to_dict(), lang), t("measure.interp.fit_thresholds", lang),
-                           None, 0.0, None, "measurement", "fit"))
+                           "fit", 0.0, None, "measurement", "fit"))
     return out

@@ -4,6 +4,10 @@
   value, CI bands, the moderator value written at each line's end;
 - :func:`jn_plot` — the conditional effect along the moderator with its CI
   band, the zero line and the region(s) of significance shaded;
+- :func:`effects_forest` — the total, direct and indirect effects (each
+  conditional indirect effect at its moderator value) and the index of
+  moderated mediation with their (bootstrap) CIs and the zero line: the chart
+  of a mediation finding;
 - :func:`conceptual_diagram` — the conceptual diagram of any model number
   (X left, Y right, mediators above, moderators below with an arrow to the
   middle of the path they moderate); :func:`statistical_diagram` — the
@@ -20,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from core.theme import themed
-from core.format import fmt_num, star_note, stars
+from core.analyses.process.spec import SPEC
+from core.format import fmt_num, read_levels, star_note, stars
 from core.i18n import t
 from core.diagram import ORANGE, Diagram, crosses
 from core.engines.process.templates import conceptual, template
@@ -128,6 +133,7 @@ def jn_plot(jn: pd.DataFrame, boundaries: list[float], focal_label: str, moderat
 def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
     """The conceptual and the statistical diagram, then the interaction
     plot(s) and Johnson–Neyman plot(s) of a result."""
+    result = read_levels(result, SPEC, ds)
     roles = result.meta.get("roles") or {}
     out = [("conceptual", conceptual_diagram(int(result.meta.get("model", 4)), roles, ds, lang)),
            ("diagram", statistical_diagram(result, ds, lang, (options or {}).get("stars") or "apa"))]
@@ -148,6 +154,60 @@ def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
     return out
 
 
+
+
+def effects_forest(effects: pd.DataFrame, ds, lang: str, conf: float = 95.0,
+                   index: pd.DataFrame | None = None) -> alt.Chart | None:
+    """Total, direct and indirect effects, each with its CI (bootstrap for
+    indirect effects), and the index of moderated mediation (``index``) when
+    there is one; an interval that does not cross the zero line is
+    significant (filled green)."""
+    records = [] if effects is None else effects.to_dict("records")
+    records += [{"kind": "index", "path": r["path"], "moderator": r["moderator"], "effect": r["index"],
+                 "ci_low": r["ci_low"], "ci_high": r["ci_high"]}
+                for r in ([] if index is None else index.to_dict("records"))]
+    rows = []
+    for r in records:
+        lo, hi = float(r["ci_low"]), float(r["ci_high"])
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            continue
+        kind = t("process.table.index_moderated_mediation" if r["kind"] == "index" else
+                 f"process.code.kind.{r['kind']}", lang)
+        label = kind + ("：" if lang == "zh" else ": ") + str(r["path"]).replace("->", " → ")
+        if r["kind"] == "index":   # its path is the indirect effects' above: the moderator names it
+            label = f"{kind} ({ds.label(r['moderator'])})"
+        elif r.get("moderator"):
+            label += f" ({ds.label(r['moderator'])} = {_value_text(r['moderator_value'])})"
+        rows.append({"row": label, "effect": float(r["effect"]), "lo": lo, "hi": hi,
+                     "sig": t("process.chart.ci_excludes_zero" if lo > 0 or hi < 0 else "process.chart.ci_includes_zero",
+                              lang)})
+    if not rows:
+        return None
+    data = pd.DataFrame(rows)
+    data["text"] = [fmt_num(v, 3) for v in data["effect"]]
+    sig = [t("process.chart.ci_excludes_zero", lang), t("process.chart.ci_includes_zero", lang)]
+    color = alt.Color("sig:N", title=None, scale=alt.Scale(domain=sig, range=[SIG_FILL, "#999999"]),
+                      legend=alt.Legend(orient="bottom"))
+    y = alt.Y("row:N", sort=list(data["row"]), title=None, axis=alt.Axis(labelOverlap=False, labelLimit=360))
+    x_title = t("process.chart.effect_axis", lang, conf=fmt_num(conf, 0))
+    rule = alt.Chart(data).mark_rule(strokeWidth=3).encode(y=y, x=alt.X("lo:Q", title=x_title), x2="hi:Q",
+                                                           color=color)
+    dot = alt.Chart(data).mark_point(filled=True, size=110).encode(
+        y=y, x="effect:Q", color=color,
+        tooltip=[alt.Tooltip("row:N", title=" "), alt.Tooltip("effect:Q", format=".3f"),
+                 alt.Tooltip("lo:Q", format=".3f"), alt.Tooltip("hi:Q", format=".3f")])
+    text = alt.Chart(data).mark_text(dy=-12, fontSize=11).encode(y=y, x="effect:Q", text="text:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    return themed((zero + rule + dot + text).properties(title=t("process.chart.effects_title", lang),
+                                                        width="container", height=max(110, 34 * len(data) + 30)))
+
+
+def finding_chart(result, ds, lang: str, name: str):
+    """A key finding's own chart by name (``effects``: :func:`effects_forest`); None for any other."""
+    if name != "effects":
+        return None
+    return effects_forest(result.tables.get("effects"), ds, lang, float(result.meta.get("conf", 95.0)),
+                          result.tables.get("index_moderated_mediation"))
 
 
 # ---- path diagrams -------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ TABLES = (
                            "conditional means” at a value of the moderator).", "process.code.kind."),
         ("focal", "text", "The multicategorical X."),
         ("moderator", "text", "Moderator (conditional tests), else empty."),
-        ("moderator_value", "text", "Moderator value (conditional tests), else empty."),
+        ("moderator_value", "level", "Moderator value (conditional tests), else empty.", "", "moderator"),
         ("r2_change", "num", "R² lost when X's k − 1 indicators are dropped (for a conditional test: from the model "
                              "re-centred at the moderator value) — always from OLS."),
         ("f", "num", "F of the nested models (with hc: the Wald F of the indicators' (conditional) effects on "
@@ -69,8 +69,8 @@ TABLES = (
     TableSpec("conditional_interactions", _cols(
         ("equation", "text", "Outcome variable."), ("term", "text", "The two-way interaction “X*W”."),
         ("moderator", "text", "The second moderator Z."),
-        ("moderator_value", "text", "Z's value (16th/50th/84th percentiles or mean ± 1 SD; a dichotomous Z at "
-                                    "its two values)."),
+        ("moderator_value", "level", "Z's value (16th/50th/84th percentiles or mean ± 1 SD; a dichotomous Z at "
+                                    "its two values).", "", "moderator"),
         ("effect", "num", "Conditional X*W interaction b(X*W) + b(X*W*Z)·Z."),
         ("se", "num", "Its SE (classic or HC)."), ("f", "num", "F = t² (df1 = 1)."), ("df1", "int", "1."),
         ("df2", "int", "Residual df."), ("p", "p", "p of F.")),
@@ -80,7 +80,7 @@ TABLES = (
         ("equation", "text", "Outcome variable of the equation."),
         ("focal", "text", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
         ("moderator", "text", "Moderator."),
-        ("moderator_value", "text", "Moderator value (number; the level for a multicategorical W)."),
+        ("moderator_value", "level", "Moderator value (number; the level for a multicategorical W).", "", "moderator"),
         ("moderator2", "text", "Second moderator (models 2 and 3), else empty."),
         ("moderator2_value", "num", "Its value."), *EFFECT_COLS),
         "Conditional effects of the focal predictor at the moderator values (always shown; PROCESS shows them "
@@ -111,7 +111,7 @@ TABLES = (
         ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
                          "names; indicator names for multicategorical X); “TOTAL” = the total indirect effect."),
         ("moderator", "text", "Moderator of a conditional effect, else empty."),
-        ("moderator_value", "text", "Moderator value (empty if none)."),
+        ("moderator_value", "level", "Moderator value (empty if none).", "", "moderator"),
         ("effect", "num", "Effect."),
         ("se", "num", "SE: OLS (or HC) for total and direct effects; bootstrap SE for indirect effects."),
         ("ci_low", "num", "Lower limit: t-based for total/direct; bootstrap for indirect."),
@@ -148,7 +148,7 @@ TABLES = (
         keys=("kind", "path", "scale")),
     TableSpec("verdicts", _cols(
         ("path", "text", "Indirect path."), ("moderator", "text", "Moderator, if any."),
-        ("moderator_value", "text", "Moderator value (empty if none)."),
+        ("moderator_value", "level", "Moderator value (empty if none).", "", "moderator"),
         ("verdict", "text", "full | partial | none: the indirect effect's bootstrap CI excludes 0 and the direct "
                             "effect is (partial) or is not (full) significant; none = the CI includes 0.",
          "process.code.verdict."),
@@ -161,7 +161,7 @@ TABLES = (
         ("focal", "text", "Predictor on the x-axis: the focal predictor (for a multicategorical X: the moderator "
                           "W, with one line per group of X)."),
         ("moderator", "text", "Variable that defines the lines (the moderator; X when X is multicategorical)."),
-        ("moderator_value", "text", "Its value or level for this line."),
+        ("moderator_value", "level", "Its value or level for this line.", "", "moderator"),
         ("moderator2", "text", "Second moderator, if any."), ("moderator2_value", "num", "Its value."),
         ("x", "num", "Focal predictor value."), ("yhat", "num", "Predicted outcome (other predictors and "
                                                                 "covariates at their means)."),
@@ -254,6 +254,7 @@ SPEC = AnalysisSpec(
     charts=lazy("core.analyses.process.charts:chart_list"),
     interpret=lazy("core.analyses.process.text:paragraphs"),
     findings=lazy("core.analyses.process.text:findings"),
+    chart=lazy("core.analyses.process.charts:finding_chart"),
     progress=True,
     applies=applies,
     layout=Layout((

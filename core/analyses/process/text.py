@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from core.format import fmt_num, p_apa
+from core.analyses.process.spec import SPEC
+from core.format import fmt_num, p_apa, read_levels
 from core.i18n import t
 from core.types import Finding
 from core.stats import as_float
@@ -33,7 +34,7 @@ def _label(ds, name: str) -> str:
 
 
 def paragraphs(result, ds, lang: str) -> list[str]:
-    T = result.tables
+    T = read_levels(result, SPEC, ds).tables
     meta = result.meta
     conf = float(meta.get("conf", 95.0))
     roles = meta.get("roles", {})
@@ -157,7 +158,7 @@ def findings(result, ds, lang: str) -> list:
     index of moderated mediation) and one per tested interaction; headlines
     are the plain-language sentences, strength a standardized size
     (|indirect| · SD(X)/SD(Y), or ΔR²)."""
-    T = result.tables
+    T = read_levels(result, SPEC, ds).tables
     conf = float(result.meta.get("conf", 95.0))
     sd = result.meta.get("sd") or {}
     scale = (as_float(sd.get("X")) / as_float(sd.get("Y"))) if sd else math.nan
@@ -171,7 +172,7 @@ def findings(result, ds, lang: str) -> list:
         head = t("process.finding.indirect", lang, path=r["path"], b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, detail=sentences[0] if sentences else "",
                            strength=abs(as_float(r["effect"]) * scale) if math.isfinite(scale) else abs(as_float(r["effect"])),
-                           significant=sig, kind="mediation", table="effects", chart="diagram"))
+                           significant=sig, kind="mediation", table="effects", chart="effects"))
     imm = T.get("index_moderated_mediation", pd.DataFrame())
     for r in imm.to_dict("records"):
         if not math.isfinite(as_float(r["ci_low"])):
@@ -180,7 +181,7 @@ def findings(result, ds, lang: str) -> list:
                  ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, strength=abs(as_float(r["index"]) * scale) if math.isfinite(scale) else 0.0,
                            significant=_sig_ci(r["ci_low"], r["ci_high"]), kind="mediation",
-                           table="index_moderated_mediation", chart="diagram"))
+                           table="index_moderated_mediation", chart="effects"))   # the indirect effect at each W
     tests = T.get("interaction_tests", pd.DataFrame())
     for r in tests.to_dict("records"):
         if r["term"] in ("BOTH", "ALL"):

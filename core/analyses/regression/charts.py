@@ -66,7 +66,7 @@ def term_label(term: dict, ds) -> str:
     if term.get("level") is None:
         return ds.label(term["variable"]) if ds is not None else term["variable"]
     base = ds.label(term["variable"]) if ds is not None else term["variable"]
-    return f"{base}: {term['level']}"
+    return f"{base}: {ds.level_label(term['variable'], term['level']) if ds is not None else term['level']}"
 
 
 def forest(coefficients: pd.DataFrame, terms: list[dict], ds, lang: str) -> alt.Chart:

@@ -6,8 +6,8 @@ Conventions (each stated in a note of the result):
 * Listwise deletion over the outcome and every variable of every block, so
   all steps use the same rows (SPSS's hierarchical regression).
 * Categorical predictors become 0/1 dummies for every observed level except
-  the reference, named ``variable[level]`` with the level's value label
-  (R's treatment contrasts; ``factor(x)`` with ``relevel``).
+  the reference, named ``variable[code]`` with the level's code (shown as
+  "Label[value label]"; R's treatment contrasts, ``factor(x)`` with ``relevel``).
 * β = b · SD(x) / SD(y) over the rows used — SPSS's standardised
   coefficients, dummies included.  VIF = diagonal of the inverse correlation
   matrix of the step's predictor columns (``car::vif`` for 1-df terms, SPSS
@@ -64,7 +64,6 @@ class _Var:
     values: np.ndarray | None = None   # numeric values (all rows)
     idx: np.ndarray | None = None      # categorical level index (all rows)
     codes: list = field(default_factory=list)
-    labels: list = field(default_factory=list)
     ref: int = 0
     auto: bool = False
 
@@ -109,8 +108,8 @@ def predictors(ds: Dataset, blocks, cat, notes) -> list[_Var]:
         for name in block:
             ds.require(name)
             if name in cat or not ds.is_numeric(name):
-                idx, labels, codes = ds.group_codes(name)
-                v = _Var(name, "categorical", bi, idx=idx, codes=codes, labels=labels, auto=name not in cat)
+                idx, codes = ds.group_codes(name)
+                v = _Var(name, "categorical", bi, idx=idx, codes=codes, auto=name not in cat)
                 ref = cat.get(name)
                 # default: the first level in the data's order unless it is tiny, then the largest
                 code = ds.resolve_level(name, ref) if ref is not None else ds.reference_level(name)
@@ -121,6 +120,25 @@ def predictors(ds: Dataset, blocks, cat, notes) -> list[_Var]:
             else:
                 out.append(_Var(name, "numeric", bi, values=ds.numeric(name)))
     return out
+
+
+def dummy(name: str, code) -> str:
+    """The term of one level's dummy: ``variable[code]`` (the formatter reads it "Label[value label]")."""
+    return f"{name}[{code_text(code)}]"
+
+
+def scenario_codes(ds: Dataset, variables: list[_Var], scenarios: list) -> list:
+    """Scenarios with the levels of categorical predictors as codes (a recipe may give a value label, in
+    any language: the result is the same in every language)."""
+    cats = {v.name for v in variables if v.kind == "categorical"}
+
+    def code(name, value):
+        try:
+            return json_code(ds.resolve_level(name, value))
+        except UserError:
+            raise UserError("regression.error.scenario_bad_value", predictor=name, value=str(value)[:40]) from None
+    return [{**s, "values": {k: code(k, x) if k in cats and x is not None else x for k, x in s["values"].items()}}
+            for s in scenarios]
 
 
 def design(y_all: np.ndarray, variables: list[_Var]):
@@ -136,7 +154,7 @@ def design(y_all: np.ndarray, variables: list[_Var]):
         return a if every else a[ok]
 
     y = rows(y_all)
-    terms = []       # (term, variable, level label or None, block)
+    terms = []       # (term, variable, level code or None, block)
     columns = []
     for v in variables:
         if v.kind == "numeric":
@@ -147,14 +165,14 @@ def design(y_all: np.ndarray, variables: list[_Var]):
             present = np.unique(idx)
             if v.ref not in present:
                 if n:
-                    raise UserError("regression.error.reference_absent", name=v.name, level=v.labels[v.ref])
+                    raise UserError("regression.error.reference_absent", name=v.name, level=code_text(v.codes[v.ref]))
             if present.size < 2 and n:
                 raise UserError("regression.error.one_level", name=v.name)
             v.present = [int(i) for i in present]
             for i in present:
                 if i == v.ref:
                     continue
-                terms.append((f"{v.name}[{v.labels[i]}]", v.name, v.labels[i], v.block))
+                terms.append((dummy(v.name, v.codes[i]), v.name, json_code(v.codes[i]), v.block))
                 columns.append(idx == i)
     X = np.empty((n, len(columns)), order="F")   # column-major: each column one contiguous block
     for j, col in enumerate(columns):
@@ -255,6 +273,7 @@ def _run(ds: Dataset, opts: dict) -> Result:
     # what-if model: the final step in original units
     final_raw = fits[-1] if not standardized else ols.fit(raw_cr, None, hc=robust)
     model = whatif_model(outcome, variables, terms, final_raw, raw_cr, x_min, x_max, robust)
+    scenarios = scenario_codes(ds, variables, scenarios)
     range_notes = _range_notes(model, scenarios)
     scen = scenario_table(model, scenarios)
     lev = levers(model)
@@ -286,12 +305,10 @@ def whatif_model(outcome, variables, terms, fit, cr, x_min, x_max, robust) -> Wh
                           "sd": float(x_sd[j]), "min": float(x_min[j]), "max": float(x_max[j])})
         else:
             present = getattr(v, "present", list(range(len(v.codes))))
-            levels = [v.labels[i] for i in present]
             codes = [json_code(v.codes[i]) for i in present]
-            columns = [None if i == v.ref else col_of[f"{v.name}[{v.labels[i]}]"] for i in present]
-            preds.append({"name": v.name, "kind": "categorical", "reference": v.labels[v.ref],
-                          "reference_code": json_code(v.codes[v.ref]), "levels": levels, "codes": codes,
-                          "columns": columns})
+            columns = [None if i == v.ref else col_of[dummy(v.name, v.codes[i])] for i in present]
+            preds.append({"name": v.name, "kind": "categorical", "reference_code": json_code(v.codes[v.ref]),
+                          "codes": codes, "columns": columns})
     return WhatIf(outcome=outcome, terms=[tm[0] for tm in terms], coef=[float(c) for c in fit.coef],
                   cov=[[float(c) for c in row] for row in fit.cov], sigma2=float(fit.sigma2),
                   df_resid=int(fit.df_resid), n=int(fit.n), col_means=[float(m) for m in cr.xbar],

@@ -101,7 +101,9 @@ def _final(res: Result):
 
 def _term_label(tm: dict, ds) -> str:
     base = ds.label(tm["variable"]) if ds is not None else tm["variable"]
-    return base if tm.get("level") is None else f"{base} ({tm['level']})"
+    if tm.get("level") is None:
+        return base
+    return f"{base} ({ds.level_label(tm['variable'], tm['level']) if ds is not None else tm['level']})"
 
 
 def regression(res: Result, ds, lang: str) -> list[str]:

@@ -25,8 +25,8 @@ class WhatIf:
 
     ``predictors``: one dict per variable in model order — numeric:
     ``{name, kind: "numeric", column, mean, sd, min, max}``; categorical:
-    ``{name, kind: "categorical", reference, reference_code, levels: [label…],
-    codes: [code…], columns: [column index or None (reference)…]}``.
+    ``{name, kind: "categorical", reference_code, codes: [code…], columns:
+    [column index or None (reference)…]}`` (codes only: the edge reads their labels).
     Columns index the design (without the intercept); ``coef`` and ``cov``
     start with the intercept.  All in original units.
     """
@@ -87,8 +87,8 @@ def as_model(model) -> WhatIf:
 
 
 def _level_index(pred: dict, value) -> int:
-    for i, (code, lab) in enumerate(zip(pred["codes"], pred["levels"])):
-        if value == code or str(value) == str(lab) or str(value) == code_text(code):
+    for i, code in enumerate(pred["codes"]):
+        if value == code or str(value) == code_text(code):
             return i
     raise UserError("regression.error.scenario_bad_value", predictor=pred["name"], value=str(value)[:40])
 
@@ -194,7 +194,7 @@ def fitted_residuals(model, ds: Dataset) -> pd.DataFrame:
             ok &= np.isfinite(x)
             cols.append((pred["column"], x))
         else:
-            idx, _, codes = ds.group_codes(pred["name"])
+            idx, codes = ds.group_codes(pred["name"])
             ok &= idx >= 0
             code_pos = {code_text(cd): i for i, cd in enumerate(codes)}
             for i, (code, col) in enumerate(zip(pred["codes"], pred["columns"])):

@@ -25,7 +25,7 @@ from itertools import product
 import numpy as np
 
 from core.engines import ols
-from core.data.model import Dataset
+from core.data.model import Dataset, code_text, json_code
 from core.errors import UserError
 from core.stats import distinct_upto
 from core.engines.process.templates import Template, template
@@ -58,7 +58,7 @@ class Role:
     kind: str                 # "continuous" | "dichotomous" | "categorical"
     colnames: list[str]       # one per column (k−1 indicators when categorical)
     values: np.ndarray        # n × k (centred when asked)
-    levels: list = field(default_factory=list)      # categorical: labels, reference first
+    levels: list = field(default_factory=list)      # categorical: level codes, reference first
     mean_shift: np.ndarray | None = None            # what was subtracted (centring)
 
 
@@ -169,8 +169,8 @@ def build(ds: Dataset, opts: dict) -> tuple[Model, list]:
     codes: dict[str, tuple] = {}
     for v in used:
         if v in categorical:
-            idx, labels, levcodes = ds.group_codes(v)
-            codes[v] = (idx, labels, levcodes)
+            idx, levcodes = ds.group_codes(v)
+            codes[v] = (idx, levcodes)
             mask &= idx >= 0
         else:
             a = ds.numeric(v)
@@ -188,9 +188,9 @@ def build(ds: Dataset, opts: dict) -> tuple[Model, list]:
     roles: dict[str, Role] = {}
     for role, v in roles_vars.items():
         if v in categorical:
-            idx, labels, levcodes = codes[v]
+            idx, levcodes = codes[v]
             idx = used_rows(idx)
-            present = [j for j in range(len(labels)) if np.any(idx == j)]
+            present = [j for j in range(len(levcodes)) if np.any(idx == j)]
             if len(present) < 2:
                 raise UserError("process.error.constant", name=v)
             ref_code = ds.resolve_level(v, categorical[v]) if categorical[v] not in (None, "") else levcodes[present[0]]
@@ -199,8 +199,8 @@ def build(ds: Dataset, opts: dict) -> tuple[Model, list]:
                 raise UserError("error.unknown_level", name=v, level=str(categorical[v]))
             others = [j for j in present if j != ref]
             vals = np.column_stack([(idx == j).astype(float) for j in others])
-            roles[role] = Role(role, v, "categorical", [f"{v}[{labels[j]}]" for j in others], vals,
-                               levels=[labels[ref]] + [labels[j] for j in others])
+            roles[role] = Role(role, v, "categorical", [f"{v}[{code_text(levcodes[j])}]" for j in others], vals,
+                               levels=[json_code(levcodes[j]) for j in [ref, *others]])
         else:
             a = used_rows(raw[v])
             k = distinct_upto(a, 3)
