@@ -105,8 +105,8 @@ def fit_finding(fit, model: str, lang: str) -> Finding:
     """The key finding of a model's fit: the verdict in plain words ("The
     measurement model fits the data well"), the indices in brackets (a slide
     moves them to its subline); ``model``: "cfa" or "sem"."""
-    head = t(f"measure.finding.fit_{fit_verdict(fit)}", lang, model=t(f"measure.finding.model_{model}", lang),
-             stats=t("measure.finding.fit_stats", lang, **_fit_values(fit)))
+    head = t("measure.finding.fit", lang, **_fit_values(fit), model=t(f"measure.finding.model_{model}", lang),
+             verdict=t(f"measure.finding.fit_{fit_verdict(fit)}", lang))
     return Finding(head, t("measure.interp.fit_thresholds", lang), "fit", 0.0, None, "measurement", "fit")
 
 
