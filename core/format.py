@@ -129,8 +129,9 @@ def _word(v, column: Column, lang: str, labels: dict | None):
     if column.codes:
         key = column.codes + code_key(v)
         if has(key):
-            word = t(key, lang)   # a table cell starts with a capital, as SPSS prints its labels
-            return word[:1].upper() + word[1:]
+            # a table cell starts with a capital, as SPSS prints its labels (a Latin one: η² stays η², not Η²)
+            word = t(key, lang)
+            return word[:1].upper() + word[1:] if word[:1].isascii() else word
     if column.kind == "var" or column.codes:
         labels = labels or {}
         return " × ".join(labels.get(part, part) for part in v.split(":"))

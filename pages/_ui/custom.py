@@ -114,7 +114,9 @@ def detail(ctx: Ctx, sec) -> None:
             df = df[df.test.isin(keep) if keep[0] != "!" else ~df.test.isin(keep[1:])]
         if title:
             st.markdown("**" + md_escape(t(title)) + "**")
-        render.table(df.drop(columns=["group", "outcome"]), spec.table(name), spec.type, key=key)
+        # level codes read as labels while the split's column is there to name their variable
+        shown = fmt.level_labels(df, spec.table(name).columns, ds)
+        render.table(shown.drop(columns=["group", "outcome"]), spec.table(name), spec.type, key=key)
         return df
 
     row = tests[(tests.group == g) & (tests.outcome == o)].iloc[0]
@@ -230,7 +232,7 @@ def whatif(ctx: Ctx, sec) -> None:
     sig = _signature(model)
     template = dict(runner.charts(ctx.spec.type, ctx.options, ctx.result)).get("scenarios")
     simulator(ctx, model, sig, list(ctx.options["blocks"][-1]), template)
-    levers(ctx, model, sig, list(ctx.options["blocks"][-1]))
+    levers(ctx, model, sig)
 
 
 @st.fragment
@@ -296,7 +298,7 @@ def simulator(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str], template: 
     st.caption(t("regression.page.scenario_pin"))
 
 
-def levers(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str]) -> None:
+def levers(ctx: Ctx, model: wi.WhatIf, sig: str) -> None:
     """The analysis' levers chart and table for the predictors and the rise the user picks (the display
     options ``levers`` and ``lever_change``, kept in the entry: the pin shows what the page shows)."""
     st.subheader(t("regression.page.levers"))
