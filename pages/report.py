@@ -301,6 +301,8 @@ def _big(chart, height: int = PRESENT_HEIGHT) -> dict:
     small fixed heights shrink to nothing once Streamlit fits the title and
     axes into them)."""
     spec = dict(chart if isinstance(chart, dict) else chart.to_dict())
+    if (spec.get("usermeta") or {}).get("diagram"):   # a path diagram keeps its pixels (a picture, see render.chart)
+        return spec
     if isinstance(spec.get("height"), (int, float)) and spec["height"] < height:
         spec["height"] = height
     return spec
@@ -342,7 +344,7 @@ def presentation(results: dict, ds, findings: list) -> None:
     if slide.statistic:
         st.caption(md_escape(slide.statistic))
     if slide.chart is not None:
-        st.vega_lite_chart(_big(slide.chart), width="stretch", key="present_chart")
+        render.chart(_big(slide.chart), key="present_chart")
     with st.expander(t("report.present.detail"), expanded=False, key="present_detail"):
         if slide.detail:
             st.markdown(md_escape(slide.detail))

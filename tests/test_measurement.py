@@ -484,10 +484,12 @@ def test_charts_and_texts_in_both_languages(hs, bfi):
         sem_found = registry.get("sem").findings(sem, None, lang)
         assert [f.significant for f in sem_found[:2]] == [True, True]
         assert sem_found[0].strength == pytest.approx(abs(sem.tables["paths"]["std_estimate"].iloc[0]))
-    dot = mc.path_dot(sem.tables["estimates"], sem.meta["latent"], sem.meta["observed"], "en",
-                      r2=sem.tables["r2"])
-    assert dot.startswith("digraph") and '"visual" -> "textual"' in dot and "R² = .22" in dot
-    assert '"visual" -> "x1" [label=".78"]' in dot
+    # the path diagram (a declared chart): R² under the endogenous factor, standardized loadings on the arrows
+    diagram = dict(registry.get("sem").charts(sem, hs, "en", {}))["diagram"].to_dict()
+    texts = {r["text"] for rows in diagram["datasets"].values() for r in rows if "text" in r}
+    assert "R² = .22" in texts and ".78" in texts
+    assert dict(registry.get("cfa").charts(cfa, hs, "zh", {}))["diagram"].to_dict()["title"]["text"] == \
+        "测量模型：标准化因子载荷"
 
 
 def test_cli_recipe_runs_every_measurement_analysis(tmp_path):

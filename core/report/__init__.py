@@ -21,7 +21,7 @@ from pathlib import Path
 from core.errors import UserError
 from core.report import content
 from core.report.content import Document, TableBlock, default_items, suppress_small, table_block
-from core.report.findings import KeyFinding, Slide, key_findings, slides
+from core.report.findings import KeyFinding, Slide, figure_slides, key_findings, slides
 from core.report.model import Report, settings
 
 FORMATS = {
@@ -63,8 +63,9 @@ def export(fmt: str, recipe: dict, dataset, results: dict, lang: str = "en", ite
         if findings is None:
             findings = key_findings(recipe, dataset, results, lang)
         deck = slides(recipe, dataset, results, lang, findings, charts=charts)
+        figures = figure_slides(recipe, dataset, results, lang, charts=charts)   # the pinned charts
         source = Path(str((recipe.get("data") or {}).get("path") or "")).name
-        return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source)
+        return pptx_writer.write(doc.title, doc.subtitle, deck, lang, source, figures)
     doc = (document or build(recipe, dataset, results, lang, items=items, findings=findings, charts=charts,
                              every=fmt == "xlsx")).exported()
     if fmt == "docx":

@@ -39,6 +39,7 @@ FONTS = {"en": ("Times New Roman", "SimSun"), "zh": ("Times New Roman", "宋体"
 RULE_OUTER = 12   # eighths of a point: 1.5 pt top and bottom rules
 RULE_INNER = 6    # 0.75 pt rule under the header
 MAX_FIG_WIDTH = Inches(6.0)
+MAX_FIG_HEIGHT = Inches(8.0)
 A4 = (Emu(7560310), Emu(10692130))
 MARGIN = Inches(1)
 CELL_PAD = 11.6             # pt: Word's default cell margins (0.08 in left and right)
@@ -287,7 +288,8 @@ def write_chart(doc, block: ChartBlock, lang: str):
     label = t("report.figure_label", lang, n=block.number)
     png = block.png()
     w, h = images.png_size(png)
-    width = min(MAX_FIG_WIDTH, Emu(int(w / 2 / 96 * 914400)))  # scale 2 → CSS px → inches at 96 dpi
+    width = min(MAX_FIG_WIDTH, Emu(int(w / 2 / 96 * 914400)),   # scale 2 → CSS px → inches at 96 dpi
+                Emu(int(MAX_FIG_HEIGHT * w / h)))                  # a tall figure (a path diagram) fits the page
     if lang != "zh":
         _caption(doc, label, block.title, lang)
     p = doc.add_paragraph()

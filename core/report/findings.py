@@ -20,7 +20,7 @@ from core import registry
 from core.errors import UserError
 from core.i18n import t
 from core.report import model
-from core.report.content import _Session, analysis_title, method_notes, suppress_result
+from core.report.content import _Session, analysis_title, build, method_notes, suppress_result
 from core.types import Finding, Result
 
 log = logging.getLogger("pressure_explorer.report")
@@ -225,5 +225,22 @@ def slides(recipe: dict, dataset, results: dict, lang: str = "en", findings: lis
         notes = method_notes(res, dataset, lang) if isinstance(res, Result) else []
         out.append(Slide(kf.plain, kf.detail, kf.analysis, analysis_title(entry, lang), chart,
                          kf.chart if chart is not None else None, notes, kf.statistic, kf.headline,
+                         int(res.n_used) if isinstance(res, Result) else None))
+    return out
+
+
+def figure_slides(recipe: dict, dataset, results: dict, lang: str = "en", charts=None) -> list[Slide]:
+    """One slide per pinned chart (a path diagram, a plot the user chose),
+    after the findings: the chart's title as the headline, the chart, the n."""
+    items = [i for i in recipe.get("report") or [] if isinstance(i, dict) and i.get("kind") == "chart"]
+    if not items:
+        return []
+    doc = build(recipe, dataset, results, lang, items=items, findings=[], charts=charts)
+    out = []
+    for block in doc.charts:
+        entry = next((a for a in recipe.get("analyses") or [] if a.get("id") == block.analysis), {"type": block.type})
+        res = results.get(block.analysis)
+        out.append(Slide(block.title, "", block.analysis, analysis_title(entry, lang), block.chart, block.name,
+                         method_notes(res, dataset, lang) if isinstance(res, Result) else [], "", block.title,
                          int(res.n_used) if isinstance(res, Result) else None))
     return out

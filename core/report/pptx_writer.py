@@ -226,9 +226,10 @@ def _finding_slide(prs, sl, source: str, lang: str, rendered: dict) -> None:
     s.notes_slide.notes_text_frame.text = xml_text("\n".join(x for x in notes if x))
 
 
-def write(title: str, subtitle: list[str], slides: list, lang: str, source: str = "") -> bytes:
+def write(title: str, subtitle: list[str], slides: list, lang: str, source: str = "", figures: list = ()) -> bytes:
     """``slides``: :class:`core.report.findings.Slide` list; ``source``: the
-    data file's name (footer of every finding slide)."""
+    data file's name (footer of every finding slide); ``figures``: slides of
+    the pinned charts (a path diagram …), laid out alike, after the findings."""
     from core.report import images  # noqa: F401  (fonts registered on first use)
 
     prs = Presentation()
@@ -241,7 +242,7 @@ def write(title: str, subtitle: list[str], slides: list, lang: str, source: str 
         s = prs.slides.add_slide(prs.slide_layouts[6])
         _text_box(s, MARGIN, H_PT / 3, CONTENT_W, fit(t("report.no_findings", lang), CONTENT_W, 3, (24, 20)), lang)
     rendered: dict = {}   # one PNG per distinct chart (several findings may share one)
-    for sl in slides:
+    for sl in [*slides, *figures]:
         _finding_slide(prs, sl, source, lang, rendered)
     buf = io.BytesIO()
     prs.save(buf)

@@ -19,7 +19,6 @@ from core import i18n, registry
 from core import format as fmt
 from core.analyses.difference.compute import suggest_merges
 from core.analyses.logistic.compute import predict_probability
-from core.analyses.measurement import charts as mch
 from core.analyses.measurement.views import exclusion_entry
 from core.analyses.process import charts as pch
 from core.analyses.process.spec import MODEL_NUMBERS, match_design, template
@@ -400,19 +399,20 @@ def conceptual(ctx: Ctx, sec) -> None:
     for i, m in enumerate(entry.get("m") or []):
         names[f"M{i + 1}"] = m
     with st.expander(t("process.page.conceptual", model=num), expanded=True):
-        st.graphviz_chart(pch.conceptual_dot(num, len(entry.get("m") or []) or None,
-                                             {k: v for k, v in names.items() if v}, state.lang()))
+        render.chart(runner.view(_conceptual, "process", {}, None, number=num,
+                                 roles={k: v for k, v in names.items() if v}), key="process_conceptual_preview")
+
+
+def _conceptual(_result, ds, lang: str, number: int, roles: dict):
+    """The conceptual diagram of the chosen model and variables, before anything is run (the one in the
+    results, with its pin and downloads, is the result's chart "conceptual")."""
+    return pch.conceptual_diagram(number, roles, ds, lang)
 
 
 @custom("seed_line")
 def seed_line(ctx: Ctx, sec) -> None:
     res = ctx.result
     st.info(t("process.page.seed_line", seed=res.meta.get("seed"), n_boot=res.meta.get("n_boot"), n=res.n_used))
-
-
-@custom("path_diagram")
-def path_diagram(ctx: Ctx, sec) -> None:
-    st.graphviz_chart(pch.path_diagram_dot(ctx.result, ctx.ds, state.lang()), width="stretch")
 
 
 # ---- hypotheses -----------------------------------------------------------------------------------
@@ -510,21 +510,3 @@ def efa_summary(ctx: Ctx, sec) -> None:
     m2.metric(t("measure.page.bartlett"), f"χ²({int(b['df'])}) = {b['chi2']:.1f}",
               help=f"p {pv}" if pv.startswith("<") else f"p = {pv}")
     m3.metric(t("measure.page.harman"), f"{100 * tables['harman']['first_factor_proportion'].iloc[0]:.1f}%")
-
-
-def _path_dot(res, ds, lang: str, show_items: bool, show_cov: bool) -> str:
-    return mch.path_dot(res.tables["estimates"], res.meta.get("latent", []), res.meta.get("observed", []), lang,
-                        show_items=show_items, r2=res.tables["r2"], show_cov=show_cov)
-
-
-@custom("sem_diagram")
-def sem_diagram(ctx: Ctx, sec) -> None:
-    res = ctx.result
-    est = res.tables["estimates"]
-    n_cov = int(((est["op"] == "~~") & (est["lhs"] != est["rhs"]) & est["lhs"].isin(res.meta.get("latent", []))).sum())
-    c1, c2 = st.columns(2)
-    show_items = c1.toggle(t("measure.page.show_items"), value=len(res.meta.get("observed", [])) <= 30,
-                           key="sem.items")
-    show_cov = c2.toggle(t("measure.page.show_cov"), value=n_cov <= 3, key="sem.cov")
-    dot = runner.view(_path_dot, "sem", ctx.options, res, show_items=bool(show_items), show_cov=bool(show_cov))
-    st.graphviz_chart(dot, width="stretch")

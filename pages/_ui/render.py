@@ -131,10 +131,15 @@ def chart(spec: dict, key: str, width="stretch", analysis: AnalysisSpec | None =
     """A Vega-Lite chart (a dict, e.g. from runner.charts / runner.view), drawn
     without Streamlit's per-call data conversion.  With the ``analysis`` spec
     and ``name`` it gets its pin (when ``aid`` is known) and PNG/SVG downloads.  A chart of a set
-    width (the correlation heat map) keeps it."""
-    if width == "stretch" and spec.get("width", "container") != "container":
-        width = "content"
-    st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
+    width (the correlation heat map) keeps it; a path diagram (laid out in pixels, ``usermeta.diagram``)
+    is shown as its SVG picture, which shrinks to the page when it is wider — the picture its downloads
+    and the reports have."""
+    if (spec.get("usermeta") or {}).get("diagram"):
+        st.image(runner.svg(spec), width="content")
+    else:
+        if width == "stretch" and spec.get("width", "container") != "container":
+            width = "content"
+        st.vega_lite_chart(_arrow_datasets(spec), width=width, key=key)
     if analysis is not None and name is not None:
         pins.chart_tools(analysis, aid, name, spec)
 

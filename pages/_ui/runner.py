@@ -17,6 +17,7 @@ them, and their memory, after the user left).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 from collections import OrderedDict
@@ -26,6 +27,7 @@ import streamlit as st
 
 from core import registry
 from core.errors import UserError
+from core.report import images
 from core.types import Result, lazy
 from pages._ui import state
 
@@ -151,3 +153,17 @@ def view(fn, type_: str, options: dict, result: Result, /, **kwargs):
     name = fn.target if isinstance(fn, lazy) else f"{fn.__module__}.{fn.__qualname__}"
     return _cached(_view, _view_impl, (name, state.data_key(), type_,
                                        _fit_json(spec, options), state.lang(), extra), fn, result, ds, kwargs)
+
+
+def _svg_impl(data_key: str, digest: str, _spec: dict) -> str:
+    return images.to_svg(_spec)
+
+
+_svg = st.cache_data(show_spinner=False, max_entries=64)(_svg_impl)
+
+
+def svg(spec: dict) -> str:
+    """A chart's SVG picture (vl-convert, the CJK font), cached like the
+    results: shared for a sample survey, the session's own for an upload."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return _cached(_svg, _svg_impl, (state.data_key(), digest), spec)

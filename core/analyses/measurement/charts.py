@@ -1,6 +1,6 @@
 """Charts of the measurement area: scree plot (with the parallel-analysis
-line), loadings heat map, and the path diagram of a CFA/SEM as Graphviz DOT.
-Pure builders: tidy result tables in, chart (or DOT text) out."""
+line), loadings heat map, and the path diagram of a CFA or SEM
+(:mod:`core.diagram`).  Pure builders: tidy result tables in, chart out."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,8 @@ import altair as alt
 import pandas as pd
 
 from core.theme import themed
-from core.format import fmt_num
+from core.diagram import Diagram
+from core.format import fmt_num, star_note, stars
 from core.i18n import t
 
 
@@ -54,8 +55,15 @@ def loadings_heatmap(loadings: pd.DataFrame, lang: str, cutoff: float = 0.0) -> 
                                            height=max(120, 18 * len(items))))
 
 
-def _q(name: str) -> str:
-    return '"' + str(name).replace("\\", "\\\\").replace('"', '\\"') + '"'
+ITEM_GAP = 56.0     # px between a factor and its indicators
+STACK_GAP = 8.0     # px between indicators
+BLOCK_GAP = 26.0    # px between the blocks (a factor with its indicators) of one column
+SEM_COL_GAP = 150.0
+MAX_COLUMN = 760.0  # px: a CFA's factors with their indicators stand in columns of about this height
+# "auto": indicators drawn up to this many (a CFA stacks them in columns; a SEM spreads them around its
+# paths, which then get small on a page or a slide), factor covariances up to this many
+AUTO_ITEMS, AUTO_COV = {"cfa": 40, "sem": 20}, 10
+SIDES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
 
 
 def _num(v) -> str:
@@ -66,52 +74,213 @@ def _num(v) -> str:
     return fmt_num(v, 2, leading_zero=False) if math.isfinite(v) else ""
 
 
-def _r2(v) -> str:
-    return "\\nR² = " + _num(v)
+def _p(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
 
 
-def path_dot(estimates: pd.DataFrame, latents: list[str], observed: list[str], lang: str,
-             show_items: bool = True, r2: pd.DataFrame | None = None, show_cov: bool = True) -> str:
-    """Graphviz DOT of a CFA/SEM with standardized estimates on the arrows.
+def _block(g: Diagram, nid: str, children: dict, side: str) -> tuple[dict, tuple]:
+    """A node with its indicators (and theirs, for a higher-order factor) on
+    ``side``: offsets of every node from the node's centre and the bounding box."""
+    node = g.nodes[nid]
+    offsets = {nid: (0.0, 0.0)}
+    box = [-node.w / 2, -node.h / 2, node.w / 2, node.h / 2]
+    kids = [_block(g, c, children, side) for c in children.get(nid, []) if c in g.nodes]
+    if not kids:
+        return offsets, tuple(box)
+    sx, sy = SIDES[side]
+    if sx:    # a column of indicators beside the node, their near edges in line
+        total = sum(b[3] - b[1] for _, b in kids) + STACK_GAP * (len(kids) - 1)
+        y = -total / 2
+        for offs, b in kids:
+            dx = sx * (node.w / 2 + ITEM_GAP) - (b[2] if sx < 0 else b[0])
+            dy = y - b[1]
+            offsets.update({k: (ox + dx, oy + dy) for k, (ox, oy) in offs.items()})
+            box = [min(box[0], b[0] + dx), min(box[1], b[1] + dy), max(box[2], b[2] + dx), max(box[3], b[3] + dy)]
+            y += b[3] - b[1] + STACK_GAP
+    else:     # a row of indicators above or below
+        total = sum(b[2] - b[0] for _, b in kids) + STACK_GAP * (len(kids) - 1)
+        x = -total / 2
+        for offs, b in kids:
+            dx = x - b[0]
+            dy = sy * (node.h / 2 + ITEM_GAP) - (b[3] if sy < 0 else b[1])
+            offsets.update({k: (ox + dx, oy + dy) for k, (ox, oy) in offs.items()})
+            box = [min(box[0], b[0] + dx), min(box[1], b[1] + dy), max(box[2], b[2] + dx), max(box[3], b[3] + dy)]
+            x += b[2] - b[0] + STACK_GAP
+    return offsets, tuple(box)
 
-    ``estimates`` has columns lhs, op, rhs, std_estimate (and p); latents are
-    ellipses, observed variables boxes; regressions are solid arrows, factor
-    loadings arrows from the factor to its items, covariances between
-    different latent variables dashed two-headed arrows (``show_cov``).  Loadings
-    of a higher-order factor on its first-order factors are always drawn; item
-    boxes only with ``show_items``.  R² of endogenous variables is printed under
-    their names.
-    """
-    r2map = {} if r2 is None or r2.empty else dict(zip(r2["variable"], r2["r2"]))
-    lines = ["digraph model {", "  rankdir=LR;", '  graph [fontname="Noto Sans CJK SC", nodesep=0.25, ranksep=0.9];',
-             '  node [fontname="Noto Sans CJK SC", fontsize=11];', '  edge [fontname="Noto Sans CJK SC", fontsize=10];']
-    used = set()
+
+COV = "#6A5D8A"
+
+
+def _arcs(g: Diagram, arcs: list) -> None:
+    """Covariances between nodes of one column (or one row) as arcs on ``side``:
+    each node's arcs leave it at angles spread over the side's half, the
+    nearest partner steepest, so that arcs nest instead of meeting in a point."""
+    def along(v):   # position along the column (or row)
+        return g.nodes[v].y if SIDES[sides[v]][0] else g.nodes[v].x
+
+    sides, partners = {}, {}
+    for a, b, side, _ in arcs:
+        sides[a] = sides[b] = side
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    angle = {}
+    for v, ps in partners.items():
+        for sign in (-1, 1):     # partners before, partners after
+            group = sorted((p for p in ps if (along(p) - along(v)) * sign > 0), key=lambda p: abs(along(p) - along(v)))
+            for k, p in enumerate(group):
+                spread = 62.0 - 52.0 * k / max(len(group) - 1, 1) if len(group) > 1 else 45.0
+                sx, sy = SIDES[sides[v]]
+                if sx:     # a column: 0° is straight out to the side, the partner's way is ± spread
+                    angle[(v, p)] = (0.0 if sx > 0 else 180.0) + sign * spread * (1 if sx > 0 else -1)
+                else:      # a row: 90° (down) or 270° (up) is straight out
+                    angle[(v, p)] = (90.0 if sy > 0 else 270.0) - sign * spread * (1 if sy > 0 else -1)
+    for a, b, _, label_ in arcs:
+        distance = abs(along(a) - along(b))
+        g.arc(a, b, (angle[(a, b)], angle[(b, a)]), 16.0 + 0.3 * distance, label=label_, dashed=True, heads=2,
+              color=COV, width=1.2)
+
+
+def path_diagram(estimates: pd.DataFrame, latents: list[str], observed: list[str], ds, lang: str, title: str,
+                 show_items: bool = True, show_cov: bool = True, r2: pd.DataFrame | None = None,
+                 scheme: str = "apa") -> alt.LayerChart:
+    """A CFA or SEM with its standardized estimates.
+
+    Factors are ellipses (their labels in the user's language), indicators
+    boxes (their names) in a column or row beside their factor; a
+    higher-order factor holds its first-order factors the same way.  With
+    regressions, the variables they link stand in columns from predictors
+    (indicators on the left) to outcomes (indicators on the right), solid
+    arrows when p < .05, dashed and grey otherwise; without (a CFA) the
+    factors stand in one column with their covariances as arcs on the right.
+    Two-headed dashed curves are covariances between factors (``show_cov``)
+    and residual covariances between indicators.  R² under endogenous
+    variables; stars by ``scheme`` on every free estimate."""
     est = estimates
-    for lv in latents:
-        lines.append(f"  {_q(lv)} [shape=ellipse, label={_q(lv)[:-1] + (_r2(r2map[lv]) if lv in r2map else '') + chr(34)}];")
-        used.add(lv)
-    if show_items:
-        for ov in observed:
-            lines.append(f"  {_q(ov)} [shape=box];")
-            used.add(ov)
-    for r in est.itertuples(index=False):
-        lab = _num(r.std_estimate)
-        star = ""
-        if hasattr(r, "p"):
-            try:
-                p = float(r.p)
-                star = "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
-            except (TypeError, ValueError):
-                pass
-        if r.op == "=~" and (show_items or r.rhs in latents):
-            lines.append(f"  {_q(r.lhs)} -> {_q(r.rhs)} [label={_q(lab)}];")
-        elif r.op == "~" and r.lhs in used and r.rhs in used:
-            lines.append(f"  {_q(r.rhs)} -> {_q(r.lhs)} [label={_q(lab + star)}, penwidth=1.6];")
-        elif show_cov and r.op == "~~" and r.lhs != r.rhs and r.lhs in latents and r.rhs in latents:
-            lines.append(f"  {_q(r.lhs)} -> {_q(r.rhs)} [dir=both, style=dashed, constraint=false, "
-                         f"label={_q(lab + star)}];")
-    lines.append("}")
-    return "\n".join(lines)
+    if "group" in est and len(est):
+        est = est[est["group"] == est["group"].min()]
+    r2map = {} if r2 is None or r2.empty else dict(zip(r2["variable"], r2["r2"]))
+    lat = set(latents)
+    loads = est[est["op"] == "=~"]
+    regs = est[(est["op"] == "~") & (est["lhs"] != est["rhs"])]
+    covs = est[(est["op"] == "~~") & (est["lhs"] != est["rhs"])]
+    children: dict[str, list[str]] = {}
+    for r in loads.itertuples(index=False):
+        if show_items or r.rhs in lat:
+            children.setdefault(r.lhs, []).append(r.rhs)
+    inner = {c for cs in children.values() for c in cs}
+    in_regs = list(dict.fromkeys(list(regs["rhs"]) + list(regs["lhs"])))
+    top = [v for v in dict.fromkeys([*latents, *in_regs]) if v not in inner or v in in_regs]
+    note = [star_note(scheme, lang) + ("；" if lang == "zh" else "; ") + t("measure.chart.diagram_note", lang)]
+    g = Diagram(title, note)
+
+    def label(v: str) -> str:
+        return ds.label(v) if ds is not None and ds.has(v) else str(v)
+
+    def r2_text(v: str) -> str:
+        return f"R² = {_num(r2map[v])}" if v in r2map and _num(r2map[v]) else ""
+
+    for v in dict.fromkeys([*top, *inner]):
+        if v in lat:
+            g.node(v, label(v), shape="ellipse", style="latent", sub=r2_text(v), wrap=120)
+        else:
+            g.node(v, v if v in inner else label(v), style="observed", sub=r2_text(v), wrap=120)
+    # columns: each variable one column after the latest of its predictors
+    rank = {v: 0 for v in top}
+    for _ in range(len(top)):
+        for r in regs.itertuples(index=False):
+            if r.lhs in rank and r.rhs in rank:
+                rank[r.lhs] = max(rank[r.lhs], rank[r.rhs] + 1)
+    last = max(rank.values(), default=0)
+    cols = [[v for v in top if rank[v] == c] for c in range(last + 1)]
+    sides: dict[str, str] = {}
+    for c, col in enumerate(cols):
+        for i, v in enumerate(col):
+            sides[v] = "left" if c == 0 else "right" if c == last else ("top" if i == 0 else "bottom")
+    blocks = {v: _block(g, v, children, sides[v]) for v in top}
+    lat_cov = show_cov and bool((covs["lhs"].isin(top) & covs["rhs"].isin(top)).any())
+    if regs.empty and not lat_cov:     # a CFA without arcs: a tall column of factors goes into several
+        heights = [blocks[v][1][3] - blocks[v][1][1] + BLOCK_GAP for v in top]
+        parts = math.ceil(sum(heights) / MAX_COLUMN)
+        cols, budget = [[]], sum(heights) / parts
+        for v, h in zip(top, heights):
+            if cols[-1] and sum(blocks[u][1][3] - blocks[u][1][1] + BLOCK_GAP for u in cols[-1]) + h / 2 > budget:
+                cols.append([])
+            cols[-1].append(v)
+    x_left = 0.0
+    for col in cols:
+        reach_l = max(-blocks[v][1][0] for v in col)
+        reach_r = max(blocks[v][1][2] for v in col)
+        x = x_left + reach_l
+        gap = BLOCK_GAP if children else 1.6 * BLOCK_GAP    # factors alone: room for the arcs between them
+        height = sum(blocks[v][1][3] - blocks[v][1][1] for v in col) + gap * (len(col) - 1)
+        y = -height / 2
+        for v in col:
+            offs, box = blocks[v]
+            cy = y - box[1]
+            for k, (ox, oy) in offs.items():
+                g.nodes[k].x, g.nodes[k].y = x + ox, cy + oy
+            y += box[3] - box[1] + gap
+        x_left = x + reach_r + SEM_COL_GAP
+    owner = {c: p for p, cs in children.items() for c in cs}
+    for r in loads.itertuples(index=False):
+        if r.lhs in g.nodes and r.rhs in g.nodes and r.rhs in children.get(r.lhs, []):
+            g.edge(r.lhs, r.rhs, label=_num(r.std_estimate) + stars(_p(r.p), scheme), color="#4A4A4A", width=1.2,
+                   bend=0.0, label_at=0.62)
+    for r in regs.itertuples(index=False):
+        if r.lhs in g.nodes and r.rhs in g.nodes:
+            sig = _p(r.p) < 0.05
+            g.edge(r.rhs, r.lhs, label=_num(r.std_estimate) + stars(_p(r.p), scheme), dashed=not sig,
+                   color="#1F4E79" if sig else "#8A8A8A", width=2.0)
+    arcs, other = [], []
+    for r in covs.itertuples(index=False):
+        a, b = r.lhs, r.rhs
+        if a not in g.nodes or b not in g.nodes:
+            continue
+        both_top = a in rank and b in rank
+        if both_top and not show_cov:
+            continue
+        label_ = _num(r.std_estimate) + stars(_p(r.p), scheme)
+        if both_top and rank[a] == rank[b]:        # beside the column, into the room between the columns
+            arcs.append((a, b, "left" if 0 < last == rank[a] else "right", label_))
+        elif not both_top and owner.get(a) is not None and owner.get(a) == owner.get(b):
+            arcs.append((a, b, sides.get(owner[a], "left"), label_))   # residual covariance, beside its items
+        else:
+            other.append((a, b, label_))
+    _arcs(g, arcs)
+    for a, b, label_ in other:
+        g.edge(a, b, label=label_, dashed=True, heads=2, color=COV, width=1.2)
+    return g.chart()
+
+
+def _shown(choice, count: int, limit: int) -> bool:
+    return choice == "show" or (choice in (None, "auto") and count <= limit)
+
+
+def diagram(result, ds, lang: str, options: dict | None, kind: str) -> alt.LayerChart:
+    """The path diagram of a cfa or sem result with the display options
+    ``items`` and ``covariances`` (show | hide | auto) and ``stars``."""
+    options = options or {}
+    est = result.tables["estimates"]
+    latents = list(result.meta.get("latent") or [])
+    n_cov = int(((est["op"] == "~~") & (est["lhs"] != est["rhs"]) & est["lhs"].isin(latents)
+                 & est["rhs"].isin(latents)).sum())
+    observed = list(result.meta.get("observed") or [])
+    return path_diagram(est, latents, observed, ds, lang, t(f"measure.chart.{kind}_diagram", lang),
+                        show_items=_shown(options.get("items"), len(observed), AUTO_ITEMS[kind]),
+                        show_cov=_shown(options.get("covariances"), n_cov, AUTO_COV),
+                        r2=result.tables.get("r2"), scheme=options.get("stars") or "apa")
+
+
+def cfa_charts(result, ds, lang: str, options: dict | None = None) -> list:
+    return [("diagram", diagram(result, ds, lang, options, "cfa"))] if not result.tables["estimates"].empty else []
+
+
+def sem_charts(result, ds, lang: str, options: dict | None = None) -> list:
+    return [("diagram", diagram(result, ds, lang, options, "sem"))] if not result.tables["estimates"].empty else []
 
 
 def efa_charts(result, ds, lang, options: dict | None = None) -> list:

@@ -260,6 +260,19 @@ _EST_TABLE = TableSpec("estimates", (
     Column("std_estimate", "num", "std.all: variances by total variances, covariances by residual SDs (lavaan cov.std)."),
 ), "Every parameter, as lavaan's parameterEstimates + standardizedSolution.", keys=("group", "lhs", "op", "rhs"))
 
+_DIAGRAM_OPTIONS = (
+    Option("items", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
+           doc="Path diagram: draw the indicators (auto: when there are at most 40 in a CFA, 20 in a SEM)."),
+    Option("covariances", "choice", default="auto", choices=("auto", "show", "hide"), fit=False,
+           doc="Path diagram: draw the covariances between factors (auto: when there are at most 10)."),
+    Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
+           doc="Star scheme of the path diagram: apa = * < .05, ** < .01, *** < .001; spss = * < .05, ** < .01."),
+)
+
+# what the path diagram draws, under the model's options
+_DIAGRAM_SECTION = Section(title="measure.page.diagram_options", box="expander",
+                           columns=(("items",), ("covariances",), ("stars",)))
+
 _CFA_OPTIONS = (
     Option("factors", "map", default=None, nullable=True, widget="hidden",
            doc="Map factor → list of items (default: one factor per defined scale that is not a total of others)."),
@@ -276,6 +289,7 @@ _CFA_OPTIONS = (
     Option("method_factor", "bool", default=False,
            doc="Add the table method_factor: the model plus one method factor on every item (loadings free, "
                "variance 1, uncorrelated with the traits), with Harman's single-factor test in a note."),
+    *_DIAGRAM_OPTIONS,
 )
 
 CFA = AnalysisSpec(
@@ -364,14 +378,17 @@ CFA = AnalysisSpec(
         _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_cfa"),
+    charts=lazy("core.analyses.measurement.charts:cfa_charts"),
     interpret=lazy("core.analyses.measurement.text:cfa_text"),
     findings=lazy("core.analyses.measurement.text:cfa_findings"),
     chart=lazy("core.analyses.measurement.charts:finding_chart"),
     layout=Layout((
         Section(columns=(("model",),)),
         Section(columns=(("group",), ("compare_one_factor", "competing", "method_factor"))),
+        _DIAGRAM_SECTION,
         Section(show=("fit", "loadings", "validity", "htmt", "factor_correlations", "model_comparison",
                       "method_factor", "invariance", "fornell_larcker_matrix", "notes", "text")),
+        Section(show=("chart:diagram",)),
         Section(title="cfa.table.estimates", box="expander", show=("estimates",)),
     ), empty="cfa.error.no_factors"),
     views=(ViewSpec("fornell_larcker_matrix", lazy("core.analyses.measurement.views:fl_matrix_view"),
@@ -391,6 +408,7 @@ SEM = AnalysisSpec(
     options=(
         Option("model", "text", default="", required=False, widget="area",
                doc="lavaan-style model text with at least one regression (~)."),
+        *_DIAGRAM_OPTIONS,
     ),
     tables=(
         _FIT_TABLE,
@@ -408,15 +426,17 @@ SEM = AnalysisSpec(
         _LOAD_TABLE, _EST_TABLE,
     ),
     run=lazy("core.analyses.measurement.cfa:run_sem"),
+    charts=lazy("core.analyses.measurement.charts:sem_charts"),
     interpret=lazy("core.analyses.measurement.text:sem_text"),
     findings=lazy("core.analyses.measurement.text:sem_findings"),
     chart=lazy("core.analyses.measurement.charts:finding_chart"),
     defaults=lazy("core.analyses.measurement.defaults:sem_start"),
     layout=Layout((
         Section(columns=(("model",),), caption="measure.page.sem_help"),
-        Section(custom="sem_diagram"),
+        _DIAGRAM_SECTION,
+        Section(show=("chart:diagram",)),
         Section(show=("fit", "paths", "r2", "loadings", "notes", "text")),
-    ), form=1, needs=("model",), empty="sem.error.no_model"),
+    ), needs=("model",), empty="sem.error.no_model"),
 )
 
 SPECS = (RELIABILITY, SCREENING, EFA, CFA, SEM)

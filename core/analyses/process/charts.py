@@ -8,9 +8,12 @@
   conditional indirect effect at its moderator value) and the index of
   moderated mediation with their (bootstrap) CIs and the zero line: the chart
   of a mediation finding;
-- :func:`path_diagram_dot` — the statistical model as Graphviz DOT text with
-  the estimates on its arrows; :func:`conceptual_dot` — the conceptual
-  diagram of any model number (``st.graphviz_chart`` renders both).
+- :func:`conceptual_diagram` — the conceptual diagram of any model number
+  (X left, Y right, mediators above, moderators below with an arrow to the
+  middle of the path they moderate); :func:`statistical_diagram` — the
+  statistical model, every predictor (products included) with its
+  coefficient and stars on its arrow.  Both are :mod:`core.diagram` charts,
+  declared like the plots, so they are pinned, downloaded and exported alike.
 """
 from __future__ import annotations
 
@@ -22,9 +25,10 @@ import pandas as pd
 
 from core.theme import themed
 from core.analyses.process.spec import SPEC
-from core.format import fmt_num, read_levels, stars
+from core.format import fmt_num, read_levels, star_note, stars
 from core.i18n import t
-from core.engines.process.templates import conceptual
+from core.diagram import ORANGE, Diagram, crosses
+from core.engines.process.templates import conceptual, template
 
 COLORS = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#9D755D", "#EECA3B"]
 SIG_FILL = "#54A24B"
@@ -127,9 +131,12 @@ def jn_plot(jn: pd.DataFrame, boundaries: list[float], focal_label: str, moderat
 
 
 def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
-    """Interaction plot(s) and Johnson–Neyman plot(s) of a result."""
+    """The conceptual and the statistical diagram, then the interaction
+    plot(s) and Johnson–Neyman plot(s) of a result."""
     result = read_levels(result, SPEC, ds)
-    out = []
+    roles = result.meta.get("roles") or {}
+    out = [("conceptual", conceptual_diagram(int(result.meta.get("model", 4)), roles, ds, lang)),
+           ("diagram", statistical_diagram(result, ds, lang, (options or {}).get("stars") or "apa"))]
     pred = result.tables.get("predicted")
     conf = float(result.meta.get("conf", 95.0))
     if pred is not None and not pred.empty:
@@ -145,6 +152,8 @@ def chart_list(result, ds, lang: str, options: dict | None = None) -> list:
             flab = ds.label(foc) if ds.has(foc) else foc
             out.append((f"jn_{eq}_{foc}_{mod}", jn_plot(sub, bounds, flab, ds.label(mod), lang, conf)))
     return out
+
+
 
 
 def effects_forest(effects: pd.DataFrame, ds, lang: str, conf: float = 95.0,
@@ -201,100 +210,224 @@ def finding_chart(result, ds, lang: str, name: str):
                           result.tables.get("index_moderated_mediation"))
 
 
-# ---- Graphviz -----------------------------------------------------------------------
-def _q(text: str) -> str:
-    """A DOT double-quoted string (user text escaped)."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+# ---- path diagrams -------------------------------------------------------------------------------
+COL_GAP = 120.0      # px between columns (room for a coefficient on every arrow)
+ROW_GAP = 34.0       # px between boxes stacked in a column
+TIER_GAP = 56.0      # px between the row of X and Y and the boxes above or below it
 
 
-def _header(lang: str) -> list[str]:
-    font = "Noto Sans CJK SC, Microsoft YaHei, Helvetica"
-    return ["digraph G {", "  rankdir=LR; splines=true; nodesep=0.5; ranksep=1.1;",
-            f"  node [shape=box, style=\"rounded,filled\", fillcolor=\"#F4F6FA\", color=\"#4C78A8\", "
-            f"fontname={_q(font)}, fontsize=12];",
-            f"  edge [color=\"#333333\", fontname={_q(font)}, fontsize=11];"]
+def _var_text(ds, var: str) -> str:
+    """A variable's label (its name when it has none)."""
+    return ds.label(var) if ds is not None and ds.has(var) else str(var)
 
 
-def conceptual_dot(number: int, n_mediators: int | None = None, names: dict | None = None,
-                   lang: str = "en") -> str:
-    """DOT text of the conceptual diagram of model ``number``; ``names`` maps
-    roles (X, M1…, W, Z, Y) to labels (defaults: the role letters)."""
-    d = conceptual(number, n_mediators)
-    names = names or {}
-    lines = _header(lang)
-    for node in d["nodes"]:
-        lab = names.get(node) or node
-        shape = ', fillcolor="#FFF4E0", color="#F58518"' if node in ("W", "Z") else ""
-        lines.append(f"  {node} [label={_q(lab)}{shape}];")
-    mids = {}
-    for k, (a, b) in enumerate(d["edges"]):
-        if any(tgt == (a, b) or (isinstance(tgt, tuple) and len(tgt) == 2 and tgt[1] == (a, b))
-               for _, tgt in d["moderations"]):
-            mid = f"p{k}"
-            mids[(a, b)] = mid
-            lines.append(f"  {mid} [shape=point, width=0.06, label=\"\"];")
-            lines.append(f"  {a} -> {mid} [arrowhead=none];")
-            lines.append(f"  {mid} -> {b};")
-        else:
-            lines.append(f"  {a} -> {b};")
-    wmids = {}
-    for k, (mod, target) in enumerate(d["moderations"]):
-        if isinstance(target[1], tuple):            # Z moderates W's moderation (model 3)
-            edge = target[1]
-            key = ("W", edge)
-            if key not in wmids:
+def term_text(ds, term: str) -> str:
+    """A coefficient's term in words: a variable's label, an indicator as
+    "label [level]", a product as "label × label"."""
+    parts = []
+    for part in str(term).split("*"):
+        var, sep, level = part.partition("[")
+        parts.append(_var_text(ds, var) + (f" [{level}" if sep else ""))
+    return " × ".join(parts)
+
+
+def _stack(nodes: list, x: float, top: float) -> None:
+    """Nodes one under another at column centre ``x``, from ``top`` down."""
+    y = top
+    for n in nodes:
+        n.x, n.y = x, y + n.h / 2
+        y += n.h + ROW_GAP
+
+
+def _columns(columns: list[list], gap: float = COL_GAP) -> list[float]:
+    """Centres of columns of nodes, each as wide as its widest node."""
+    xs, left = [], 0.0
+    for col in columns:
+        w = max((n.w for n in col), default=0.0)
+        xs.append(left + w / 2)
+        left += w + gap
+    return xs
+
+
+def _arch(k: int) -> list[int]:
+    """Tier of each of ``k`` serial mediators (1 = just above X and Y): an arch,
+    so that no arrow between mediators runs through a third one."""
+    return [1 + min(i, k - 1 - i) for i in range(k)]
+
+
+def _above(nodes_by_tier: dict, main_h: float) -> dict:
+    """y of each tier above the X–Y row (tier 1 nearest)."""
+    ys, edge = {}, -main_h / 2 - TIER_GAP
+    for tier in sorted(nodes_by_tier):
+        h = max(n.h for n in nodes_by_tier[tier])
+        ys[tier] = edge - h / 2
+        edge -= h + TIER_GAP
+    return ys
+
+
+def _lift(g: Diagram, mediators: list[str], ends: list[str]) -> None:
+    """Raise a row of mediators until the straight line from each of ``ends``
+    (X and Y) to each mediator passes clear of the other mediators."""
+    for _ in range(30):
+        if not any(crosses((g.nodes[e].x, g.nodes[e].y), (g.nodes[m].x, g.nodes[m].y), g.nodes[o], 4.0)
+                   for e in ends for m in mediators for o in mediators if o != m):
+            return
+        for m in mediators:
+            g.nodes[m].y -= 12.0
+
+
+def conceptual_diagram(number: int, roles: dict, ds, lang: str) -> alt.LayerChart:
+    """The conceptual diagram of model ``number`` with the variables of
+    ``roles`` (role → variable: X, M1…, W, Z, Y; a role without one shows its
+    letter)."""
+    n_m = sum(1 for r in roles if str(r).startswith("M")) or None
+    d = conceptual(number, n_m)
+    g = Diagram(t("process.chart.conceptual_title", lang, model=number))
+    for role in d["nodes"]:
+        var = roles.get(role)
+        g.node(role, _var_text(ds, var) if var else role,
+               style="moderator" if role in ("W", "Z") else "outcome" if role == "Y" else "observed")
+    n = g.nodes
+    ms = [r for r in d["nodes"] if r.startswith("M")]
+    serial = template(number).mediators == "serial"
+    main_h = max(n["X"].h, n["Y"].h)
+    # one column per mediator, in a row above X and Y (serial ones in an arch), so that no arrow
+    # to a mediator runs through another one
+    tiers = _arch(len(ms)) if serial else [1] * len(ms)
+    xs = _columns([[n["X"]], *[[n[m]] for m in ms], [n["Y"]]], COL_GAP if ms else 2.2 * COL_GAP)
+    by_tier: dict = {}
+    for m, tier in zip(ms, tiers):
+        by_tier.setdefault(tier, []).append(n[m])
+    ys = _above(by_tier, main_h)
+    for i, (m, tier) in enumerate(zip(ms, tiers)):
+        n[m].x, n[m].y = xs[i + 1], ys[tier]
+    if not serial:
+        _lift(g, ms, ["X", "Y"])
+    n["X"].x, n["X"].y = xs[0], 0.0
+    n["Y"].x, n["Y"].y = xs[-1], 0.0
+    index = {}
+    for a, b in d["edges"]:
+        index[(a, b)] = g.edge(a, b, color="#333333")
+    # moderators below the X–Y row, each under the middle of the paths it moderates
+    mods = [m for m in ("W", "Z") if m in n]
+    targets = {m: [tg for mm, tg in d["moderations"] if mm == m and not isinstance(tg[1], tuple)] for m in mods}
+    below = -main_h / 2 + main_h + TIER_GAP
+    placed = []
+    for m in mods:
+        mids = [(n[a].x + n[b].x) / 2 for a, b in targets[m]]
+        x = sum(mids) / len(mids) if mids else (placed[-1].x + placed[-1].w / 2 + COL_GAP + n[m].w / 2)
+        if placed and x - n[m].w / 2 < placed[-1].x + placed[-1].w / 2 + COL_GAP / 2:   # side by side
+            shift = (placed[-1].w + n[m].w) / 4 + COL_GAP / 4
+            placed[-1].x -= shift
+            x += shift
+        n[m].x, n[m].y = x, below + max(n[k].h for k in mods) / 2
+        placed.append(n[m])
+    points = {}
+    for k, (m, target) in enumerate(d["moderations"]):
+        if isinstance(target[1], tuple):                      # Z moderates W's moderation of the path (model 3)
+            anchor = points.get(("W", target[1]))
+            if anchor is None:
                 continue
-            lines.append(f"  {mod} -> {wmids[key]} [color=\"#F58518\"];")
-        else:
-            mid = mids[target]
-            if mod == "W" and any(isinstance(tg[1], tuple) for _, tg in d["moderations"]):
-                wm = f"q{k}"
-                wmids[("W", target)] = wm
-                lines.append(f"  {wm} [shape=point, width=0.06, label=\"\"];")
-                lines.append(f"  W -> {wm} [arrowhead=none, color=\"#F58518\"];")
-                lines.append(f"  {wm} -> {mid} [color=\"#F58518\"];")
-            else:
-                lines.append(f"  {mod} -> {mid} [color=\"#F58518\"];")
-    if d["nodes"].count("Y"):
-        lines.append("  { rank=same; " + " ".join(n for n in d["nodes"] if n.startswith("M")) + " }"
-                     if any(n.startswith("M") for n in d["nodes"]) else "")
-    lines.append("}")
-    return "\n".join(x for x in lines if x)
-
-
-def path_diagram_dot(result, ds, lang: str = "en", scheme: str = "apa") -> str:
-    """The statistical model: every predictor column (products included)
-    → its outcome, the coefficient b (with stars) on each arrow; covariates
-    are listed in a note instead of drawn."""
-    co = result.tables["coefficients"]
-    covs = set(result.meta.get("covariates") or [])
-    lines = _header(lang)
-    ids: dict[str, str] = {}
-
-    def node(name: str, outcome: bool = False) -> str:
-        if name not in ids:
-            ids[name] = f"n{len(ids)}"
-            lab = ds.label(name) if ds.has(name) and ds.label(name) != name else name
-            lab = name if "*" in name or "[" in name else (f"{name}\n{lab}" if lab != name else name)
-            fill = ', fillcolor="#E8F1FA"' if outcome else (', fillcolor="#FFF4E0", color="#F58518"'
-                                                            if "*" in name else "")
-            lines.append(f"  {ids[name]} [label={_q(lab)}{fill}];")
-        return ids[name]
-
-    for eq, sub in co.groupby("equation", sort=False):
-        if str(eq).endswith(" (total)"):
+            pid = f"p{k}"
+            g.point(pid, anchor)
+            g.edge(m, pid, color=ORANGE)
             continue
-        tgt = node(str(eq), outcome=True)
-        for r in sub.itertuples(index=False):
-            if r.term == "constant" or r.term in covs:
+        pid = f"p{k}"
+        g.point(pid, index[target])
+        points[(m, target)] = g.edge(m, pid, color=ORANGE)
+    return g.chart()
+
+
+
+def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.LayerChart:
+    """The statistical model: every predictor column (products included) →
+    its outcome, the coefficient b with its stars on each arrow (solid when
+    p < .05, dashed and grey otherwise), R² under each outcome; covariates
+    are named in a note instead of drawn."""
+    co = result.tables["coefficients"]
+    models = result.tables.get("models")
+    covs = list(result.meta.get("covariates") or [])
+    roles = result.meta.get("roles") or {}
+    x_var = roles.get("X")
+    r2 = {} if models is None else dict(zip(models["equation"], models["r2"]))
+    eqs = [str(e) for e in dict.fromkeys(co["equation"]) if not str(e).endswith(" (total)")]
+    terms = {eq: [r for r in co[co["equation"] == eq].itertuples(index=False)
+                  if r.term != "constant" and r.term not in covs] for eq in eqs}
+    note = t("process.chart.covariates_note", lang, names=", ".join(_var_text(ds, c) for c in covs)) if covs else ""
+    note = (note, star_note(scheme, lang) + ("；" if lang == "zh" else "; ") +
+            t("process.chart.diagram_note", lang))
+    g = Diagram(t("process.chart.statistical_title", lang, model=result.meta.get("model", "")), note)
+    # ranks: predictors 0, each mediator one more than the latest mediator it depends on, Y last
+    rank: dict[str, int] = {}
+
+    def var_rank(name: str) -> int:
+        base = str(name).split("[")[0]
+        return rank.get(base, 0)
+
+    for eq in eqs[:-1]:
+        rank[eq] = 1 + max([var_rank(p) for r in terms[eq] for p in str(r.term).split("*")] + [0])
+    y = eqs[-1]
+    rank[y] = 1 + max([rank[e] for e in eqs[:-1]] + [0])
+    for eq in eqs:
+        fit = r2.get(eq)
+        g.node(eq, _var_text(ds, eq), style="outcome",
+               sub=f"R² = {fmt_num(fit, 3, leading_zero=False)}" if fit is not None and math.isfinite(fit) else "")
+    below: list = []
+    first_x = None
+    for eq in eqs:
+        for r in terms[eq]:
+            term = str(r.term)
+            if term in g.nodes:
                 continue
-            src = node(str(r.term))
-            color = "#1F4E79" if r.p < 0.05 else "#999999"
-            style = "solid" if r.p < 0.05 else "dashed"
-            lines.append(f"  {src} -> {tgt} [label={_q(fmt_num(r.b, 3) + stars(r.p, scheme))}, color=\"{color}\", "
-                         f"style={style}, fontcolor=\"{color}\"];")
-    if covs:
-        lines.append(f"  cov [shape=note, fillcolor=\"#FFFFFF\", label="
-                     f"{_q(t('process.chart.covariates_note', lang, names=', '.join(sorted(covs))))}];")
-    lines.append("}")
-    return "\n".join(lines)
+            is_x = term == x_var or term.split("[")[0] == x_var
+            node = g.node(term, term_text(ds, term), style="observed" if is_x or term in rank else "moderator")
+            if term in rank:
+                continue
+            if is_x and first_x is None:
+                first_x = node
+            else:
+                below.append(node)
+    mediators = eqs[:-1]
+    # columns: X and the other predictors, one per mediator (in causal order), Y; a product of a
+    # mediator stands under its mediator
+    column = {m: i + 1 for i, m in enumerate(mediators)}
+    column[y] = len(mediators) + 1
+    cols = [[] for _ in range(len(mediators) + 2)]
+    if first_x is not None:
+        cols[0].append(first_x)
+    for m in mediators:
+        cols[column[m]].append(g.nodes[m])
+    cols[-1].append(g.nodes[y])
+    stacks: dict[int, list] = {}
+    for node in below:
+        home = max(column.get(p.split("[")[0], 0) for p in node.id.split("*"))
+        stacks.setdefault(home, []).append(node)
+        cols[home].append(node)
+    xs = _columns(cols)
+    main_h = max([g.nodes[y].h] + ([first_x.h] if first_x is not None else []))
+    if first_x is not None:
+        first_x.x, first_x.y = xs[0], 0.0
+    for c, nodes in stacks.items():
+        _stack(nodes, xs[c], main_h / 2 + (TIER_GAP if c else ROW_GAP))
+    serial = len(set(rank[m] for m in mediators)) > 1
+    tiers = dict(zip(mediators, _arch(len(mediators)) if serial else [1] * len(mediators)))
+    by_tier: dict = {}
+    for m in mediators:
+        by_tier.setdefault(tiers[m], []).append(g.nodes[m])
+    ys = _above(by_tier, main_h)
+    for m in mediators:
+        g.nodes[m].x, g.nodes[m].y = xs[column[m]], ys[tiers[m]]
+    if not serial and first_x is not None:
+        _lift(g, mediators, [first_x.id, y])
+    g.nodes[y].x = xs[-1]
+    if mediators or first_x is None:
+        g.nodes[y].y = 0.0
+    else:   # moderation only: Y level with the middle of its predictors
+        ys_ = [g.nodes[str(r.term)].y for r in terms[y]]
+        g.nodes[y].y = (min(ys_) + max(ys_)) / 2 if ys_ else 0.0
+    for eq in eqs:
+        for r in terms[eq]:
+            sig = isinstance(r.p, float) and r.p < 0.05
+            g.edge(str(r.term), eq, label=fmt_num(r.b, 3) + stars(r.p, scheme), dashed=not sig,
+                   color="#1F4E79" if sig else "#8A8A8A")
+    return g.chart()

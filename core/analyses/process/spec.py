@@ -240,6 +240,9 @@ SPEC = AnalysisSpec(
         Option("jn", "bool", default=True,
                doc="Johnson–Neyman boundaries and table (continuous moderator; model 3: along Z for the "
                    "conditional X*W interaction; none for model 2)."),
+        Option("stars", "choice", default="apa", choices=("apa", "spss"), fit=False,
+               doc="Star scheme of the statistical diagram: apa = * < .05, ** < .01, *** < .001; "
+                   "spss = * < .05, ** < .01."),
         Option("standardized", "bool", default=False,
                doc="Standardized regression coefficients (column std_b of coefficients; not with a "
                    "multicategorical variable, as PROCESS stand=1) and standardized total, direct and indirect "
@@ -259,7 +262,8 @@ SPEC = AnalysisSpec(
         Section(title="process.page.step_variables", custom="m_hint",
                 columns=(("x", "y"), ("m", "w", "z"), ("covariates", "covariates_in", "categorical"))),
         Section(title="process.page.options", box="expander",
-                columns=(("n_boot", "seed", "conf"), ("ci_type", "conditioning", "center"), ("hc", "jn", "standardized"))),
+                columns=(("n_boot", "seed", "conf"), ("ci_type", "conditioning", "center"),
+                         ("hc", "jn", "standardized", "stars"))),
         Section(custom="conceptual"),
         Section(custom="seed_line"),
         Section(title="process.page.reading", show=("text",)),
@@ -271,8 +275,9 @@ SPEC = AnalysisSpec(
         Section(title="process.page.tab_moderation", box="tab", none="process.page.no_moderation",
                 show=("interaction_tests", "conditional_interactions", "conditional_effects", "johnson_neyman",
                       "jn_table")),
-        Section(title="process.page.tab_plots", box="tab", show=("charts",), none="process.page.no_plots"),
-        Section(title="process.page.tab_diagram", box="tab", custom="path_diagram", caption="process.page.path_note"),
+        Section(title="process.page.tab_plots", box="tab", show=("chart:slopes_*", "chart:jn_*"),
+                none="process.page.no_plots"),
+        Section(title="process.page.tab_diagram", box="tab", show=("chart:conceptual", "chart:diagram")),
         Section(show=("notes",)),
     ), form=4),
 )
