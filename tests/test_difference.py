@@ -342,6 +342,25 @@ def test_charts_are_labelled(survey):
     assert len(registry.get("crosstab").charts(ct, survey, "zh")) == 1
 
 
+def test_a_cells_distribution_is_a_chart_of_the_analysis(survey):
+    """The detail's box and violin plots are the analysis' charts by name (pinnable like any chart), their
+    groups merged as the analysis merged them; a name the analysis does not know makes none."""
+    spec = registry.get("difference")
+    res = run(survey, groups=["age"], outcomes=["WP"], merge={"age": [[1, 2]]})
+    merged = survey.level_label("age", "1 + 2")
+    for kind in ("box", "violin"):
+        chart = json.dumps(spec.chart(res, survey, "en", f"{kind}_age_WP").to_dict(), ensure_ascii=False)
+        assert merged in chart and f'"{survey.level_label("age", 1)}"' not in chart
+    assert spec.chart(res, survey, "en", "box_age_OC") is None
+    # pinned, it reaches the report like the analysis' other charts
+    from core.report import content
+
+    recipe = {"analyses": [{"id": "diff", "type": "difference", "groups": ["age"], "outcomes": ["WP"]}]}
+    items = [{"kind": "chart", "analysis": "diff", "chart": name} for name in ("violin_age_WP", "means_age_WP")]
+    doc = content.build(recipe, survey, {"diff": res}, "zh", items=items)
+    assert [b.kind for b in doc.blocks] == ["chart", "chart"]
+
+
 def test_zero_variance_group_falls_back_to_classic_anova(plant):
     frame = plant.frame.copy()
     frame.loc[frame.group == "trt2", "weight"] = 5.0

@@ -207,14 +207,18 @@ def level(row, ds: Dataset, lang: str) -> alt.Chart:
 
 
 def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
-    """A finding's own chart by name: ``means_<split>_<outcome>`` (the group
-    means of one split and outcome) or ``level_<outcome>`` (the outcome's
-    level on its scale); None for any other name."""
+    """One chart by name, made on demand (a finding's, a cell's detail on the
+    page): ``means_<split>_<outcome>`` (the group means of one split and
+    outcome), ``box_<split>_<outcome>`` and ``violin_<split>_<outcome>`` (its
+    distribution per group, small groups merged as the analysis merged them) or
+    ``level_<outcome>`` (the outcome's level on its scale); None for any other name."""
     tests = result.tables["tests"]
     for g, o in zip(tests.group, tests.outcome):
         if name == f"means_{g}_{o}":
             gs = result.tables["group_stats"]
             return means(gs[(gs.group == g) & (gs.outcome == o)], ds, lang)
+        if name in (f"box_{g}_{o}", f"violin_{g}_{o}"):
+            return (box if name.startswith("box_") else violin)(ds, g, o, lang, result.meta.get("merge"))
     lv = result.tables.get("levels")
     for r in lv.itertuples(index=False) if lv is not None else ():
         if name == f"level_{r.outcome}":
