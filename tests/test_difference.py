@@ -361,6 +361,30 @@ def test_a_cells_distribution_is_a_chart_of_the_analysis(survey):
     assert [b.kind for b in doc.blocks] == ["chart", "chart"]
 
 
+def test_a_pinned_distribution_leaves_out_the_groups_a_report_suppresses(survey):
+    """With small-cell suppression on, a pinned box or violin plot (drawn from the raw data) shows no
+    group whose statistics the report blanks; with it off, every group is drawn."""
+    from core.report import content
+
+    res = run(survey, groups=["age"], outcomes=["WP"])
+    gs = res.tables["group_stats"]
+    sizes = gs.set_index("level").n.astype(int)
+    k = int(sizes.min()) + 1
+    small = [survey.level_label("age", c) for c in sizes[sizes < k].index]
+    kept = [survey.level_label("age", c) for c in sizes[sizes >= k].index]
+    assert small and kept
+    items = [{"kind": "chart", "analysis": "diff", "chart": name} for name in ("box_age_WP", "violin_age_WP")]
+    for on in (True, False):
+        recipe = {"analyses": [{"id": "diff", "type": "difference", "groups": ["age"], "outcomes": ["WP"]}],
+                  "ui": {"report": {"small_cells": on, "min_cell": k}}}
+        doc = content.build(recipe, survey, {"diff": res}, "en", items=items)
+        assert len(doc.charts) == 2
+        for block in doc.charts:
+            levels = {row["level"] for data in block.chart["datasets"].values() for row in data if "level" in row}
+            assert set(kept) <= levels
+            assert not (set(small) & levels) if on else set(small) <= levels
+
+
 def test_zero_variance_group_falls_back_to_classic_anova(plant):
     frame = plant.frame.copy()
     frame.loc[frame.group == "trt2", "weight"] = 5.0
