@@ -16,9 +16,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from core import registry
 from core.data.model import MERGED, code_text
+from core.errors import UserError
 from core.i18n import has, t
-from core.types import Column
+from core.types import OF_KINDS, Column
 
 # Star schemes: SPSS marks two levels, APA three.
 STAR_SCHEMES = {
@@ -92,7 +94,8 @@ def column_title(name: str, lang: str, analysis: str = "") -> str:
 
 # ---- the one cell formatter --------------------------------------------------------------------
 _KEY = re.compile(r"[^0-9a-z]+")
-TEXT_KINDS = ("text", "var", "flag", "level")   # kinds that are words, not statistics (kept by small-cell suppression)
+# kinds that are words, not statistics (kept by small-cell suppression)
+TEXT_KINDS = ("text", "var", "flag", "level", "analysis", "table", "row")
 
 
 def code_key(code) -> str:
@@ -117,13 +120,18 @@ def _word(v, column: Column, lang: str, labels: dict | None):
     """A code, flag or variable name in words; None when the cell is not one."""
     if column.kind == "flag":
         return "✓" if v is True or v is np.True_ or (is_number(v) and v == 1) or v == "True" else ""
+    if column.kind == "row" and isinstance(v, dict):   # not read through its table (no dataset): the values
+        return ROW_SEP.join(code_text(x) for x in v.values())
     if not isinstance(v, str) or not v:
         return None
+    if column.kind == "analysis" and has(f"{v}.title"):
+        return t(f"{v}.title", lang)
     if column.codes:
         key = column.codes + code_key(v)
         if has(key):
-            word = t(key, lang)   # a table cell starts with a capital, as SPSS prints its labels
-            return word[:1].upper() + word[1:]
+            # a table cell starts with a capital, as SPSS prints its labels (a Latin one: η² stays η², not Η²)
+            word = t(key, lang)
+            return word[:1].upper() + word[1:] if word[:1].isascii() else word
     if column.kind == "var" or column.codes:
         labels = labels or {}
         return " × ".join(labels.get(part, part) for part in v.split(":"))
@@ -163,7 +171,7 @@ def cell(v, column: Column | None, lang: str = "en", digits: int = 3, star_schem
         return fmt_p(x) + (stars(x, star_scheme) if star_scheme else "")
     if kind == "pct":
         return fmt_num(x, 1)
-    if kind in ("int", "df", "text", "var", "flag", "level"):
+    if kind in ("int", "df") or kind in TEXT_KINDS:
         return fmt_int(x) if kind == "int" or x.is_integer() else fmt_num(x, digits)
     return fmt_num(x, digits)
 
@@ -193,19 +201,61 @@ def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[st
     return out
 
 
+ROW_SEP = " · "   # between the values that pick a row (a hypothesis' test, the hypothesis editor)
+
+
+def _table_spec(type_, table):
+    try:
+        return registry.get(type_).table(table) if isinstance(type_, str) and isinstance(table, str) else None
+    except (UserError, KeyError):
+        return None
+
+
+def table_title(type_, table, lang: str) -> str:
+    """The title of an analysis' table (its ``<type>.table.<name>`` entry), else the name."""
+    key = f"{type_}.table.{table}"
+    return t(key, lang) if has(key) else code_text(table)
+
+
+def row_text(type_, table, row: dict, dataset, lang: str) -> str:
+    """The values that pick a row of an analysis' table ({column: value}) in words, as the table shows
+    them: codes through the catalogue, variables as their labels, level codes as their value labels."""
+    tspec = _table_spec(type_, table)
+    declared = {c.name: c for c in tspec.columns} if tspec is not None else {}
+    frame = pd.DataFrame([row], dtype=object)
+    columns = [declared.get(k) or Column(str(k), "text") for k in frame.columns]
+    shown = level_labels(frame, columns, dataset)
+    labels = variable_labels(frame, columns, dataset)
+    return ROW_SEP.join(cell(shown.at[0, c.name], c, lang, labels=labels) for c in columns)
+
+
 def level_labels(df: pd.DataFrame, columns: list[Column], dataset, text: bool = False) -> pd.DataFrame:
     """``df`` with the codes of its level columns (kind ``level``) read as their
     value labels in the dataset's language — a copy; ``df`` itself when it has
     no level column or there is no dataset.  A code without a label stays as it
     is (a number is then formatted as one: a moderator's value, an unlabelled
     code), or with ``text`` becomes its text ("2" for 2.0: a chart's nominal
-    axis, a sentence).  Results keep codes; this is the edge."""
-    cols = [c for c in columns if c.kind == "level" and c.name in df.columns and c.of in df.columns]
+    axis, a sentence).  Columns of kind ``table`` (a table of the analysis in
+    their ``of`` column) read as its title and of kind ``row`` (the row of the
+    table in their ``of`` column) as :func:`row_text`.  Results keep codes; this
+    is the edge."""
+    cols = [c for c in columns if c.kind in OF_KINDS and c.name in df.columns and c.of in df.columns]
     if dataset is None or not cols:
         return df
     out = df.copy()
     labels: dict[str, dict] = {}
+    named = {c.name: c for c in columns}
     for c in cols:
+        if c.kind == "table":   # a table of the analysis in its "of" column
+            out[c.name] = pd.Series([None if is_missing(v) else table_title(a, v, dataset.lang)
+                                     for a, v in zip(df[c.of], df[c.name])], index=df.index, dtype=object)
+            continue
+        if c.kind == "row":     # a row of the table in its "of" column, which names its analysis in its own
+            of = named.get(c.of)
+            types = df[of.of] if of is not None and of.of in df.columns else [None] * len(df)
+            out[c.name] = pd.Series([row_text(a, tb, v, dataset, dataset.lang) if isinstance(v, dict) else v
+                                     for a, tb, v in zip(types, df[c.of], df[c.name])], index=df.index, dtype=object)
+            continue
         texts = []
         for var, code in zip(df[c.of], df[c.name]):
             if is_missing(code) or not (isinstance(var, str) and dataset.has(var)):

@@ -116,7 +116,10 @@ class Column:
     shown as a tick), ``var`` (a variable name, shown as its label), ``level``
     (a level code of the variable named in the same row's column ``of``, shown
     as its value label in the reader's language — results keep codes, so a
-    language switch refits nothing) or ``text``.  ``codes`` is the catalogue
+    language switch refits nothing), ``analysis`` (an analysis type, shown as
+    its title), ``table`` (a table of the analysis named in the column ``of``,
+    shown as its title), ``row`` (a dict {column: value} picking a row of the
+    table named in the column ``of``, shown as its values in words) or ``text``.  ``codes`` is the catalogue
     prefix of a column that holds stable codes: the cell ``v`` reads
     ``t(codes + v)`` in every page, download and report
     (``"difference.testname."`` makes ``student_t`` "Student's t").
@@ -132,11 +135,13 @@ class Column:
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
             raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
-        if (self.kind == "level") != bool(self.of):
-            raise ValueError(f"column {self.name}: a level column (and only one) names its variable's column (of)")
+        if (self.kind in OF_KINDS) != bool(self.of):
+            raise ValueError(f"column {self.name}: a level, table or row column (and only one) names the column "
+                             "it reads through (of)")
 
 
-COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "level", "text")
+COLUMN_KINDS = ("num", "df", "int", "p", "pct", "flag", "var", "level", "analysis", "table", "row", "text")
+OF_KINDS = ("level", "table", "row")   # read through another column of the same row (Column.of)
 
 
 @dataclass(frozen=True)

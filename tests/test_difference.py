@@ -342,6 +342,49 @@ def test_charts_are_labelled(survey):
     assert len(registry.get("crosstab").charts(ct, survey, "zh")) == 1
 
 
+def test_a_cells_distribution_is_a_chart_of_the_analysis(survey):
+    """The detail's box and violin plots are the analysis' charts by name (pinnable like any chart), their
+    groups merged as the analysis merged them; a name the analysis does not know makes none."""
+    spec = registry.get("difference")
+    res = run(survey, groups=["age"], outcomes=["WP"], merge={"age": [[1, 2]]})
+    merged = survey.level_label("age", "1 + 2")
+    for kind in ("box", "violin"):
+        chart = json.dumps(spec.chart(res, survey, "en", f"{kind}_age_WP").to_dict(), ensure_ascii=False)
+        assert merged in chart and f'"{survey.level_label("age", 1)}"' not in chart
+    assert spec.chart(res, survey, "en", "box_age_OC") is None
+    # pinned, it reaches the report like the analysis' other charts
+    from core.report import content
+
+    recipe = {"analyses": [{"id": "diff", "type": "difference", "groups": ["age"], "outcomes": ["WP"]}]}
+    items = [{"kind": "chart", "analysis": "diff", "chart": name} for name in ("violin_age_WP", "means_age_WP")]
+    doc = content.build(recipe, survey, {"diff": res}, "zh", items=items)
+    assert [b.kind for b in doc.blocks] == ["chart", "chart"]
+
+
+def test_a_pinned_distribution_leaves_out_the_groups_a_report_suppresses(survey):
+    """With small-cell suppression on, a pinned box or violin plot (drawn from the raw data) shows no
+    group whose statistics the report blanks; with it off, every group is drawn."""
+    from core.report import content
+
+    res = run(survey, groups=["age"], outcomes=["WP"])
+    gs = res.tables["group_stats"]
+    sizes = gs.set_index("level").n.astype(int)
+    k = int(sizes.min()) + 1
+    small = [survey.level_label("age", c) for c in sizes[sizes < k].index]
+    kept = [survey.level_label("age", c) for c in sizes[sizes >= k].index]
+    assert small and kept
+    items = [{"kind": "chart", "analysis": "diff", "chart": name} for name in ("box_age_WP", "violin_age_WP")]
+    for on in (True, False):
+        recipe = {"analyses": [{"id": "diff", "type": "difference", "groups": ["age"], "outcomes": ["WP"]}],
+                  "ui": {"report": {"small_cells": on, "min_cell": k}}}
+        doc = content.build(recipe, survey, {"diff": res}, "en", items=items)
+        assert len(doc.charts) == 2
+        for block in doc.charts:
+            levels = {row["level"] for data in block.chart["datasets"].values() for row in data if "level" in row}
+            assert set(kept) <= levels
+            assert not (set(small) & levels) if on else set(small) <= levels
+
+
 def test_zero_variance_group_falls_back_to_classic_anova(plant):
     frame = plant.frame.copy()
     frame.loc[frame.group == "trt2", "weight"] = 5.0

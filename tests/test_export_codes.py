@@ -32,7 +32,16 @@ ANALYSES = [
      "standardized": True},
     {"id": "cfa", "type": "cfa"},
     {"id": "rel", "type": "reliability"},
+    {"id": "hyp", "type": "hypotheses", "hypotheses": [
+        {"label": "H1", "text": "Women withdraw more", "type": "difference",
+         "options": {"groups": ["gender"], "outcomes": ["WW"]}, "table": "group_stats",
+         "row": {"group": "gender", "outcome": "WW", "level": 2}, "expected": "any"},
+        {"label": "H2", "text": "Role pressure raises withdrawal", "type": "regression",
+         "options": {"outcome": "WW", "blocks": [["gender"], ["RP", "PS"]]}, "table": "coefficients",
+         "row": {"step": 2, "term": "RP"}, "expected": "positive"}]},
 ]
+# kinds whose raw values are codes read through the catalogue or their row (the hypothesis summary's test)
+READ_KINDS = ("flag", "analysis", "table", "row")
 
 
 def _recipe() -> dict:
@@ -58,10 +67,14 @@ def _raw_codes(recipe: dict) -> tuple[dict[str, set[str]], list[str]]:
             if df is None:
                 continue
             for col in tb.columns:
-                if col.name not in df or not (col.codes or col.kind == "flag"):
+                if col.name not in df or not (col.codes or col.kind in READ_KINDS):
                     continue
-                for v in {str(v) for v in df[col.name].dropna() if str(v).strip()}:
-                    if col.kind == "flag" or i18n.has(col.codes + code_key(v)):
+                for v in {fmt.cell(v, col) if col.kind == "row" else str(v) for v in df[col.name].dropna()
+                          if str(v).strip()}:
+                    if col.kind in ("table", "row"):   # read through another column of the row
+                        for lang in codes:
+                            codes[lang].add(v)
+                    elif col.kind in READ_KINDS or i18n.has(col.codes + code_key(v)):
                         for lang in codes:
                             if fmt.cell(v, col, lang) != v:
                                 codes[lang].add(v)
@@ -116,7 +129,8 @@ def test_no_cell_is_an_internal_code(exported, lang, fmt_):
     (codes, unknown), files = exported
     assert unknown == []   # every code a code column holds has its words in the catalogue
     # the scan can fail: these are codes the analyses really produce
-    assert {"student_t", "cohen_d", "indirect", "hypothesised", "False", "education[2]"} <= codes[lang]
+    assert {"student_t", "cohen_d", "indirect", "hypothesised", "False", "education[2]", "difference",
+            "group_stats", "gender · WW · 2", "regression", "2 · RP"} <= codes[lang]
     cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
     assert len(cells) > 200
     leaked = sorted({c for c in cells if c in codes[lang]})
@@ -178,3 +192,18 @@ def test_level_codes_through_the_one_formatter(lang):
     assert fmt.cell(3.0, cols[1], lang) == "3"                        # no dataset: the code, as a code
     note = Note("difference.note.small_group", {"group": "gender", "level": 2, "n": 3, "min": 5}, {"level": "gender"})
     assert lab["gender"][2] in note.text(lang, ds) and lab["gender"][2] not in note.text(lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt_", ["docx", "xlsx", "html"])
+def test_hypothesis_tests_read_in_the_files_language(exported, lang, fmt_):
+    """The hypothesis summary names the analysis, the table and the row that test each hypothesis as the reader
+    knows them: the analysis' and the table's titles, the row's variables and levels by their labels."""
+    _, files = exported
+    ds = recipes.dataset_for(samples.load("role_pressure")[0], _recipe(), lang)
+    cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
+    words = [i18n.t("difference.title", lang), i18n.t("difference.table.group_stats", lang),
+             f"{ds.label('gender')} · {ds.label('WW')} · {ds.level_label('gender', 2)}",
+             i18n.t("regression.title", lang), i18n.t("regression.table.coefficients", lang)]
+    assert set(words) <= set(cells)
+    assert f"2 · {ds.label('RP')}" in cells

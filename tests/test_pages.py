@@ -146,3 +146,19 @@ def test_switching_language_refits_nothing_and_shows_the_other_labels(monkeypatc
             for label in values:
                 assert label[lang] in words, (lang, var, label)
                 assert label[other] not in words, (lang, var, label)
+
+
+def test_degrees_of_freedom_read_as_the_formatter_writes_them():
+    """A page table's df column: whole df stay sortable numbers shown as integers (586); a column with a
+    Welch df reads as the formatter writes it (586 and 585.972), never 585.9718762020271."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from core.types import Column
+    from pages._ui.render import arrow_table
+
+    cols = [Column("df", "df")]
+    whole = arrow_table(pd.DataFrame({"df": [586.0, 2.0]}), cols, "en").column("df")
+    assert pa.types.is_floating(whole.type) and whole.to_pylist() == [586.0, 2.0]
+    welch = arrow_table(pd.DataFrame({"df": [586.0, 585.9718762020271, None]}), cols, "en").column("df")
+    assert welch.to_pylist() == ["586", "585.972", ""]

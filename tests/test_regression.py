@@ -360,6 +360,11 @@ def test_charts_interpretation_and_findings(fitted, lang):
     assert "R² = " in text and "β = " in text and "p < .001" in text
     found = registry.get("regression").findings(res, ds, lang)
     assert found[0].kind == "predictor" and len(found) == 1 + 5
+    # the levers chart shows the predictors and the rise the display options pick (the page's choice, pinned)
+    numeric = [p["name"] for p in whatif.as_model(res).predictors if p["kind"] == "numeric"]
+    lev = dict(registry.get("regression").charts(res, ds, lang, {"levers": numeric[:1], "lever_change": "1 point"}))
+    lev = lev["levers"]
+    assert list(lev.data["predictor"]) == numeric[:1] and list(lev.data["change"]) == ["1 point"]
     cres = registry.run("correlation", ds, {"variables": ["OC", "PO", "WP"]})
     registry.get("correlation").charts(cres, ds, lang)[0][1].to_dict()
     assert registry.get("correlation").interpret(cres, ds, lang) and registry.get("correlation").findings(cres, ds, lang)

@@ -559,7 +559,7 @@ def build(recipe: dict, dataset, results: dict, lang: str = "en", items: list[di
                 block.number = n_table
                 blocks.append(block)
             elif kind == "chart":
-                chart = sess.charts(aid).get(item["chart"])
+                chart = sess.chart(aid, item["chart"])   # one of its charts, or one made by name
                 if chart is None:
                     blocks.append(_missing(sess, aid, f"{aid} · {what}"))
                     continue

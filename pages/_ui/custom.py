@@ -17,7 +17,6 @@ import streamlit as st
 
 from core import i18n, registry
 from core import format as fmt
-from core.analyses.difference import charts as dch
 from core.analyses.difference.compute import suggest_merges
 from core.analyses.logistic.compute import predict_probability
 from core.analyses.measurement.views import exclusion_entry
@@ -90,14 +89,6 @@ def merge(ctx: Ctx, sec) -> None:
         st.caption(md_escape(t("difference.page.merged", what=what)))
 
 
-def _box_view(res, ds, lang, group, outcome, merge):
-    return dch.box(ds, group, outcome, lang, merge)
-
-
-def _violin_view(res, ds, lang, group, outcome, merge):
-    return dch.violin(ds, group, outcome, lang, merge)
-
-
 @custom("detail")
 def detail(ctx: Ctx, sec) -> None:
     """The star scheme under the tests, then one cell in full: its groups, every test, effect sizes,
@@ -122,7 +113,9 @@ def detail(ctx: Ctx, sec) -> None:
             df = df[df.test.isin(keep) if keep[0] != "!" else ~df.test.isin(keep[1:])]
         if title:
             st.markdown("**" + md_escape(t(title)) + "**")
-        render.table(df.drop(columns=["group", "outcome"]), spec.table(name), spec.type, key=key)
+        # level codes read as labels while the split's column is there to name their variable
+        shown = fmt.level_labels(df, spec.table(name).columns, ds)
+        render.table(shown.drop(columns=["group", "outcome"]), spec.table(name), spec.type, key=key)
         return df
 
     row = tests[(tests.group == g) & (tests.outcome == o)].iloc[0]
@@ -140,14 +133,11 @@ def detail(ctx: Ctx, sec) -> None:
     part("effects", "tbl_detail_eff", "difference.table.effects")
     if row.k >= 3 and not res.tables["posthoc"].empty:
         part("posthoc", "tbl_detail_ph", "difference.table.posthoc")
-    if view == "means" and not gs.empty:
-        chart = runner.view(spec.chart, spec.type, opts, res, name=f"means_{g}_{o}")
-    elif view in ("box", "violin"):
-        chart = runner.view(_box_view if view == "box" else _violin_view, spec.type, opts, res, group=g, outcome=o,
-                            merge=opts.get("merge") or {})
-    else:
+    if view == "means" and gs.empty:
         return
-    render.chart(chart, key=f"chart_detail_{view}", analysis=spec, name=f"detail_{view}")
+    name = f"{view}_{g}_{o}"   # the analysis' chart of this cell (AnalysisSpec.chart), pinned by that name
+    chart = runner.view(spec.chart, spec.type, opts, res, name=name)
+    render.chart(chart, key=f"chart_detail_{view}", analysis=spec, aid=ctx.aid, name=name)
 
 
 # ---- regression: the what-if simulator and the levers ----------------------------------------------
@@ -241,7 +231,7 @@ def whatif(ctx: Ctx, sec) -> None:
     sig = _signature(model)
     template = dict(runner.charts(ctx.spec.type, ctx.options, ctx.result)).get("scenarios")
     simulator(ctx, model, sig, list(ctx.options["blocks"][-1]), template)
-    levers(ctx, model, sig, list(ctx.options["blocks"][-1]))
+    levers(ctx, model, sig)
 
 
 @st.fragment
@@ -307,33 +297,34 @@ def simulator(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str], template: 
     st.caption(t("regression.page.scenario_pin"))
 
 
-def _lever_chart(res, ds_, lang: str, chosen: list, change: str) -> dict:
-    lev = res.tables["levers"]
-    model = wi.as_model(res)
-    labels = {p["name"]: ds_.label(p["name"]) for p in model.predictors}
-    return rch.lever_bars(lev[lev["predictor"].isin(chosen)], labels, change, ds_.label(model.outcome), lang)
-
-
-def levers(ctx: Ctx, model: wi.WhatIf, sig: str, focus: list[str]) -> None:
+def levers(ctx: Ctx, model: wi.WhatIf, sig: str) -> None:
+    """The analysis' levers chart and table for the predictors and the rise the user picks (the display
+    options ``levers`` and ``lever_change``, kept in the entry: the pin shows what the page shows)."""
     st.subheader(t("regression.page.levers"))
     st.caption(md_escape(t("regression.page.levers_help", outcome=ctx.ds.label(model.outcome))))
     numeric = [p["name"] for p in model.predictors if p["kind"] == "numeric"]
     if not numeric:
         return
+    default = rch.lever_names(ctx.result, {**ctx.options, "levers": []})
     mkey = f"lev.{sig}.modifiable"
     if mkey not in S:
-        S[mkey] = [v for v in focus if v in numeric] or numeric
+        S[mkey] = rch.lever_names(ctx.result, ctx.options)
+    if "lev.change" not in S:
+        S["lev.change"] = ctx.options.get("lever_change") or "1 SD"
     c1, c2 = st.columns([3, 1])
-    chosen = c1.multiselect(t("regression.page.modifiable"), numeric, key=mkey, format_func=forms.var_label(ctx.ds),
+    chosen = c1.multiselect(t("regression.opt.levers"), numeric, key=mkey, format_func=forms.var_label(ctx.ds),
                             placeholder=t("forms.choose"))
-    change = c2.radio(t("regression.page.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
+    change = c2.radio(t("regression.opt.lever_change"), ["1 SD", "1 point"], key="lev.change", horizontal=True,
                       format_func=lambda c, lang=state.lang(): i18n.t(f"regression.change.{code_key(c)}", lang))
+    # the default choice is kept as none (it follows the blocks)
+    ctx.entry["levers"] = [] if list(chosen) == default else list(chosen)
+    ctx.entry["lever_change"] = change
     lev = ctx.result.tables["levers"]
     lev = lev[lev["predictor"].isin(chosen)]
     if lev.empty:
         return
-    chart = runner.view(_lever_chart, "regression", ctx.options, ctx.result, chosen=list(chosen), change=change)
-    # the pins are the analysis' levers chart (+1 SD) and table (both changes) of every numeric predictor
+    opts = {**ctx.options, "levers": ctx.entry["levers"], "lever_change": change}
+    chart = runner.view(rch.levers_chart, ctx.spec.type, opts, ctx.result, options=opts)   # the analysis' "levers"
     render.chart(chart, key=f"lev_chart_{sig}", analysis=ctx.spec, aid=ctx.aid, name="levers")
     render.table(lev[lev["change"] == change], ctx.spec.table("levers"), "regression", key=f"lev_table_{sig}", aid=ctx.aid)
     st.caption(t("regression.page.levers_pin"))
@@ -447,27 +438,25 @@ def hypotheses_editor(ctx: Ctx, sec) -> None:
     if src is None:
         return
     aspec = registry.get(src["type"])
-    tname = c4.selectbox(t("hypotheses.page.table"), [tb.name for tb in aspec.tables], key="hyp.table",
-                         format_func=lambda n, lang=state.lang(): i18n.t(f"{aspec.type}.table.{n}", lang))
+    tname = c4.selectbox(t("hypotheses.col.table"), [tb.name for tb in aspec.tables], key="hyp.table",
+                         format_func=lambda n, lang=state.lang(): fmt.table_title(aspec.type, n, lang))
     ares = runner.run(src["type"], forms.options(aspec, src))
     df = None if isinstance(ares, UserError) else ares.tables.get(tname)
     if df is None or df.empty:
         st.info(t("hypotheses.page.no_rows"))
         return
     keys = [c.name for c in aspec.table(tname).columns if c.kind in ("text", "var", "level", "int") and c.name in df]
-    rows = df[keys].to_dict("records")
-    # the rows as the reader knows them: level codes as their labels
-    shown = fmt.level_labels(df[keys], aspec.table(tname).columns, ctx.ds).to_dict("records")
+    rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items() if not fmt.is_missing(v) and v != ""}
+            for r in df[keys].to_dict("records")]
+    # the rows as the reader knows them, as the summary table will name them: codes, variables and levels in words
+    shown = [fmt.row_text(aspec.type, tname, r, ctx.ds, state.lang()) for r in rows]
     c5, c6 = st.columns([3, 1])
-    i = c5.selectbox(t("hypotheses.page.row"), range(len(rows)), key="hyp.row",
-                     format_func=lambda j: " · ".join(str(v) for v in shown[j].values()))
+    i = c5.selectbox(t("hypotheses.col.row"), range(len(rows)), key="hyp.row", format_func=lambda j: shown[j])
     expected = c6.selectbox(t("hypotheses.col.expected"), ("positive", "negative", "any"), key="hyp.exp",
                             format_func=_fmt("hypotheses.expected."))
     if st.button(t("hypotheses.page.add"), key="hyp.add", icon=":material/add:"):
-        row = {k: (v.item() if hasattr(v, "item") else v) for k, v in rows[i].items()
-               if not fmt.is_missing(v) and v != ""}
         hent["hypotheses"] = hyps + [{"label": label, "text": statement, "type": src["type"],
-                                      "options": forms.options(aspec, src), "table": tname, "row": row,
+                                      "options": forms.options(aspec, src), "table": tname, "row": rows[i],
                                       "expected": expected}]
         st.rerun()
 

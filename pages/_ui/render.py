@@ -51,6 +51,15 @@ def _numbers(col: pd.Series) -> pa.Array:
     return pa.array(values, type=pa.float64(), from_pandas=True)
 
 
+def _whole(col: pd.Series) -> bool:
+    """Every number in a degrees-of-freedom column is whole (586, not a Welch
+    585.97): then it stays a sortable number shown as an integer; otherwise
+    the column reads as the formatter writes it (586 and 585.972)."""
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    return bool(np.all(values == np.round(values)))
+
+
 def arrow_table(df: pd.DataFrame, columns: list[Column], lang: str, labels: dict | None = None) -> pa.Table:
     """The table as st.dataframe shows it, built column by column straight into
     Arrow (letting Streamlit convert a pandas copy costs 3–10× more): numbers
@@ -61,7 +70,7 @@ def arrow_table(df: pd.DataFrame, columns: list[Column], lang: str, labels: dict
         s = df[c.name]
         if c.kind == "p":
             arrays.append(pa.array([fmt.cell(x, c) for x in s.tolist()], pa.string()))
-        elif c.kind in ("int", "df", "pct", "num"):
+        elif c.kind in ("int", "pct", "num") or (c.kind == "df" and _whole(s)):
             arrays.append(_numbers(s))
         else:
             arrays.append(pa.array([fmt.cell(x, c, lang, labels=labels) for x in s.tolist()], pa.string()))
@@ -82,8 +91,8 @@ def table(df: pd.DataFrame, spec: TableSpec | None, analysis: str = "", key: str
     config = {}
     for c in columns:
         title = column_title(c.name, lang, analysis)
-        if c.kind in ("int", "df", "pct", "num"):
-            number = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f", "df": "%g"}[c.kind]
+        if c.kind in ("int", "pct", "num") or (c.kind == "df" and _whole(df[c.name])):
+            number = {"int": "%d", "pct": "%.1f", "num": f"%.{digits}f", "df": "%d"}[c.kind]
             config[str(c.name)] = st.column_config.NumberColumn(title, format=number)
         else:
             config[str(c.name)] = st.column_config.TextColumn(title)

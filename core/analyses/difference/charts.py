@@ -90,18 +90,24 @@ def means(group_stats: pd.DataFrame, ds: Dataset, lang: str) -> alt.Chart:
         width="container", height=300))
 
 
-def _long(ds: Dataset, group: str, outcome: str, merge: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
+def _long(ds: Dataset, group: str, outcome: str, merge: dict | None = None,
+          hide: frozenset = frozenset()) -> tuple[pd.DataFrame, list[str]]:
+    """The outcome's values per level of the split, levels as labels in their
+    order; levels whose code is in ``hide`` (small cells a report suppresses) left out."""
     codes, levels = ds.split_codes(group, merge)
     labels = [ds.level_label(group, c) for c in levels]
     y = ds.numeric(outcome)
-    ok = (codes >= 0) & np.isfinite(y)
+    shown = np.array([str(c) not in hide for c in levels] + [False], dtype=bool)
+    ok = (codes >= 0) & np.isfinite(y) & shown[codes]
+    labels = [lab for lab, keep in zip(labels, shown) if keep]
     data = pd.DataFrame({"level": np.asarray(labels, dtype=object)[codes[ok]], "value": y[ok]})
     return data, labels
 
 
-def box(ds: Dataset, group: str, outcome: str, lang: str, merge: dict | None = None) -> alt.Chart:
+def box(ds: Dataset, group: str, outcome: str, lang: str, merge: dict | None = None,
+        hide: frozenset = frozenset()) -> alt.Chart:
     """Box plot of the outcome per group (Tukey whiskers at 1.5 IQR)."""
-    data, order = _long(ds, group, outcome, merge)
+    data, order = _long(ds, group, outcome, merge, hide)
     chart = alt.Chart(data).mark_boxplot(extent=1.5, size=36, color="#4C78A8").encode(
         x=alt.X("level:N", sort=order, title=ds.label(group), axis=alt.Axis(labelAngle=0, labelLimit=160)),
         y=alt.Y("value:Q", title=ds.label(outcome), scale=alt.Scale(zero=False)))
@@ -109,9 +115,10 @@ def box(ds: Dataset, group: str, outcome: str, lang: str, merge: dict | None = N
                                            split=ds.label(group)), width="container", height=300))
 
 
-def violin(ds: Dataset, group: str, outcome: str, lang: str, merge: dict | None = None) -> alt.Chart:
+def violin(ds: Dataset, group: str, outcome: str, lang: str, merge: dict | None = None,
+           hide: frozenset = frozenset()) -> alt.Chart:
     """Violin plot: the kernel density of the outcome in each group, side by side."""
-    data, order = _long(ds, group, outcome, merge)
+    data, order = _long(ds, group, outcome, merge, hide)
     order = [lv for lv in order if lv in set(data.level)]
     lo, hi = (float(data.value.min()), float(data.value.max())) if len(data) else (0.0, 1.0)
     chart = alt.Chart(data).transform_density(
@@ -207,14 +214,21 @@ def level(row, ds: Dataset, lang: str) -> alt.Chart:
 
 
 def finding_chart(result: Result, ds: Dataset, lang: str, name: str):
-    """A finding's own chart by name: ``means_<split>_<outcome>`` (the group
-    means of one split and outcome) or ``level_<outcome>`` (the outcome's
-    level on its scale); None for any other name."""
+    """One chart by name, made on demand (a finding's, a cell's detail on the
+    page): ``means_<split>_<outcome>`` (the group means of one split and
+    outcome), ``box_<split>_<outcome>`` and ``violin_<split>_<outcome>`` (its
+    distribution per group, small groups merged as the analysis merged them) or
+    ``level_<outcome>`` (the outcome's level on its scale); None for any other name."""
     tests = result.tables["tests"]
     for g, o in zip(tests.group, tests.outcome):
         if name == f"means_{g}_{o}":
             gs = result.tables["group_stats"]
             return means(gs[(gs.group == g) & (gs.outcome == o)], ds, lang)
+        if name in (f"box_{g}_{o}", f"violin_{g}_{o}"):
+            gs = result.tables["group_stats"]
+            cell = gs[(gs.group == g) & (gs.outcome == o)]
+            hide = frozenset(str(c) for c in cell.level[pd.to_numeric(cell.n, errors="coerce").isna()])
+            return (box if name.startswith("box_") else violin)(ds, g, o, lang, result.meta.get("merge"), hide)
     lv = result.tables.get("levels")
     for r in lv.itertuples(index=False) if lv is not None else ():
         if name == f"level_{r.outcome}":

@@ -453,7 +453,7 @@ def run(ds: Dataset, opts: dict) -> Result:
             any_outcome |= np.isfinite(prepared[o].y)
         n_used = int((any_split & any_outcome).sum())
     return Result("difference", n_used, tables, notes,
-                  meta={"test": mode, "stars": opts.get("stars") or "apa", "by": by or None})
+                  meta={"test": mode, "by": by or None, "merge": merge})
 
 
 def _posthoc(pending: list, methods: list[str]) -> list[dict]:

@@ -79,8 +79,7 @@ def run(ds: Dataset, opts: dict) -> Result:
             except UserError as err:
                 results[key] = err
         res = results[key]
-        desc = ", ".join(f"{v}" for v in h["row"].values())
-        row = {"hypothesis": h["label"], "text": h["text"], "test": f"{h['type']} · {h['table']} · {desc}",
+        row = {"hypothesis": h["label"], "text": h["text"], "analysis": h["type"], "table": h["table"], "row": h["row"],
                "estimate": math.nan, "p": math.nan, "ci_low": math.nan, "ci_high": math.nan,
                "expected": h["expected"], "verdict": None}
         df = res.tables.get(h["table"]) if isinstance(res, Result) else None

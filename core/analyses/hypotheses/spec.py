@@ -19,7 +19,10 @@ SPEC = AnalysisSpec(
         TableSpec("summary", (
             Column("hypothesis", "text", "Its label, e.g. H1."),
             Column("text", "text", "The hypothesis as stated."),
-            Column("test", "text", "The row that tests it (analysis type, table and row)."),
+            Column("analysis", "analysis", "The analysis that tests it (its type; shown as its title)."),
+            Column("table", "table", "Its result table (shown as the table's title).", of="analysis"),
+            Column("row", "row", "The row that tests it: {column: value} of that table (shown as the values in "
+                                 "words: codes, variable and level labels).", of="table"),
             Column("estimate", "num", "The row's estimate (b, effect, index, difference, r …)."),
             Column("p", "p", "Its p (empty for bootstrap-only rows)."),
             Column("ci_low", "num", "Lower CI limit (bootstrap CI for indirect effects)."),

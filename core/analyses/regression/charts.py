@@ -237,9 +237,18 @@ def lever_bars(lev: pd.DataFrame, labels: dict, change: str, outcome_label: str,
                                                  height=alt.Step(30)))
 
 
+def lever_names(result: Result, options: dict) -> list[str]:
+    """The predictors the levers chart shows: the chosen ones (option ``levers``), else the numeric
+    predictors of the last block, else every numeric predictor."""
+    numeric = [p["name"] for p in as_model(result).predictors if p["kind"] == "numeric"]
+    chosen = [v for v in options.get("levers") or [] if v in numeric]
+    last = [v for v in (options.get("blocks") or [[]])[-1] if v in numeric]
+    return chosen or last or numeric
+
+
 def regression_charts(result, ds, lang: str, options: dict | None = None) -> list:
     """All charts of a regression result: forest plot, residuals vs fitted,
-    normal Q–Q, scenarios, levers (1 SD)."""
+    normal Q–Q, scenarios, levers (:func:`levers_chart`)."""
 
     model = as_model(result)
     out = [("forest", forest(result.tables["coefficients"], result.meta.get("terms", []), ds, lang))]
@@ -248,11 +257,22 @@ def regression_charts(result, ds, lang: str, options: dict | None = None) -> lis
         out += [("resid_fitted", residuals_vs_fitted(fr, lang)), ("qq", qq_plot(fr, lang))]
     label = ds.label(model.outcome) if ds is not None else model.outcome
     out.append(("scenarios", scenario_bars(result.tables["scenarios"], label, lang)))
+    levers = levers_chart(result, ds, lang, options)
+    return out + ([("levers", levers)] if levers is not None else [])
+
+
+def levers_chart(result: Result, ds: Dataset | None, lang: str, options: dict | None = None) -> alt.Chart | None:
+    """The levers chart of the predictors :func:`lever_names` picks, by the rise the option
+    ``lever_change`` names (1 SD by default); None when there is no numeric predictor."""
+    options = options or {}
+    model = as_model(result)
     lev = result.tables["levers"]
-    if len(lev):
-        labels = {p["name"]: (ds.label(p["name"]) if ds is not None else p["name"]) for p in model.predictors}
-        out.append(("levers", lever_bars(lev, labels, "1 SD", label, lang)))
-    return out
+    lev = lev[lev["predictor"].isin(lever_names(result, options))]
+    if lev.empty:
+        return None
+    labels = {p["name"]: (ds.label(p["name"]) if ds is not None else p["name"]) for p in model.predictors}
+    outcome = ds.label(model.outcome) if ds is not None else model.outcome
+    return lever_bars(lev, labels, options.get("lever_change") or "1 SD", outcome, lang)
 
 
 def correlation_charts(result: Result, ds: Dataset, lang: str, options: dict | None = None) -> list:

@@ -30,6 +30,11 @@ REGRESSION = AnalysisSpec(
         Option("scenarios", "json", default=[], widget="hidden",
                doc="What-if scenarios: [{\"name\": \"better CD\", \"values\": {\"CD\": 2.5}}]; unset predictors "
                    "stay at their means (categorical: level by code or value label)."),
+        Option("levers", "variables", default=[], fit=False, role="numeric", widget="hidden",
+               doc="The predictors the levers chart shows (those that can be changed in practice); empty: the "
+                   "numeric predictors of the last block, or every numeric predictor when it has none."),
+        Option("lever_change", "choice", default="1 SD", choices=("1 SD", "1 point"), fit=False, widget="hidden",
+               doc="The rise of each predictor the levers chart shows: 1 SD or 1 point."),
     ),
     tables=(
         TableSpec("steps", (
