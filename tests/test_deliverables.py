@@ -38,7 +38,8 @@ def deck(request):
 
 
 def _needed_height(shape) -> float:
-    """EMU the shape's text needs at its width and font sizes."""
+    """EMU the shape's text needs at its width, font sizes and Latin typeface (as an
+    office renderer draws it)."""
     tf = shape.text_frame
     width = (shape.width - (tf.margin_left or 0) - (tf.margin_right or 0)) / textfit.EMU_PER_PT
     total = 0.0
@@ -46,8 +47,10 @@ def _needed_height(shape) -> float:
         sizes = [r.font.size.pt for r in para.runs if r.font.size is not None] or [18.0]
         bold = any(r.font.bold for r in para.runs)
         size = max(sizes)
+        typeface = next((el.get("typeface") for r in para.runs for el in [r._r.find(f"{qn('a:rPr')}/{qn('a:latin')}")]
+                         if el is not None), None)
         text = para.text   # line breaks as "\v"
-        n = sum(len(textfit.wrap(line, width, size, bold)) for line in text.split("\v"))
+        n = sum(len(textfit.wrap(line, width, size, bold, typeface)) for line in text.split("\v"))
         spacing = para.line_spacing.pt if hasattr(para.line_spacing, "pt") else size * textfit.LINE_SPACING
         total += n * spacing
     return total * textfit.EMU_PER_PT + (tf.margin_top or 0) + (tf.margin_bottom or 0)
@@ -78,7 +81,11 @@ def test_deck_is_16_9_and_marked_so(deck):
 
 
 def test_every_shape_inside_and_nothing_overlaps(deck):
-    prs, _, _ = deck
+    _assert_layout(deck[0])
+
+
+def _assert_layout(prs) -> None:
+    """Every shape inside its slide, no text overflowing its box, no two boxes overlapping."""
     W, H = prs.slide_width, prs.slide_height
     for number, slide in enumerate(prs.slides, 1):
         boxes = []
@@ -134,13 +141,80 @@ def test_split_statistics_keeps_the_words():
 def test_any_headline_length_fits_two_lines(lang):
     word = "压力" if lang == "zh" else "pressure "
     for n in (1, 10, 40, 200):
-        head, _ = pptx_writer.headline_parts(word * n, "")
-        fitted = pptx_writer.fit(head, pptx_writer.CONTENT_W, 2, pptx_writer.HEADLINE_SIZES, bold=True)
+        head, _ = pptx_writer.headline_parts(word * n, "", lang)
+        fitted = pptx_writer.fit(head, pptx_writer.CONTENT_W, 2, pptx_writer.HEADLINE_SIZES, bold=True, lang=lang)
         assert 1 <= len(fitted.lines) <= 2
-        widest = max(textfit.width_pt(x, fitted.size, True) for x in fitted.lines)
+        widest = max(textfit.width_pt(x, fitted.size, True, pptx_writer.latin_typeface(lang)) for x in fitted.lines)
         assert widest <= pptx_writer.CONTENT_W
         if n == 200:
             assert fitted.lines[-1].endswith("…") and fitted.size == pptx_writer.HEADLINE_SIZES[-1]
+
+
+def test_slide_text_measure_never_undercuts_libreoffice():
+    """Widths LibreOffice draws (tests/reference/slide_text_widths.json, recorded by
+    scripts/measure_slide_text.py): CJK with digits, brackets and Latin set in
+    Microsoft YaHei (drawn in DejaVu Sans, with autospace), English in Calibri.  A
+    line the writer breaks to fit SAFETY of its box must fit the box as rendered —
+    and the measure must not be so wide that it shrinks text for nothing."""
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "reference" / "slide_text_widths.json").read_text(encoding="utf-8"))
+    assert ref["script"] == "scripts/measure_slide_text.py" and len(ref["cases"]) >= 20
+    for case in ref["cases"]:
+        typeface = pptx_writer.latin_typeface(case["lang"])
+        estimate = textfit.width_pt(case["text"], case["size"], case["bold"], typeface)
+        assert estimate >= pptx_writer.SAFETY * case["rendered"], case   # text measured to fit SAFETY of a box fits it
+        assert estimate <= 1.3 * case["rendered"], case
+
+
+def test_closing_punctuation_never_starts_a_line():
+    text = "角色压力（总体）在性别上存在显著差异。女高于男。PS 的聚合效度较弱（AVE 低于 .50 或 CR 低于 .70）。"
+    for width in range(60, 700, 7):
+        lines = textfit.wrap(text, width, 26, True, "Microsoft YaHei")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line[0] in "）。，、；：" or line[-1] == "（" for line in lines if line), (width, lines)
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def model_deck(request):
+    """A deck of the role-pressure survey's measurement chapter: reliability, CFA and a SEM."""
+    import copy
+
+    from core import recipe as recipes
+    from core.data import samples
+    from core.data.prepare import build_dataset
+
+    lang = request.param
+    raw, recipe, _ = samples.load("role_pressure")
+    recipe = copy.deepcopy(recipe)
+    recipe["analyses"] = [{"id": "reliability", "type": "reliability", "scales": [s["name"] for s in recipe["scales"]]},
+                          {"id": "cfa", "type": "cfa"},
+                          {"id": "sem", "type": "sem", "model": "PS ~ RP\nWW ~ PS + RP"}]
+    recipe = recipes.validate(recipe)
+    ds = build_dataset(raw, recipe, lang)
+    results = recipes.run_all(recipe, ds)
+    findings = reports.key_findings(recipe, ds, results, lang)
+    data = reports.export("pptx", recipe, ds, results, lang, findings=findings)
+    return lang, Presentation(io.BytesIO(data)), reports.slides(recipe, ds, results, lang, findings)
+
+
+def test_model_fit_findings_speak_plainly_in_two_lines(model_deck):
+    """The CFA/SEM fit findings: a plain verdict as the headline, the indices
+    (RMSEA with its interval …) in the subline; every headline of the deck at most
+    two lines at its size, not cut, and laid out without overlaps."""
+    lang, prs, deck_slides = model_deck
+    _assert_layout(prs)
+    fits = [sl for sl in deck_slides if sl.chart_name == "fit" and sl.analysis in ("cfa", "sem")]
+    assert {sl.analysis for sl in fits} == {"cfa", "sem"}
+    for sl in fits:
+        assert "RMSEA" in sl.statistic and "[" in sl.statistic and not re.search(r"\d", sl.headline), sl.full
+    for slide, sl in zip(list(prs.slides)[2:], deck_slides):
+        headline = [s for s in slide.shapes if s.has_text_frame][1]
+        lines = headline.text_frame.text.split("\v")
+        assert 1 <= len(lines) <= 2 and not lines[-1].endswith("…"), lines
+        assert headline.height <= _needed_height(headline) + 1   # the box holds its lines as rendered, no more
+        assert not re.search(r"[=<>]\s*[-−]?\d*\.\d", headline.text_frame.text), sl.full   # no statistic
 
 
 # ---------------------------------------------------------------------------

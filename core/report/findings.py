@@ -65,10 +65,12 @@ class KeyFinding:
 
 
 _NAN = re.compile(r"\bnan\b", re.IGNORECASE)   # a sentence built on a suppressed number
-# one statistic: "F(2, 568) = 16.32", "p < .001", "η² = .05", "Welch's F(3, 109.70) = 8.47", "ΔR² = 0.035"
-_STAT = (r"(?:Welch(?:'s| 检验)?\s*)?[A-Za-zχβηωΔ²]{1,4}(?:\([^()]*\))?\s*[=<>≤≥]\s*[-−]?\d*\.?\d+%?")
+# one statistic: "F(2, 568) = 16.32", "p < .001", "η² = .05", "Welch's F(3, 109.70) = 8.47", "ΔR² = 0.035",
+# "RMSEA = .011", "χ²/df = 1.05"; in brackets, one level of brackets nested: "(CFI = .42; Δχ²(15) = 3558.24)"
+_STAT = (r"(?:Welch(?:'s| 检验)?\s*)?[A-Za-zχβηωΔ²]{1,5}(?:/[A-Za-z]{1,3})?(?:\([^()]*\))?"
+         r"\s*[=<>≤≥]\s*[-−]?\d*\.?\d+%?")
 _STATS = re.compile(r"\s*(?:[,，;；:：]\s*" + _STAT + r")+"                 # ", t(569) = -5.72, p < .001"
-                    r"|\s*[(（]" + _STAT + r"[^()（）]*[)）]"                   # " (β = .28, p < .001)"
+                    r"|\s*[(（]" + _STAT + r"(?:[^()（）]|\([^()]*\))*[)）]"     # " (β = .28, p < .001)"
                     r"|\s*[(（][^()（）\[\]]*\[[^\]]*\][)）]")                  # " (95% CI [0.07, 0.13])"
 
 

@@ -35,8 +35,7 @@ W, H = Emu(int(W_PT * textfit.EMU_PER_PT)), Emu(int(H_PT * textfit.EMU_PER_PT))
 MARGIN = 36.0                         # pt, left/right/top/bottom
 GAP = 6.0                             # pt between stacked boxes
 CONTENT_W = W_PT - 2 * MARGIN
-SAFETY = 0.96                         # measure against 96% of a box's width (renderers' fonts differ) …
-SAFETY_CJK = 0.90                     # … 90% with Chinese (renderers add space between CJK and Latin)
+SAFETY = 0.96                         # measure against 96% of a box's width (renderers' fonts differ)
 HEADLINE_SIZES = (26, 24, 22, 20, 18)
 SUBLINE_SIZES = (13, 12, 11)
 LABEL_SIZE, FOOTER_SIZE = 10.0, 9.0
@@ -61,14 +60,16 @@ class Fitted:
         return textfit.height_pt(len(self.lines), self.size) if self.lines else 0.0
 
 
-def usable(text: str, width: float) -> float:
-    """The width a text is measured against in a box ``width`` wide."""
-    return width * (SAFETY_CJK if any(textfit.is_wide(c) for c in text) else SAFETY)
+def latin_typeface(lang: str) -> str:
+    """The typeface a deck in ``lang`` names for Latin characters."""
+    return EA_FONT["zh"] if lang == "zh" else EA_FONT["en"]
 
 
-def fit(text: str, width: float, max_lines: int, sizes, bold: bool = False) -> Fitted:
+def fit(text: str, width: float, max_lines: int, sizes, bold: bool = False, *, lang: str) -> Fitted:
+    """``text`` measured as office renderers draw it in the deck's typefaces,
+    against :data:`SAFETY` of the box's ``width``."""
     text = xml_text(text)
-    size, lines = textfit.fit(text, usable(text, width), max_lines, sizes, bold)
+    size, lines = textfit.fit(text, width * SAFETY, max_lines, sizes, bold, typeface=latin_typeface(lang))
     return Fitted(size, lines, bold)
 
 
@@ -91,7 +92,7 @@ def _style_runs(frame, lang: str, size: float | None = None, bold: bool | None =
                 if el is None:
                     el = rpr.makeelement(qn(tag), {})
                     rpr.append(el)
-                el.set("typeface", EA_FONT["zh"] if (tag == "a:ea" or lang == "zh") else EA_FONT["en"])
+                el.set("typeface", EA_FONT["zh"] if tag == "a:ea" else latin_typeface(lang))
 
 
 def _frame(tf, fitted: Fitted, lang: str, color=None) -> None:
@@ -143,7 +144,7 @@ def _picture(slide, png: bytes, top: float, bottom: float) -> None:
     slide.shapes.add_picture(io.BytesIO(png), _emu((W_PT - pw) / 2), _emu(top), _emu(pw), _emu(ph))
 
 
-def headline_parts(headline: str, statistic: str, width: float = CONTENT_W) -> tuple[str, str]:
+def headline_parts(headline: str, statistic: str, lang: str, width: float = CONTENT_W) -> tuple[str, str]:
     """(the slide's headline, its subline): the leading sentences of the plain
     headline that fit two lines at the smallest headline size; the sentences
     left over and the statistics go to the subline."""
@@ -152,7 +153,7 @@ def headline_parts(headline: str, statistic: str, width: float = CONTENT_W) -> t
     used = 1
     for s in parts[1:]:
         cand = head + ("" if re.search(r"[\u3000-\u9fff]$", head) else " ") + s
-        if len(textfit.wrap(cand, usable(cand, width), HEADLINE_SIZES[-1], True)) > 2:
+        if len(textfit.wrap(cand, width * SAFETY, HEADLINE_SIZES[-1], True, latin_typeface(lang))) > 2:
             break
         head, used = cand, used + 1
     rest = " ".join(parts[used:])
@@ -162,7 +163,7 @@ def headline_parts(headline: str, statistic: str, width: float = CONTENT_W) -> t
 
 def _footer(slide, text: str, lang: str) -> float:
     """The footer at the bottom of a slide; returns its top (pt)."""
-    fitted = fit(text, CONTENT_W, 1, (FOOTER_SIZE,))
+    fitted = fit(text, CONTENT_W, 1, (FOOTER_SIZE,), lang=lang)
     top = H_PT - MARGIN / 2 - fitted.height
     _text_box(slide, MARGIN, top, CONTENT_W, fitted, lang, GREY)
     return top
@@ -170,8 +171,8 @@ def _footer(slide, text: str, lang: str) -> float:
 
 def _title_slide(prs, title: str, subtitle: list[str], lang: str) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[0])
-    head = fit(title, CONTENT_W, 2, (40, 36, 32, 28), bold=True)
-    sub = fit("\n".join(subtitle), CONTENT_W, 4, (18, 16, 14))
+    head = fit(title, CONTENT_W, 2, (40, 36, 32, 28), bold=True, lang=lang)
+    sub = fit("\n".join(subtitle), CONTENT_W, 4, (18, 16, 14), lang=lang)
     total = head.height + 2 * GAP + sub.height
     top = max(MARGIN, (H_PT - total) / 2)
     for shape, fitted, y in ((s.shapes.title, head, top), (s.placeholders[1], sub, top + head.height + 2 * GAP)):
@@ -183,16 +184,16 @@ def _title_slide(prs, title: str, subtitle: list[str], lang: str) -> None:
 
 def _summary_slide(prs, slides: list, lang: str) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
-    head = fit(t("report.findings_title", lang), CONTENT_W, 1, (28,), bold=True)
+    head = fit(t("report.findings_title", lang), CONTENT_W, 1, (28,), bold=True, lang=lang)
     _text_box(s, MARGIN, MARGIN, CONTENT_W, head, lang)
     y = MARGIN + head.height + 2 * GAP
     bottom = H_PT - MARGIN
-    more = fit(t("report.more_findings", lang, n=len(slides)), CONTENT_W, 1, (14,))
+    more = fit(t("report.more_findings", lang, n=len(slides)), CONTENT_W, 1, (14,), lang=lang)
     for i, sl in enumerate(slides):
-        bullet = fit("• " + headline_parts(sl.headline, "")[0], CONTENT_W, 2, (16, 15, 14))
+        bullet = fit("• " + headline_parts(sl.headline, "", lang)[0], CONTENT_W, 2, (16, 15, 14), lang=lang)
         room = bottom - (more.height + GAP if i < len(slides) - 1 else 0)
         if y + bullet.height > room:
-            more = fit(t("report.more_findings", lang, n=len(slides) - i), CONTENT_W, 1, (14,))
+            more = fit(t("report.more_findings", lang, n=len(slides) - i), CONTENT_W, 1, (14,), lang=lang)
             _text_box(s, MARGIN, y, CONTENT_W, more, lang, GREY)
             break
         _text_box(s, MARGIN, y, CONTENT_W, bullet, lang)
@@ -202,15 +203,15 @@ def _summary_slide(prs, slides: list, lang: str) -> None:
 def _finding_slide(prs, sl, source: str, lang: str, rendered: dict) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     y = MARGIN * 0.6
-    label = fit(sl.analysis_title, CONTENT_W, 1, (LABEL_SIZE,))
+    label = fit(sl.analysis_title, CONTENT_W, 1, (LABEL_SIZE,), lang=lang)
     _text_box(s, MARGIN, y, CONTENT_W, label, lang, GREY)
     y += label.height + GAP
-    head_text, sub_text = headline_parts(sl.headline, sl.statistic)
-    head = fit(head_text, CONTENT_W, 2, HEADLINE_SIZES, bold=True)
+    head_text, sub_text = headline_parts(sl.headline, sl.statistic, lang)
+    head = fit(head_text, CONTENT_W, 2, HEADLINE_SIZES, bold=True, lang=lang)
     _text_box(s, MARGIN, y, CONTENT_W, head, lang)
     y += head.height + GAP
     if sub_text:
-        sub = fit(sub_text, CONTENT_W, 2, SUBLINE_SIZES)
+        sub = fit(sub_text, CONTENT_W, 2, SUBLINE_SIZES, lang=lang)
         _text_box(s, MARGIN, y, CONTENT_W, sub, lang, GREY)
         y += sub.height
     y += 2 * GAP
@@ -221,7 +222,7 @@ def _finding_slide(prs, sl, source: str, lang: str, rendered: dict) -> None:
         _picture(s, png, y, bottom)
     elif sl.detail:   # no chart: the technical line in readable type where the chart would be
         lines = max(1, int((bottom - y) // textfit.height_pt(1, 14)))
-        _text_box(s, MARGIN, y, CONTENT_W, fit(sl.detail, CONTENT_W, lines, (16, 14)), lang, GREY)
+        _text_box(s, MARGIN, y, CONTENT_W, fit(sl.detail, CONTENT_W, lines, (16, 14), lang=lang), lang, GREY)
     notes = [sl.full or sl.headline, sl.detail, *sl.notes]
     s.notes_slide.notes_text_frame.text = xml_text("\n".join(x for x in notes if x))
 
@@ -240,7 +241,8 @@ def write(title: str, subtitle: list[str], slides: list, lang: str, source: str 
         _summary_slide(prs, slides, lang)
     else:
         s = prs.slides.add_slide(prs.slide_layouts[6])
-        _text_box(s, MARGIN, H_PT / 3, CONTENT_W, fit(t("report.no_findings", lang), CONTENT_W, 3, (24, 20)), lang)
+        none = fit(t("report.no_findings", lang), CONTENT_W, 3, (24, 20), lang=lang)
+        _text_box(s, MARGIN, H_PT / 3, CONTENT_W, none, lang)
     rendered: dict = {}   # one PNG per distinct chart (several findings may share one)
     for sl in [*slides, *figures]:
         _finding_slide(prs, sl, source, lang, rendered)

@@ -89,13 +89,25 @@ def fit_verdict(fit) -> str:
     return "poor"
 
 
-def fit_sentence(fit, lang: str) -> str:
+def _fit_values(fit) -> dict:
     ci = ""
     if _ok(fit.get("rmsea_ci_low")) and _ok(fit.get("rmsea_ci_high")):
         ci = f" [{_f(fit['rmsea_ci_low'], 3)}, {_f(fit['rmsea_ci_high'], 3)}]"
-    return t("measure.interp.fit", lang, chi2=_f(fit["chi2"]), df=int(fit["df"]), p=p_apa(fit["p"], with_p=False),
-             ratio=_f(fit["chi2_df"]), cfi=_f(fit["cfi"], 3), tli=_f(fit["tli"], 3), rmsea=_f(fit["rmsea"], 3),
-             ci=ci, srmr=_f(fit["srmr"], 3), verdict=t(f"measure.verdict.{fit_verdict(fit)}", lang))
+    return dict(chi2=_f(fit["chi2"]), df=int(fit["df"]), p=p_apa(fit["p"], with_p=False), ratio=_f(fit["chi2_df"]),
+                cfi=_f(fit["cfi"], 3), tli=_f(fit["tli"], 3), rmsea=_f(fit["rmsea"], 3), ci=ci, srmr=_f(fit["srmr"], 3))
+
+
+def fit_sentence(fit, lang: str) -> str:
+    return t("measure.interp.fit", lang, **_fit_values(fit), verdict=t(f"measure.verdict.{fit_verdict(fit)}", lang))
+
+
+def fit_finding(fit, model: str, lang: str) -> Finding:
+    """The key finding of a model's fit: the verdict in plain words ("The
+    measurement model fits the data well"), the indices in brackets (a slide
+    moves them to its subline); ``model``: "cfa" or "sem"."""
+    head = t("measure.finding.fit", lang, **_fit_values(fit), model=t(f"measure.finding.model_{model}", lang),
+             verdict=t(f"measure.finding.fit_{fit_verdict(fit)}", lang))
+    return Finding(head, t("measure.interp.fit_thresholds", lang), "fit", 0.0, None, "measurement", "fit")
 
 
 def cfa_text(res: Result, ds, lang: str) -> list[str]:
@@ -188,9 +200,7 @@ def cfa_findings(res: Result, ds, lang: str) -> list[Finding]:
     fit = res.tables["fit"]
     if fit.empty:
         return []
-    f = fit.iloc[0].to_dict()
-    out = [Finding(fit_sentence(f, lang), t("measure.interp.fit_thresholds", lang), "fit", 0.0, None,
-                   "measurement", "fit")]
+    out = [fit_finding(fit.iloc[0].to_dict(), "cfa", lang)]
     for p, chart in _cfa_parts(res, lang)[1:-1]:
         out.append(Finding(p, "", chart, 0.0, None, "measurement", None))
     return out
@@ -208,6 +218,5 @@ def sem_findings(res: Result, ds, lang: str) -> list[Finding]:
                                bool(sig) if _ok(r.p) else None, "measurement", "paths"))
     fit = res.tables["fit"]
     if not fit.empty:
-        out.append(Finding(fit_sentence(fit.iloc[0].to_dict(), lang), t("measure.interp.fit_thresholds", lang),
-                           "fit", 0.0, None, "measurement", "fit"))
+        out.append(fit_finding(fit.iloc[0].to_dict(), "sem", lang))
     return out
