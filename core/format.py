@@ -96,6 +96,7 @@ def column_title(name: str, lang: str, analysis: str = "") -> str:
 _KEY = re.compile(r"[^0-9a-z]+")
 # kinds that are words, not statistics (kept by small-cell suppression)
 TEXT_KINDS = ("text", "var", "flag", "level", "analysis", "table", "row")
+PATH = "->"   # joins the variables of a path (PROCESS's "X->M->Y")
 
 
 def code_key(code) -> str:
@@ -134,6 +135,8 @@ def _word(v, column: Column, lang: str, labels: dict | None):
             return word[:1].upper() + word[1:] if word[:1].isascii() else word
     if column.kind == "var" or column.codes:
         labels = labels or {}
+        if PATH in v:   # a PROCESS path "X->M->Y": X → M → Y in labels
+            return " → ".join(labels.get(part, part) for part in v.split(PATH))
         return " × ".join(labels.get(part, part) for part in v.split(":"))
     return None
 
@@ -182,7 +185,8 @@ _TERM = re.compile(r"^(.+)\[(.+)\]$")   # a dummy of a categorical predictor: va
 def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[str, str]:
     """What ``labels`` of :func:`value` and :func:`cell` needs for this table: the
     labels of the variables named in its var and code columns (a two-way
-    ANOVA's "age:gender" names both; a dummy "gender[2]" reads "Gender[Female]")."""
+    ANOVA's "age:gender" names both, a path "X->M->Y" all three; a dummy
+    "gender[2]" reads "Gender[Female]")."""
     if dataset is None:
         return {}
     out: dict[str, str] = {}
@@ -190,7 +194,7 @@ def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[st
         if not (c.kind == "var" or c.codes):
             continue
         for v in df[c.name]:
-            for part in v.split(":") if isinstance(v, str) else ():
+            for part in re.split(":|" + PATH, v) if isinstance(v, str) else ():
                 term = _TERM.match(part)
                 if part in out:
                     continue

@@ -207,3 +207,16 @@ def test_hypothesis_tests_read_in_the_files_language(exported, lang, fmt_):
              i18n.t("regression.title", lang), i18n.t("regression.table.coefficients", lang)]
     assert set(words) <= set(cells)
     assert f"2 · {ds.label('RP')}" in cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt_", ["docx", "xlsx", "html"])
+def test_process_paths_name_variables_by_their_labels(exported, lang, fmt_):
+    """A PROCESS path ("RP->PS->WW" in the results) reads as the variables' labels joined by arrows in each
+    file's language; the raw path is nowhere in a cell."""
+    _, files = exported
+    ds = recipes.dataset_for(samples.load("role_pressure")[0], _recipe(), lang)
+    cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
+    assert f"{ds.label('RP')} → {ds.label('PS')} → {ds.label('WW')}" in cells
+    assert f"{ds.label('RP')} → {ds.label('WW')}" in cells
+    assert not {"RP->PS->WW", "RP->WW"} & set(cells)

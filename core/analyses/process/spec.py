@@ -20,7 +20,7 @@ BOOT_COLS = (("boot_se", "num", "Bootstrap SE (SD of the resampled estimates, n 
 
 TABLES = (
     TableSpec("models", _cols(
-        ("equation", "text", "Outcome variable of the equation; the total-effect model (models 4 and 6) is "
+        ("equation", "var", "Outcome variable of the equation; the total-effect model (models 4 and 6) is "
                              "labelled “Y (total)”."),
         ("n", "int", "Rows used (listwise over all model variables)."),
         ("r", "num", "Multiple R."), ("r2", "num", "R²."), ("mse", "num", "Mean squared error SSE/(n − k)."),
@@ -28,7 +28,7 @@ TABLES = (
         ("df1", "int", "Numerator df (k − 1)."), ("df2", "int", "Residual df (n − k)."),
         ("p", "p", "p of F.")), "Model summary per equation (PROCESS's “Model Summary”).", keys=("equation",)),
     TableSpec("coefficients", _cols(
-        ("equation", "text", "Outcome variable of the equation."),
+        ("equation", "var", "Outcome variable of the equation."),
         ("term", "text", "“constant” (the intercept, as PROCESS prints it), a variable, an indicator "
                          "“var[level]” of a multicategorical variable, or a product “X*W” / “X*W*Z”.",
          "process.code.term."),
@@ -42,7 +42,7 @@ TABLES = (
                          "the option is off, and for models with a multicategorical variable (as PROCESS).", optional=True)),
         "Regression coefficients of every equation.", keys=("equation", "term")),
     TableSpec("interaction_tests", _cols(
-        ("equation", "text", "Outcome variable of the equation."),
+        ("equation", "var", "Outcome variable of the equation."),
         ("term", "text", "Highest-order product (set of indicator products when multicategorical); "
                          "“BOTH” = both products jointly (model 2)."),
         ("r2_change", "num", "R² lost when the product(s) are dropped."),
@@ -52,12 +52,12 @@ TABLES = (
                                 "or W (model 1) one row tests all k − 1 indicator products as a set (df1 = k − 1), "
                                 "as anova() of the nested models (with hc: the Wald F).", keys=("equation", "term")),
     TableSpec("omnibus", _cols(
-        ("equation", "text", "Outcome variable of the equation (“Y (total)” = the total-effect model)."),
+        ("equation", "var", "Outcome variable of the equation (“Y (total)” = the total-effect model)."),
         ("kind", "text", "total (model 4: PROCESS's “Omnibus test of total effect of X on Y”) | direct (“Omnibus "
                            "test of direct effect of X on Y”) | conditional_means (model 1: “Test of equality of "
                            "conditional means” at a value of the moderator).", "process.code.kind."),
-        ("focal", "text", "The multicategorical X."),
-        ("moderator", "text", "Moderator (conditional tests), else empty."),
+        ("focal", "var", "The multicategorical X."),
+        ("moderator", "var", "Moderator (conditional tests), else empty."),
         ("moderator_value", "level", "Moderator value (conditional tests), else empty.", "", "moderator"),
         ("r2_change", "num", "R² lost when X's k − 1 indicators are dropped (for a conditional test: from the model "
                              "re-centred at the moderator value) — always from OLS."),
@@ -67,8 +67,8 @@ TABLES = (
         "Omnibus tests of a multicategorical X: its k − 1 (relative) effects as a set.",
         keys=("equation", "kind", "moderator", "moderator_value")),
     TableSpec("conditional_interactions", _cols(
-        ("equation", "text", "Outcome variable."), ("term", "text", "The two-way interaction “X*W”."),
-        ("moderator", "text", "The second moderator Z."),
+        ("equation", "var", "Outcome variable."), ("term", "text", "The two-way interaction “X*W”."),
+        ("moderator", "var", "The second moderator Z."),
         ("moderator_value", "level", "Z's value (16th/50th/84th percentiles or mean ± 1 SD; a dichotomous Z at "
                                     "its two values).", "", "moderator"),
         ("effect", "num", "Conditional X*W interaction b(X*W) + b(X*W*Z)·Z."),
@@ -77,20 +77,20 @@ TABLES = (
         "Model 3: test of the conditional X*W interaction at values of Z (PROCESS's “Test of conditional X*W "
         "interaction at value(s) of the moderator(s)”).", keys=("equation", "term", "moderator", "moderator_value")),
     TableSpec("conditional_effects", _cols(
-        ("equation", "text", "Outcome variable of the equation."),
-        ("focal", "text", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
-        ("moderator", "text", "Moderator."),
+        ("equation", "var", "Outcome variable of the equation."),
+        ("focal", "var", "Focal predictor (X, or M for b paths; an indicator for multicategorical X)."),
+        ("moderator", "var", "Moderator."),
         ("moderator_value", "level", "Moderator value (number; the level for a multicategorical W).", "", "moderator"),
-        ("moderator2", "text", "Second moderator (models 2 and 3), else empty."),
+        ("moderator2", "var", "Second moderator (models 2 and 3), else empty."),
         ("moderator2_value", "num", "Its value."), *EFFECT_COLS),
         "Conditional effects of the focal predictor at the moderator values (always shown; PROCESS shows them "
         "only when the interaction's p < .10).",
         keys=("equation", "focal", "moderator", "moderator_value", "moderator2", "moderator2_value")),
     TableSpec("johnson_neyman", _cols(
-        ("equation", "text", "Outcome variable of the equation."),
-        ("focal", "text", "Focal predictor (an indicator of a multicategorical X: its relative effect); model 3: "
+        ("equation", "var", "Outcome variable of the equation."),
+        ("focal", "var", "Focal predictor (an indicator of a multicategorical X: its relative effect); model 3: "
                           "the interaction “X*W”, whose conditional effect along Z is probed, as PROCESS does."),
-        ("moderator", "text", "Continuous moderator."),
+        ("moderator", "var", "Continuous moderator."),
         ("boundary", "num", "Moderator value where the conditional effect's p equals 1 − conf (roots of the "
                             "quadratic, kept within the observed range)."),
         ("pct_below", "pct", "Percent of rows with the moderator below the boundary."),
@@ -101,16 +101,16 @@ TABLES = (
         "gives none), for a dichotomous or multicategorical moderator, and no omnibus JN for a multicategorical X "
         "(one region per indicator's relative effect instead).", keys=("equation", "focal", "moderator", "boundary")),
     TableSpec("jn_table", _cols(
-        ("equation", "text", "Outcome variable."), ("focal", "text", "Focal predictor."),
-        ("moderator", "text", "Moderator."), ("moderator_value", "num", "21 evenly spaced values from the "
+        ("equation", "var", "Outcome variable."), ("focal", "var", "Focal predictor."),
+        ("moderator", "var", "Moderator."), ("moderator_value", "num", "21 evenly spaced values from the "
                                                                        "minimum to the maximum, plus the boundaries."),
         *EFFECT_COLS), "Conditional effect of the focal predictor (model 3: of the X*W interaction) along the "
                        "moderator (PROCESS's JN table).", keys=("equation", "focal", "moderator", "moderator_value")),
     TableSpec("effects", _cols(
         ("kind", "text", "total | direct | indirect.", "process.code.kind."),
-        ("path", "text", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
+        ("path", "var", "“X->Y” for total and direct effects, “X->M1->M2->Y” for indirect ones (variable "
                          "names; indicator names for multicategorical X); “TOTAL” = the total indirect effect."),
-        ("moderator", "text", "Moderator of a conditional effect, else empty."),
+        ("moderator", "var", "Moderator of a conditional effect, else empty."),
         ("moderator_value", "level", "Moderator value (empty if none).", "", "moderator"),
         ("effect", "num", "Effect."),
         ("se", "num", "SE: OLS (or HC) for total and direct effects; bootstrap SE for indirect effects."),
@@ -123,31 +123,31 @@ TABLES = (
         "Total, direct and (conditional) indirect effects of X on Y.",
         keys=("kind", "path", "moderator", "moderator_value")),
     TableSpec("index_moderated_mediation", _cols(
-        ("path", "text", "Indirect path."), ("moderator", "text", "Moderator."),
+        ("path", "var", "Indirect path."), ("moderator", "var", "Moderator."),
         ("index", "num", "Index of moderated mediation: the slope of the indirect effect in the moderator "
                          "(a3·b for model 7; a·b3 for model 14)."), *BOOT_COLS),
         "Index of moderated mediation with bootstrap CI (models 7, 8, 14, 15; none for 58 and 59, where the "
         "indirect effect is quadratic in W — as in PROCESS).", keys=("path", "moderator")),
     TableSpec("sobel", _cols(
-        ("path", "text", "Indirect path."), ("effect", "num", "a·b."),
+        ("path", "var", "Indirect path."), ("effect", "num", "a·b."),
         ("se", "num", "Second-order SE √(a²·se_b² + b²·se_a² + se_a²·se_b²)."),
         ("z", "num", "z = a·b / SE."), ("p", "p", "Two-sided normal p.")),
         "Normal-theory (Sobel) test of the indirect effect, model 4.", keys=("path",)),
     TableSpec("contrasts", _cols(
         ("kind", "text", "specific (between specific indirect effects) | conditional (between moderator "
                          "values of one conditional indirect effect).", "process.code.kind."),
-        ("contrast", "text", "What is subtracted from what, as A − B (a minus sign: the same in every language)."), ("moderator", "text", "Moderator, if any."),
+        ("contrast", "text", "What is subtracted from what, as A − B (a minus sign: the same in every language)."), ("moderator", "var", "Moderator, if any."),
         ("effect", "num", "Difference."), *BOOT_COLS),
         "Pairwise contrasts of indirect effects with bootstrap CIs.", keys=("kind", "contrast", "moderator")),
     TableSpec("standardized", _cols(
-        ("kind", "text", "total | direct | indirect.", "process.code.kind."), ("path", "text", "Path (as in effects)."),
+        ("kind", "text", "total | direct | indirect.", "process.code.kind."), ("path", "var", "Path (as in effects)."),
         ("scale", "text", "partial (effect / SD of Y) | complete (effect · SD of X / SD of Y).",
          "process.code.scale."),
         ("effect", "num", "Standardized effect."), *BOOT_COLS),
         "Standardized effects of models 4 and 6 (option standardized); each resample uses its own SDs.",
         keys=("kind", "path", "scale")),
     TableSpec("verdicts", _cols(
-        ("path", "text", "Indirect path."), ("moderator", "text", "Moderator, if any."),
+        ("path", "var", "Indirect path."), ("moderator", "var", "Moderator, if any."),
         ("moderator_value", "level", "Moderator value (empty if none).", "", "moderator"),
         ("verdict", "text", "full | partial | none: the indirect effect's bootstrap CI excludes 0 and the direct "
                             "effect is (partial) or is not (full) significant; none = the CI includes 0.",
@@ -157,12 +157,12 @@ TABLES = (
         ("direct_p", "p", "p of the direct effect (at the same moderator value when it is moderated).")),
         "One verdict per indirect effect, in the words theses use.", keys=("path", "moderator", "moderator_value")),
     TableSpec("predicted", _cols(
-        ("equation", "text", "Outcome variable."),
-        ("focal", "text", "Predictor on the x-axis: the focal predictor (for a multicategorical X: the moderator "
+        ("equation", "var", "Outcome variable."),
+        ("focal", "var", "Predictor on the x-axis: the focal predictor (for a multicategorical X: the moderator "
                           "W, with one line per group of X)."),
-        ("moderator", "text", "Variable that defines the lines (the moderator; X when X is multicategorical)."),
+        ("moderator", "var", "Variable that defines the lines (the moderator; X when X is multicategorical)."),
         ("moderator_value", "level", "Its value or level for this line.", "", "moderator"),
-        ("moderator2", "text", "Second moderator, if any."), ("moderator2_value", "num", "Its value."),
+        ("moderator2", "var", "Second moderator, if any."), ("moderator2_value", "num", "Its value."),
         ("x", "num", "Focal predictor value."), ("yhat", "num", "Predicted outcome (other predictors and "
                                                                 "covariates at their means)."),
         ("se", "num", "SE of the prediction."), ("ci_low", "num", "Lower limit."),
