@@ -179,6 +179,11 @@ def cell(v, column: Column | None, lang: str = "en", digits: int = 3, star_schem
     return fmt_num(x, digits)
 
 
+def path_label(path, dataset) -> str:
+    """A PROCESS path "X->M->Y" for a sentence or a chart: its variables' labels joined by arrows."""
+    return " → ".join(dataset.label(part) if dataset.has(part) else part for part in str(path).split(PATH))
+
+
 _TERM = re.compile(r"^(.+)\[(.+)\]$")   # a dummy of a categorical predictor: variable[level code]
 
 

@@ -510,3 +510,21 @@ def test_switching_language_does_not_refit(monkeypatch, upload):
     # a change that matters refits
     at.selectbox(key="process_model").set_value(1).run()
     assert not at.exception and len(calls) == 2
+
+
+@pytest.mark.parametrize("model, extra", [(4, {}), (7, {"w": "EMC"})])
+def test_findings_and_effect_chart_name_paths_by_labels(datasets, model, extra):
+    """A mediation finding and the effects chart name the path by its variables' labels (Role pressure →
+    …), never the results' raw "RP->PS->WW"."""
+    import json
+
+    ds = datasets["role_pressure"]
+    spec = registry.get("process")
+    res = registry.run("process", ds, {"model": model, "x": "RP", "m": ["PS"], "y": "WW", "n_boot": 200,
+                                       "seed": 3, **extra})
+    arrow = f"{ds.label('RP')} → {ds.label('PS')} → {ds.label('WW')}"
+    heads = [f.headline for f in spec.findings(res, ds, "en")]
+    assert any(arrow in h for h in heads) and not any("->" in h for h in heads)
+    forest = dict(spec.charts(res, ds, "en", {}))
+    text = json.dumps({k: c if isinstance(c, dict) else c.to_dict() for k, c in forest.items()}, ensure_ascii=False)
+    assert "RP->PS->WW" not in text and "RP → WW" not in text

@@ -25,7 +25,7 @@ import pandas as pd
 
 from core.theme import themed
 from core.analyses.process.spec import SPEC
-from core.format import fmt_num, read_levels, star_note, stars
+from core.format import fmt_num, path_label, read_levels, star_note, stars
 from core.i18n import t
 from core.diagram import ORANGE, Diagram, crosses
 from core.engines.process.templates import conceptual, template
@@ -173,7 +173,7 @@ def effects_forest(effects: pd.DataFrame, ds, lang: str, conf: float = 95.0,
             continue
         kind = t("process.table.index_moderated_mediation" if r["kind"] == "index" else
                  f"process.code.kind.{r['kind']}", lang)
-        label = kind + ("：" if lang == "zh" else ": ") + str(r["path"]).replace("->", " → ")
+        label = kind + ("：" if lang == "zh" else ": ") + path_label(r["path"], ds)
         if r["kind"] == "index":   # its path is the indirect effects' above: the moderator names it
             label = f"{kind} ({ds.label(r['moderator'])})"
         elif r.get("moderator"):

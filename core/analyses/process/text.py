@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.analyses.process.spec import SPEC
-from core.format import fmt_num, p_apa, read_levels
+from core.format import fmt_num, p_apa, path_label, read_levels
 from core.i18n import t
 from core.types import Finding
 from core.stats import as_float
@@ -93,7 +93,7 @@ def paragraphs(result, ds, lang: str) -> list[str]:
             weaker = abs(as_float(hi["effect"])) < abs(as_float(lo["effect"]))
             extra = t("process.text.imm_weaker" if weaker else "process.text.imm_stronger", lang,
                       w=_label(ds, r["moderator"]), lo=fmt_num(lo["effect"], 2), hi=fmt_num(hi["effect"], 2))
-        sentences.append(t(key, lang, path=r["path"], w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
+        sentences.append(t(key, lang, path=path_label(r["path"], ds), w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
                            ci=_ci(r, conf, lang)) + extra)
     if sentences:
         out.append(" ".join(sentences) if lang == "en" else "".join(sentences))
@@ -169,7 +169,7 @@ def findings(result, ds, lang: str) -> list:
         if r["moderator"] or not math.isfinite(as_float(r["ci_low"])) or str(r["path"]).endswith("TOTAL"):
             continue
         sig = _sig_ci(r["ci_low"], r["ci_high"])
-        head = t("process.finding.indirect", lang, path=r["path"], b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
+        head = t("process.finding.indirect", lang, path=path_label(r["path"], ds), b=fmt_num(r["effect"], 3), ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, detail=sentences[0] if sentences else "",
                            strength=abs(as_float(r["effect"]) * scale) if math.isfinite(scale) else abs(as_float(r["effect"])),
                            significant=sig, kind="mediation", table="effects", chart="effects"))
@@ -177,7 +177,7 @@ def findings(result, ds, lang: str) -> list:
     for r in imm.to_dict("records"):
         if not math.isfinite(as_float(r["ci_low"])):
             continue
-        head = t("process.finding.index", lang, path=r["path"], w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
+        head = t("process.finding.index", lang, path=path_label(r["path"], ds), w=_label(ds, r["moderator"]), b=fmt_num(r["index"], 3),
                  ci=_ci(r, conf, lang))
         out.append(Finding(headline=head, strength=abs(as_float(r["index"]) * scale) if math.isfinite(scale) else 0.0,
                            significant=_sig_ci(r["ci_low"], r["ci_high"]), kind="mediation",
