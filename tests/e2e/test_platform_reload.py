@@ -39,10 +39,19 @@ def pick(pg, key: str, text: str) -> None:
 EDUCATION = ("高中/中专及以下", "大专", "本科", "硕士", "博士")
 
 
-def shown_levels(pg) -> list[str]:
-    """The education levels in the order the level editor lists them."""
-    cells = key_of(pg, r"st-key-levels_editor_Q3").locator("[role='gridcell']").all_inner_texts()
-    return list(dict.fromkeys(c for c in cells if c in EDUCATION))
+def shown_levels(pg, timeout_ms: int = 30_000) -> list[str]:
+    """The education levels in the order the level editor lists them. The editor is
+    drawn anew (new key) after an edit is applied, and its cells reach the page a
+    moment after the script ends — so the grid is looked up again until it lists
+    every level (an empty or partial read is a grid still drawing, not an order)."""
+    got: list[str] = []
+    for _ in range(max(1, timeout_ms // 250)):
+        cells = key_of(pg, r"st-key-levels_editor_Q3").locator("[role='gridcell']").all_inner_texts()
+        got = list(dict.fromkeys(c for c in cells if c in EDUCATION))
+        if len(got) == len(EDUCATION):
+            return got
+        pg.wait_for_timeout(250)
+    return got
 
 
 def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path):
@@ -71,8 +80,13 @@ def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path
     pick(page, r"st-key-levels_pick", "Q3 — 您的学历")
     want = ["大专", "本科", "硕士", "博士", "高中/中专及以下"]
     # the grid is edited by mouse position (a canvas): under load a keystroke can land before the cell
-    # editor opens, so the edit is tried again until the applied order shows (it is the same edit each time)
+    # editor opens, so the edit is tried again while the grid still shows the original order (it is the
+    # same edit each time; any other order is a wrong edit and fails at once)
     for attempt in range(4):
+        now = shown_levels(page)
+        if now == want:
+            break
+        assert now == list(EDUCATION), f"unexpected level order {now}"
         grid = key_of(page, r"st-key-levels_editor_Q3").locator("[data-testid='stDataFrame']").first
         grid.scroll_into_view_if_needed()
         page.wait_for_timeout(500 + 500 * attempt)
@@ -87,8 +101,6 @@ def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path
         page.get_by_role("button", name=t("prep.levels.apply", "zh")).click()
         wait_idle(page, LONG)
         page.get_by_text(t("prep.levels.applied", "zh")).first.wait_for(timeout=LONG)
-        if shown_levels(page) == want:
-            break
     shot(page, "platform_zh_02_levels")
     assert shown_levels(page) == want
 
@@ -113,7 +125,6 @@ def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path
     pick(page, r"st-key-levels_pick", "Q3 — 您的学历")
     shot(page, "platform_zh_05_after_reload")
     key_of(page, r"st-key-levels_editor_Q3").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
     assert shown_levels(page) == ["大专", "本科", "硕士", "博士", "高中/中专及以下"]
     assert page.get_by_role("heading", name=t("prep.recode.title", "zh")).is_visible()
     assert page.dialogs == []
