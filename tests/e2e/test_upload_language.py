@@ -32,7 +32,6 @@ def test_upload_preview_and_switch_language(page, server, tmp_path):
     # the table headers are drawn by the data grid; its accessible header row names them
     grid = page.locator("[data-testid='stDataFrame']").last  # the variable table, below the preview
     grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    headers = grid.locator("[role='columnheader']").all_inner_texts()
-    assert any("变量" in h for h in headers), headers
+    # the grid's cells reach the page a moment after the script ends: wait for the header, not a fixed time
+    grid.locator("[role='columnheader']", has_text="变量").first.wait_for(state="attached", timeout=30_000)
     assert page.dialogs == []
