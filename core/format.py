@@ -97,6 +97,7 @@ _KEY = re.compile(r"[^0-9a-z]+")
 # kinds that are words, not statistics (kept by small-cell suppression)
 TEXT_KINDS = ("text", "var", "flag", "level", "analysis", "table", "row")
 PATH = "->"   # joins the variables of a path (PROCESS's "X->M->Y")
+TOTAL = " (total)"   # marks PROCESS's total-effect equation: "Y (total)"
 
 
 def code_key(code) -> str:
@@ -137,6 +138,8 @@ def _word(v, column: Column, lang: str, labels: dict | None):
         labels = labels or {}
         if PATH in v:   # a PROCESS path "X->M->Y": X → M → Y in labels
             return " → ".join(labels.get(part, part) for part in v.split(PATH))
+        if v.endswith(TOTAL) and v[:-len(TOTAL)] in labels:   # "Y (total)": the outcome's label, "(total)" in words
+            return f"{labels[v[:-len(TOTAL)]]} ({t('format.total', lang)})"
         return " × ".join(labels.get(part, part) for part in v.split(":"))
     return None
 
@@ -190,7 +193,8 @@ _TERM = re.compile(r"^(.+)\[(.+)\]$")   # a dummy of a categorical predictor: va
 def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[str, str]:
     """What ``labels`` of :func:`value` and :func:`cell` needs for this table: the
     labels of the variables named in its var and code columns (a two-way
-    ANOVA's "age:gender" names both, a path "X->M->Y" all three; a dummy
+    ANOVA's "age:gender" names both, a path "X->M->Y" all three, a
+    total-effect equation "Y (total)" Y; a dummy
     "gender[2]" reads "Gender[Female]")."""
     if dataset is None:
         return {}
@@ -200,6 +204,7 @@ def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[st
             continue
         for v in df[c.name]:
             for part in re.split(":|" + PATH, v) if isinstance(v, str) else ():
+                part = part.removesuffix(TOTAL)
                 term = _TERM.match(part)
                 if part in out:
                     continue

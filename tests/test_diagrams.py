@@ -21,6 +21,7 @@ from core.analyses.process import charts as pch
 from core.analyses.process.spec import MODEL_NUMBERS
 from core.data import samples
 from core.data.prepare import build_dataset
+from core.format import TOTAL
 from core.diagram import FONT_SIZE, PAD_X, SLACK, SUB_SIZE, Diagram, text_width
 from core.report import textfit
 from tests.report_sessions import long_labels, pad
@@ -191,7 +192,7 @@ def test_every_process_model_draws_readable_diagrams(role_pressure):
         assert len(concept["nodes"]) == roles, (num, design)
         # every coefficient but the constants is an arrow with its estimate and stars
         co = res.tables["coefficients"]
-        drawn = co[(co["term"] != "constant") & ~co["equation"].str.endswith(" (total)")]
+        drawn = co[(co["term"] != "constant") & ~co["equation"].str.endswith(TOTAL)]
         assert len(stat["labels"]) == len(drawn) == len(stat["lines"])
         title = charts["diagram"].to_dict()["title"]["text"]
         assert str(num) in title and (("模型" in title) == (lang == "zh"))

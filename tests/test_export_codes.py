@@ -213,10 +213,12 @@ def test_hypothesis_tests_read_in_the_files_language(exported, lang, fmt_):
 @pytest.mark.parametrize("fmt_", ["docx", "xlsx", "html"])
 def test_process_paths_name_variables_by_their_labels(exported, lang, fmt_):
     """A PROCESS path ("RP->PS->WW" in the results) reads as the variables' labels joined by arrows in each
-    file's language; the raw path is nowhere in a cell."""
+    file's language, the total-effect equation ("WW (total)") as the outcome's label and "total effect" in
+    words; the raw names are nowhere in a cell."""
     _, files = exported
     ds = recipes.dataset_for(samples.load("role_pressure")[0], _recipe(), lang)
     cells = {"docx": _docx_cells, "xlsx": _xlsx_cells, "html": _html_cells}[fmt_](files[lang][fmt_])
     assert f"{ds.label('RP')} → {ds.label('PS')} → {ds.label('WW')}" in cells
     assert f"{ds.label('RP')} → {ds.label('WW')}" in cells
-    assert not {"RP->PS->WW", "RP->WW"} & set(cells)
+    assert f"{ds.label('WW')} ({i18n.t('format.total', lang)})" in cells   # the total-effect equation
+    assert not {"RP->PS->WW", "RP->WW", "WW (total)"} & set(cells)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from core.theme import themed
 from core.analyses.process.spec import SPEC
-from core.format import fmt_num, path_label, read_levels, star_note, stars
+from core.format import TOTAL, fmt_num, path_label, read_levels, star_note, stars
 from core.i18n import t
 from core.diagram import ORANGE, Diagram, crosses
 from core.engines.process.templates import conceptual, template
@@ -350,7 +350,7 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
     roles = result.meta.get("roles") or {}
     x_var = roles.get("X")
     r2 = {} if models is None else dict(zip(models["equation"], models["r2"]))
-    eqs = [str(e) for e in dict.fromkeys(co["equation"]) if not str(e).endswith(" (total)")]
+    eqs = [str(e) for e in dict.fromkeys(co["equation"]) if not str(e).endswith(TOTAL)]
     terms = {eq: [r for r in co[co["equation"] == eq].itertuples(index=False)
                   if r.term != "constant" and r.term not in covs] for eq in eqs}
     note = t("process.chart.covariates_note", lang, names=", ".join(_var_text(ds, c) for c in covs)) if covs else ""
