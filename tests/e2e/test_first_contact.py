@@ -61,6 +61,19 @@ _PSEUDO = """(e) => { const s = getComputedStyle(e), a = getComputedStyle(e, '::
     return {size: s.fontSize, text: e.textContent, after: a.content, width: r.width}; }"""
 
 
+def _styled(pg, locator, want_after: str, timeout_ms: int = 30_000) -> dict:
+    """The element's text, size and ``::after`` content once its ``::after`` reads ``want_after``
+    (or the last reading after ``timeout_ms``, for the assertion to show): the page may still be
+    drawing (a first run in the browser's language follows the first script run)."""
+    found: dict = {}
+    for _ in range(max(1, timeout_ms // 250)):
+        found = locator.evaluate(_PSEUDO)
+        if found["after"] == want_after:
+            break
+        pg.wait_for_timeout(250)
+    return found
+
+
 def test_zh_uploader_shows_chinese_and_the_limit_it_enforces(browser, server, tmp_path):
     """Streamlit's own uploader texts (button, stated limit, the hint while a file
     is dragged over it) show in Chinese; the English originals take no space;
@@ -70,23 +83,28 @@ def test_zh_uploader_shows_chinese_and_the_limit_it_enforces(browser, server, tm
     pg = ctx.new_page()
     pg.goto(server)
     wait_idle(pg, timeout=180_000)
+    pg.get_by_text("示例问卷").first.wait_for(timeout=30_000)      # the data page, in Chinese
+    wait_idle(pg)
     up = pg.locator(".st-key-upload [data-testid='stFileUploaderDropzone']")
-    button = up.locator("[data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p").evaluate(_PSEUDO)
+    button = _styled(pg, up.locator("[data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p"),
+                     '"上传文件"')
     assert button["after"] == '"上传文件"' and button["size"] == "0px" and button["width"] > 20, button
-    limit = up.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").evaluate(_PSEUDO)
+    want = f'"CSV、Excel、SPSS 或 Stata 数据 · 每个文件不超过 {dio.MAX_UPLOAD_MB} MB"'
+    limit = _styled(pg, up.locator("[data-testid='stFileUploaderDropzoneInstructions'] span"), want)
     assert limit["size"] == "0px" and limit["width"] > 100, limit
     assert limit["text"].startswith(f"{dio.MAX_UPLOAD_MB}MB per file"), limit   # what the widget enforces
-    assert limit["after"] == f'"CSV、Excel、SPSS 或 Stata 数据 · 每个文件不超过 {dio.MAX_UPLOAD_MB} MB"', limit
+    assert limit["after"] == want, limit
     recipe = pg.locator(".st-key-recipe_upload [data-testid='stFileUploaderDropzoneInstructions'] span")
     pg.get_by_text("加载已保存的分析方案").click()
-    assert recipe.evaluate(_PSEUDO)["after"] == '"JSON 方案文件 · 每个文件不超过 2 MB"'
-    assert recipe.evaluate(_PSEUDO)["text"].startswith("2MB per file")
+    found = _styled(pg, recipe, '"JSON 方案文件 · 每个文件不超过 2 MB"')
+    assert found["after"] == '"JSON 方案文件 · 每个文件不超过 2 MB"', found
+    assert found["text"].startswith("2MB per file"), found
     # a file dragged over the box: Streamlit's hint, in Chinese
     drag = pg.evaluate_handle("() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.csv')); return d; }")
     up.dispatch_event("dragenter", {"dataTransfer": drag})
     hint = up.locator(".euud7oh2")
     hint.wait_for(timeout=10_000)
-    found = hint.evaluate(_PSEUDO)
+    found = _styled(pg, hint, '"将文件拖放到此处"')
     assert found["after"] == '"将文件拖放到此处"' and found["size"] == "0px" and found["width"] > 50, found
     shot(pg, "e2e_uploader_zh")
     up.dispatch_event("dragleave", {"dataTransfer": drag})
@@ -97,11 +115,11 @@ def test_zh_uploader_shows_chinese_and_the_limit_it_enforces(browser, server, tm
     pg.locator(".st-key-recipe_upload input[type='file']").set_input_files(str(big))
     chip = pg.locator(".st-key-recipe_upload [data-testid='stFileChip']")
     failed = t("upload.failed", "zh")
-    assert chip.locator("[role='alert']").evaluate(_PSEUDO)["after"] == f'"{failed}"'
+    assert _styled(pg, chip.locator("[role='alert']"), f'"{failed}"')["after"] == f'"{failed}"'
     chip.hover()
     tip = pg.locator("[data-testid='stTooltipErrorContent']")
     tip.wait_for(timeout=10_000)
-    found = tip.evaluate(_PSEUDO)
+    found = _styled(pg, tip, f'"{failed}"')
     assert found["after"] == f'"{failed}"' and found["size"] == "0px" and "2.0MB" in found["text"], found
     ctx.close()
 
