@@ -51,3 +51,30 @@ def test_every_analysis_has_its_titles_and_option_labels():
 def test_unknown_key_is_visible_not_a_crash():
     assert i18n.t("no.such.key", "zh") == "no.such.key"
     assert i18n.t("error.too_few_rows", "zh", n=3, need=5) != i18n.t("error.too_few_rows", "en", n=3, need=5)
+
+
+def test_chinese_values_sit_between_chinese_characters_without_spaces():
+    """A zh template's space next to a placeholder is dropped where it would stand between Chinese
+    characters (the value's and the template's); Latin values keep their spaces, formats still apply."""
+    zh = {"w": "差错管理氛围", "x": "角色压力（总体）", "y": "工作退缩行为"}
+    assert i18n.t("process.chart.slopes_title", "zh", **zh) == "简单斜率：不同差错管理氛围水平下角色压力（总体）对工作退缩行为的影响"
+    assert i18n.t("process.chart.slopes_title", "zh", w="EMC", x="RP", y="WW") == "简单斜率：不同 EMC 水平下 RP 对 WW 的影响"
+    assert i18n.t("process.chart.slopes_title", "zh", w="EMC", x="角色压力", y="WW") == "简单斜率：不同 EMC 水平下角色压力对 WW 的影响"
+    assert i18n.t("process.chart.slopes_title", "en", **zh) == "Simple slopes: 工作退缩行为 by 角色压力（总体） at values of 差错管理氛围"
+
+
+def test_chinese_fill_equals_format_for_latin_values():
+    """With Latin values every zh entry fills exactly as str.format would (only Chinese values change spacing)."""
+    checked = 0
+    for key, entry in i18n.catalogue().items():
+        fields = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(entry["zh"]) if f}
+        if not fields or any(not f.isidentifier() for f in fields):
+            continue
+        values = {f: "Ab1" for f in fields}
+        try:
+            want = entry["zh"].format(**values)
+        except (ValueError, IndexError, KeyError, AttributeError, TypeError):   # a numeric format spec
+            continue
+        assert i18n.t(key, "zh", **values) == want, key
+        checked += 1
+    assert checked > 300
