@@ -277,6 +277,38 @@ def test_default_word_export_is_a_short_thesis_chapter(word):
     assert sum(n.count(used) for n in notes) <= len(recipe["analyses"])   # the method note once per analysis
 
 
+def test_default_word_chapter_shows_each_process_models_path_diagram(word):
+    """The chapter's mediation/moderation sections carry the statistical diagram of each PROCESS model
+    (the figure a thesis shows), as a picture with its caption."""
+    from docx import Document as open_docx
+
+    from core.i18n import t
+
+    recipe, lang, path = word
+    doc = open_docx(str(path))
+    title = t("process.chart.statistical_title", lang)
+    captions = [p.text for p in doc.paragraphs if title in p.text]   # only a caption names the figure
+    assert len(captions) == sum(a["type"] == "process" for a in recipe["analyses"]) >= 1, captions
+    assert len(doc.inline_shapes) >= len(captions)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_figures_leave_their_title_to_the_caption(lang):
+    """A figure in Word/HTML has its title once, in the caption: the drawing does not repeat it (a star
+    legend given as the chart's subtitle stays in the drawing)."""
+    from core.report.content import ChartBlock
+
+    recipe, ds, results = session("role_pressure", lang)
+    doc = reports.build(recipe, ds, results, lang)
+    charts = [b for b in doc.blocks if isinstance(b, ChartBlock)]
+    assert {"forest", "diagram"} <= {b.name for b in charts}
+    for b in charts:
+        own = b.chart.to_dict()["title"] if hasattr(b.chart, "to_dict") else b.chart["title"]
+        own = own["text"] if isinstance(own, dict) else own
+        drawn = re.findall(r"<text[^>]*>([^<]*)</text>", b.svg())
+        assert drawn and own not in drawn and own in b.title, (b.name, own)
+
+
 @pytest.mark.render
 def test_default_word_export_is_at_most_25_pages(word):
     """Pages as LibreOffice lays the export out (Debian's libreoffice-writer; scripts/launch.py installs it)."""

@@ -111,10 +111,11 @@ class ChartBlock:
     _svg: str | None = field(default=None, repr=False)
 
     def svg(self) -> str:
+        """The figure for a report: without its title, which the caption carries."""
         from core.report import images
 
         if self._svg is None:
-            self._svg = images.to_svg(self.chart)
+            self._svg = images.to_svg(self.chart, title=False)
         return self._svg
 
     def png(self, scale: float = 2.0) -> bytes:
@@ -409,7 +410,8 @@ THESIS_TABLES = {
                 "moderation": ("coefficients", "interaction_tests", "conditional_effects", "johnson_neyman"),
                 "moderated_mediation": ("coefficients", "effects", "index_moderated_mediation")},
 }
-THESIS_CHARTS = {"regression": ("forest",), "process": ("slopes_",)}   # chart names (prefixes)
+THESIS_CHARTS = {"regression": ("forest",), "process": ("diagram", "slopes_"), "cfa": ("diagram",),
+                 "sem": ("diagram",)}   # chart names (prefixes): the figures a thesis shows
 MEDIATION_MODELS, MODERATION_MODELS = {4, 6, 80, 81, 82}, {1, 2, 3}
 CHAPTER_PARAGRAPHS = 8   # interpretation paragraphs of one analysis in the chapter (all of them are in the app)
 

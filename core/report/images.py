@@ -65,20 +65,27 @@ def _fix_sizes(node, width: int):
             _fix_sizes(v, width)
 
 
-def vega_lite(chart, width: int = DEFAULT_WIDTH) -> dict:
-    """The chart's Vega-Lite spec with container sizes made fixed."""
+def vega_lite(chart, width: int = DEFAULT_WIDTH, title: bool = True) -> dict:
+    """The chart's Vega-Lite spec with container sizes made fixed; without
+    ``title`` the chart's title is left out (a report's caption carries it)
+    and a subtitle (a star legend) stays as a plain line."""
     spec = chart.to_dict() if hasattr(chart, "to_dict") else copy.deepcopy(chart)
     if not isinstance(spec, dict):
         raise TypeError("not a chart")
     _fix_sizes(spec, width)
+    if not title and "title" in spec:
+        head = spec.pop("title")
+        sub = head.get("subtitle") if isinstance(head, dict) else None
+        if sub:
+            spec["title"] = {"text": sub, "anchor": "start", "fontSize": 11, "fontWeight": "normal"}
     return spec
 
 
-def to_svg(chart, width: int = DEFAULT_WIDTH) -> str:
+def to_svg(chart, width: int = DEFAULT_WIDTH, title: bool = True) -> str:
     """SVG of a chart (Vega-Lite → Vega → SVG; compiling first is faster than
-    vl-convert's one-step conversion)."""
+    vl-convert's one-step conversion); ``title`` as in :func:`vega_lite`."""
     ensure_fonts()
-    return vlc.vega_to_svg(vlc.vegalite_to_vega(vega_lite(chart, width)))
+    return vlc.vega_to_svg(vlc.vegalite_to_vega(vega_lite(chart, width, title)))
 
 
 def svg_to_png(svg: str, scale: float = 2.0) -> bytes:

@@ -282,7 +282,7 @@ def conceptual_diagram(number: int, roles: dict, ds, lang: str) -> alt.LayerChar
     letter)."""
     n_m = sum(1 for r in roles if str(r).startswith("M")) or None
     d = conceptual(number, n_m)
-    g = Diagram(t("process.chart.conceptual_title", lang, model=number))
+    g = Diagram(t("process.chart.conceptual_title", lang))
     for role in d["nodes"]:
         var = roles.get(role)
         g.node(role, _var_text(ds, var) if var else role,
@@ -356,7 +356,7 @@ def statistical_diagram(result, ds, lang: str, scheme: str = "apa") -> alt.Layer
     note = t("process.chart.covariates_note", lang, names=", ".join(_var_text(ds, c) for c in covs)) if covs else ""
     note = (note, star_note(scheme, lang) + ("；" if lang == "zh" else "; ") +
             t("process.chart.diagram_note", lang))
-    g = Diagram(t("process.chart.statistical_title", lang, model=result.meta.get("model", "")), note)
+    g = Diagram(t("process.chart.statistical_title", lang), note)
     # ranks: predictors 0, each mediator one more than the latest mediator it depends on, Y last
     rank: dict[str, int] = {}
 
