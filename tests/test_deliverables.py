@@ -176,16 +176,14 @@ def test_closing_punctuation_never_starts_a_line():
         assert not any(line[0] in "）。，、；：" or line[-1] == "（" for line in lines if line), (width, lines)
 
 
-@pytest.fixture(scope="module", params=["zh", "en"])
-def model_deck(request):
-    """A deck of the role-pressure survey's measurement chapter: reliability, CFA and a SEM."""
+def measurement_session(lang: str):
+    """(recipe, dataset, results) of the role-pressure survey's measurement chapter: reliability, CFA, a SEM."""
     import copy
 
     from core import recipe as recipes
     from core.data import samples
     from core.data.prepare import build_dataset
 
-    lang = request.param
     raw, recipe, _ = samples.load("role_pressure")
     recipe = copy.deepcopy(recipe)
     recipe["analyses"] = [{"id": "reliability", "type": "reliability", "scales": [s["name"] for s in recipe["scales"]]},
@@ -193,7 +191,14 @@ def model_deck(request):
                           {"id": "sem", "type": "sem", "model": "PS ~ RP\nWW ~ PS + RP"}]
     recipe = recipes.validate(recipe)
     ds = build_dataset(raw, recipe, lang)
-    results = recipes.run_all(recipe, ds)
+    return recipe, ds, recipes.run_all(recipe, ds)
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def model_deck(request):
+    """A deck of the role-pressure survey's measurement chapter: reliability, CFA and a SEM."""
+    lang = request.param
+    recipe, ds, results = measurement_session(lang)
     findings = reports.key_findings(recipe, ds, results, lang)
     data = reports.export("pptx", recipe, ds, results, lang, findings=findings)
     return lang, Presentation(io.BytesIO(data)), reports.slides(recipe, ds, results, lang, findings)
@@ -316,10 +321,14 @@ def test_default_word_export_is_at_most_25_pages(word):
 
 
 def test_every_word_table_fits_its_page_and_numbers_never_wrap(word):
+    _assert_tables_fit(word[2])
+
+
+def _assert_tables_fit(path):
+    """Every table of the .docx at ``path`` fits between its section's margins; no number wraps."""
     from docx import Document as open_docx
     from docx.oxml.ns import qn as wqn
 
-    _, _, path = word
     doc = open_docx(str(path))
     body = doc.element.body
     pending = []
@@ -351,6 +360,31 @@ def test_every_word_table_fits_its_page_and_numbers_never_wrap(word):
 # ---------------------------------------------------------------------------
 # pins are snapshots; a pin whose analysis is gone is a warning, never text in a file
 # ---------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_measurement_chapter_turns_wide_fit_tables_and_shows_the_path_diagrams(lang, tmp_path):
+    """The default Word export of a CFA and a SEM: the 21 fit indices of each model, too wide even for a
+    landscape page, are turned into rows (index, value) and fit a portrait page; every table fits its page;
+    each model's path diagram is a figure with its caption."""
+    from docx import Document as open_docx
+
+    from core.i18n import t
+
+    recipe, ds, results = measurement_session(lang)
+    path = tmp_path / f"measurement_{lang}.docx"
+    path.write_bytes(reports.export("docx", recipe, ds, results, lang))
+    _assert_tables_fit(path)
+    doc = open_docx(str(path))
+    turned = [tb for tb in doc.tables if [c.text for c in tb.rows[0].cells] == ["", t("report.turned.value", lang)]]
+    assert len(turned) == 2, [[c.text for c in tb.rows[0].cells] for tb in doc.tables]
+    for tb in turned:
+        first = [r.cells[0].text for r in tb.rows]
+        assert {"CFI", "TLI", "SRMR"} <= {x.split("（")[0].split(" (")[0] for x in first}, first
+        assert len(tb.rows) > 15
+    for title in (t("measure.chart.cfa_diagram", lang), t("measure.chart.sem_diagram", lang)):
+        assert any(title in p.text for p in doc.paragraphs), title   # the figure's caption
+    assert len(doc.inline_shapes) >= 2
+
+
 def test_pinned_process_models_coexist_as_snapshots():
     from docx import Document as open_docx
 

@@ -11,7 +11,9 @@ Chinese documents set the East-Asian font (宋体) through ``w:eastAsia``.
 Column widths fit their content (measured with :mod:`core.report.textfit`):
 numbers never wrap (``w:noWrap``, columns at least as wide as their widest
 number), headers and labels wrap between words; a table too wide for a
-portrait page goes into a landscape section of its own.  The method note of
+portrait page goes into a landscape section of its own; a table of a few
+rows too wide even for that (a model's 21 fit indices) is turned, its
+columns made rows, as a thesis lists fit indices.  The method note of
 an analysis is written under its first table only; later tables carry their
 own notes and the star legend.
 """
@@ -19,7 +21,10 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from xml.sax.saxutils import escape
+
+import pandas as pd
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -33,7 +38,7 @@ from core.format import TEXT_KINDS
 from core.i18n import t
 from core.report import textfit
 from core.report.safety import xml_text
-from core.report.content import ChartBlock, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
+from core.report.content import ChartBlock, ColumnInfo, Document, FindingsBlock, SectionBlock, TableBlock, TextBlock
 
 FONTS = {"en": ("Times New Roman", "SimSun"), "zh": ("Times New Roman", "宋体")}
 RULE_OUTER = 12   # eighths of a point: 1.5 pt top and bottom rules
@@ -146,17 +151,19 @@ def text_width(doc_or_section) -> float:
 # a cell of a text column that is a statistic ("< .001***", "3.08 ± 0.72", "7.60ᵃ") is not wrapped either
 STATISTIC = re.compile(r"^[-−+<>=≤≥±.,:\d\s*ᵃ()%/]+$")
 CJK_RUN = 6   # a run of Chinese wraps after at least this many characters
+WORD_SLACK = 1.1   # the measure (Noto Sans) draws capitals up to ~7% narrower than the Word font (Times New Roman)
 
 
 def unbreakable(text: str, size: float, bold: bool = False) -> float:
     """Width (pt) of the widest piece of a cell that must stay on one line:
     the whole cell when it is a statistic, else the widest word (a list
-    breaks after its separators; Chinese after :data:`CJK_RUN` characters)."""
+    breaks after its separators; Chinese after :data:`CJK_RUN` characters),
+    with :data:`WORD_SLACK` so that no word is broken where Word draws it wider."""
     if STATISTIC.match(text):
-        return textfit.width_pt(text, size, bold)
+        return textfit.width_pt(text, size, bold) * WORD_SLACK
     pieces = re.split(r"(?<=[;；,，、])\s*|\s+", text)
-    return max([min(textfit.width_pt(p, size, bold), CJK_RUN * size) if any(textfit.is_wide(c) for c in p)
-                else textfit.width_pt(p, size, bold) for p in pieces if p] or [0.0])
+    return WORD_SLACK * max([min(textfit.width_pt(p, size, bold), CJK_RUN * size) if any(textfit.is_wide(c) for c in p)
+                             else textfit.width_pt(p, size, bold) for p in pieces if p] or [0.0])
 
 
 def column_widths(block: TableBlock, avail: float) -> tuple[list[float], float] | None:
@@ -207,16 +214,40 @@ def _cell_xml(text: str, right: bool, half_points: int, top: int | None = None, 
             f'<w:t xml:space="preserve">{escape(xml_text(text))}</w:t></w:r></w:p></w:tc>')
 
 
-def layout(block: TableBlock) -> tuple[bool, list[float], float]:
-    """(landscape?, column widths in pt, font size) of a table on A4 with
-    one-inch margins: portrait when it fits, else landscape (at the smallest
-    size the widest label columns are squeezed to share what is left)."""
+TURN_ROWS = 3   # a table of at most this many rows too wide for a landscape page is turned
+
+
+def turned(block: TableBlock) -> TableBlock:
+    """The table with its columns made rows, each cell written as in its
+    original column: the first column names what the row holds; the rows
+    become columns headed by their first text column (a model's name) when
+    there are several, else by "Value"."""
+    values = block.frame.to_numpy(dtype=object)
+    cols = list(block.columns)
+    heads = [t("report.turned.value", block.lang)] if len(values) == 1 else [str(i + 1) for i in range(len(values))]
+    if len(values) > 1 and cols[0].kind in TEXT_KINDS:
+        heads = [block.cell_text(values[i, 0], cols[0]) for i in range(len(values))]
+        values, cols = values[:, 1:], cols[1:]
+    rows = [[c.title] + [block.cell_text(values[i, j], c) for i in range(len(values))] for j, c in enumerate(cols)]
+    names = ["index"] + [f"value_{i}" for i in range(len(heads))]
+    columns = [ColumnInfo("index", "", "text")] + [ColumnInfo(n, h, "num") for n, h in zip(names[1:], heads)]
+    return replace(block, frame=pd.DataFrame(rows, columns=names), columns=columns)
+
+
+def layout(block: TableBlock) -> tuple[TableBlock, bool, list[float], float]:
+    """(the table as written, landscape?, column widths in pt, font size) on
+    A4 with one-inch margins: portrait when it fits, else landscape; a table
+    of at most :data:`TURN_ROWS` rows that fits neither is :func:`turned`;
+    else landscape at the smallest size, the widest label columns squeezed to
+    share what is left."""
     portrait = (A4[0] - 2 * MARGIN) / textfit.EMU_PER_PT
     landscape = (A4[1] - 2 * MARGIN) / textfit.EMU_PER_PT
-    for wide, avail in ((False, portrait), (True, landscape)):
-        fitted = column_widths(block, avail)
-        if fitted is not None:
-            return wide, fitted[0], fitted[1]
+    tries = [block] + ([turned(block)] if 0 < len(block.frame) <= TURN_ROWS else [])
+    for candidate in tries:
+        for wide, avail in ((False, portrait), (True, landscape)):
+            fitted = column_widths(candidate, avail)
+            if fitted is not None:
+                return candidate, wide, fitted[0], fitted[1]
     size = SIZES[-1]
     values = block.frame.to_numpy(dtype=object)
     fixed = {j: max([textfit.width_pt(block.cell_text(values[i, j], c), size) for i in range(len(values))]
@@ -224,7 +255,7 @@ def layout(block: TableBlock) -> tuple[bool, list[float], float]:
              for j, c in enumerate(block.columns) if c.kind not in TEXT_KINDS}
     rest = max(landscape - sum(fixed.values()), 0)
     n_text = len(block.columns) - len(fixed)
-    return True, [fixed.get(j, rest / max(n_text, 1)) for j in range(len(block.columns))], size
+    return block, True, [fixed.get(j, rest / max(n_text, 1)) for j in range(len(block.columns))], size
 
 
 def write_table(doc, block: TableBlock, lang: str, method: bool = True, widths: list[float] | None = None,
@@ -295,7 +326,8 @@ def write_chart(doc, block: ChartBlock, lang: str):
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run().add_picture(io.BytesIO(png), width=width)
-    if lang == "zh":
+    if lang == "zh":   # the caption below the figure, on its page
+        p.paragraph_format.keep_with_next = True
         _caption(doc, label, block.title, lang)
 
 
@@ -334,13 +366,13 @@ def write(document: Document) -> bytes:
     layouts = {i: layout(b) for i, b in enumerate(blocks) if isinstance(b, TableBlock)}
     for i, block in enumerate(blocks):
         if isinstance(block, TableBlock):
-            landscape, widths, size = layouts[i]
+            block, landscape, widths, size = layouts[i]
             _orient(doc, landscape)
             write_table(doc, block, lang, block.analysis not in told, widths, size)
             told.add(block.analysis)
             continue
         # a heading goes on the page of the (landscape) table that follows it
-        _orient(doc, isinstance(block, SectionBlock) and i + 1 in layouts and layouts[i + 1][0])
+        _orient(doc, isinstance(block, SectionBlock) and i + 1 in layouts and layouts[i + 1][1])
         if isinstance(block, SectionBlock):
             doc.add_heading(xml_text(block.title), level=1)
         elif isinstance(block, TextBlock):
