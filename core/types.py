@@ -246,13 +246,16 @@ class ViewSpec:
     ``per`` names the option whose values each make one table (the thesis
     tables: one per split).  Such a view is shown, pinned and exported as
     ``"<name>:<value>"`` and made with ``key=<value>``; its title adds the
-    value's label.
+    value's label.  ``columns`` declares the kinds of the columns that are not
+    plain numbers or text (a factor column that reads as the scales' labels);
+    the others' kinds are inferred.
     """
 
     name: str
     make: Callable[..., tuple]
     doc: str = ""
     per: str = ""
+    columns: tuple[Column, ...] = ()
 
 
 def split_view(name: str) -> tuple[str, str | None]:
@@ -351,6 +354,14 @@ class AnalysisSpec:
             if tb.name == name:
                 return tb
         raise KeyError(name)
+
+    def columns_spec(self, name: str) -> TableSpec | None:
+        """What a table or a view declares about its columns (a view: its
+        ``columns``, the rest inferred); None for neither."""
+        try:
+            return self.table(name)
+        except KeyError:
+            return TableSpec(name, self.view(name).columns) if self.has_view(name) else None
 
     def view(self, name: str) -> ViewSpec:
         """A view by its name, or by "<name>:<value>" for a view made per value of an option."""

@@ -364,7 +364,7 @@ def _assert_tables_fit(path):
 def test_measurement_chapter_turns_wide_fit_tables_and_shows_the_path_diagrams(lang, tmp_path):
     """The default Word export of a CFA and a SEM: the 21 fit indices of each model, too wide even for a
     landscape page, are turned into rows (index, value) and fit a portrait page; every table fits its page;
-    each model's path diagram is a figure with its caption."""
+    each model's path diagram is a figure with its caption; factors and paths read as the scales' labels."""
     from docx import Document as open_docx
 
     from core.i18n import t
@@ -383,6 +383,12 @@ def test_measurement_chapter_turns_wide_fit_tables_and_shows_the_path_diagrams(l
     for title in (t("measure.chart.cfa_diagram", lang), t("measure.chart.sem_diagram", lang)):
         assert any(title in p.text for p in doc.paragraphs), title   # the figure's caption
     assert len(doc.inline_shapes) >= 2
+    # factors and paths by their labels, in the tables and the sentences
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"{ds.label('RP')} → {ds.label('PS')}" in text and "RP → PS" not in text
+    first = {row.cells[0].text for tb in doc.tables for row in tb.rows[1:]}   # the label column of every table
+    assert {ds.label(s["name"]) for s in recipe["scales"]} <= first
+    assert not {s["name"] for s in recipe["scales"]} & first - {""}, first
 
 
 def test_pinned_process_models_coexist_as_snapshots():

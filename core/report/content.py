@@ -215,11 +215,7 @@ def suppress_result(res: Result, spec: AnalysisSpec, k: int) -> tuple[Result, di
     """A copy of ``res`` with small groups suppressed in every table."""
     tables, counts = {}, {}
     for name, df in res.tables.items():
-        try:
-            tspec = spec.table(name)
-        except KeyError:
-            tspec = None
-        tables[name], counts[name] = suppress_small(df, k, column_kinds(df, tspec))
+        tables[name], counts[name] = suppress_small(df, k, column_kinds(df, spec.columns_spec(name)))
     _suppress_pairs(res, spec, tables, counts)
     if not any(counts.values()):
         return res, counts
@@ -244,11 +240,7 @@ def _suppress_pairs(res: Result, spec: AnalysisSpec, tables: dict, counts: dict)
                          for g, a, b in zip(df["group"], df["level_a"], df["level_b"])], dtype=bool)
         if not mask.any():
             continue
-        try:
-            tspec = spec.table(name)
-        except KeyError:
-            tspec = None
-        kinds = column_kinds(df, tspec)
+        kinds = column_kinds(df, spec.columns_spec(name))
         out = df.copy()
         for col in out.columns:
             if kinds.get(col, "text") not in TEXT_KINDS and pd.api.types.is_numeric_dtype(out[col]):
@@ -612,10 +604,7 @@ def _table_block(sess: _Session, aid: str, spec: AnalysisSpec, name: str) -> Tab
         if made is None:
             return None
         df, view_note = made
-    try:
-        tspec = spec.table(name)
-    except KeyError:
-        tspec = None
+    tspec = spec.columns_spec(name)
     lang, opts = sess.lang, sess.opts
     declared = fmt.columns_of(df, tspec)
     cols = [ColumnInfo(c.name, column_title(c.name, lang, spec.type), c.kind, c.codes, c.of) for c in declared]

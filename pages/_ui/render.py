@@ -171,7 +171,7 @@ def view_table(spec: AnalysisSpec, name: str, res: Result, options: dict, aid: s
             st.markdown("**" + md_escape(heading) + "**")
         else:
             st.subheader(heading)
-    table(df, TableSpec(name, ()), spec.type, key=key or f"tbl_{spec.type}_{name}", aid=pins.aid_for(spec, aid),
+    table(df, spec.columns_spec(name), spec.type, key=key or f"tbl_{spec.type}_{name}", aid=pins.aid_for(spec, aid),
           result=res)
     if note:
         st.caption(md_escape(note))

@@ -22,7 +22,7 @@ RELIABILITY = AnalysisSpec(
     ),
     tables=(
         TableSpec("alpha", (
-            Column("scale", "text", "Scale name."),
+            Column("scale", "var", "Scale name."),
             Column("k", "int", "Number of items."),
             Column("n", "int", "Rows with every item answered (listwise within the scale)."),
             Column("alpha", "num", "Cronbach's alpha from the item covariances (psych raw_alpha)."),
@@ -31,7 +31,7 @@ RELIABILITY = AnalysisSpec(
             Column("mean_inter_item_r", "num", "Mean inter-item correlation."),
         ), "One row per scale.", keys=("scale",)),
         TableSpec("items", (
-            Column("scale", "text", "Scale name."),
+            Column("scale", "var", "Scale name."),
             Column("item", "text", "Item (after reverse keying)."),
             Column("mean", "num", "Item mean (reverse-keyed items as scored)."),
             Column("sd", "num", "Item standard deviation (n − 1)."),
@@ -189,8 +189,8 @@ EFA = AnalysisSpec(
             Column("parallel", "num", "Mean eigenvalue of simulated random data (parallel analysis only)."),
         ), "All eigenvalues, for the scree plot.", keys=("component",)),
         TableSpec("factor_correlations", (
-            Column("factor_a", "text", "Factor."),
-            Column("factor_b", "text", "Factor."),
+            Column("factor_a", "var", "Factor."),
+            Column("factor_b", "var", "Factor."),
             Column("r", "num", "Correlation between the rotated factors (oblique rotations only)."),
         ), "Factor correlations Φ after promax or oblimin.", keys=("factor_a", "factor_b")),
     ),
@@ -238,7 +238,7 @@ _FIT_TABLE = TableSpec("fit", (
 ), "Model fit, one row.")
 
 _LOAD_TABLE = TableSpec("loadings", (
-    Column("factor", "text", "Latent factor."),
+    Column("factor", "var", "Latent factor."),
     Column("item", "text", "Indicator."),
     Column("estimate", "num", "Unstandardized loading (the first of each factor fixed to 1: marker variable)."),
     Column("se", "num", "Standard error (expected information, lavaan's default; empty when fixed)."),
@@ -309,7 +309,7 @@ CFA = AnalysisSpec(
     tables=(
         _FIT_TABLE, _LOAD_TABLE,
         TableSpec("validity", (
-            Column("factor", "text", "Factor."),
+            Column("factor", "var", "Factor."),
             Column("k", "int", "Number of indicators."),
             Column("ave", "num", "Average variance extracted, thesis formula: mean of squared standardized loadings."),
             Column("cr", "num", "Composite reliability, thesis formula: (Σλ)² / ((Σλ)² + Σ(1 − λ²))."),
@@ -319,23 +319,23 @@ CFA = AnalysisSpec(
                                       "the observed variance of the item sum)."),
         ), "Convergent validity per factor.", keys=("factor",)),
         TableSpec("fornell_larcker", (
-            Column("factor_a", "text", "Row factor."),
-            Column("factor_b", "text", "Column factor."),
+            Column("factor_a", "var", "Row factor."),
+            Column("factor_b", "var", "Column factor."),
             Column("value", "num", "√AVE on the diagonal, the factor correlation elsewhere."),
             Column("kind", "text", "sqrt_ave or correlation.", codes="cfa.fl_kind."),
             Column("violates", "flag", "True when |r| ≥ the smaller √AVE of the two factors."),
         ), "Fornell–Larcker criterion in long form (pivot for the matrix).", keys=("factor_a", "factor_b")),
         TableSpec("factor_correlations", (
-            Column("factor_a", "text", "Factor."),
-            Column("factor_b", "text", "Factor."),
+            Column("factor_a", "var", "Factor."),
+            Column("factor_b", "var", "Factor."),
             Column("r", "num", "Model-implied correlation of the factors (std.all)."),
             Column("estimate", "num", "Covariance estimate (when it is a free parameter)."),
             Column("se", "num", "Its standard error."),
             Column("p", "p", "Its p value."),
         ), "Correlations between factors.", keys=("factor_a", "factor_b")),
         TableSpec("htmt", (
-            Column("factor_a", "text", "Factor."),
-            Column("factor_b", "text", "Factor."),
+            Column("factor_a", "var", "Factor."),
+            Column("factor_b", "var", "Factor."),
             Column("htmt", "num", "Heterotrait–monotrait ratio (Henseler et al. 2015; < .85 supports discriminant validity)."),
             Column("htmt2", "num", "HTMT2 with geometric means (Roemer et al. 2021; semTools 0.5-6 default)."),
         ), "HTMT per pair of factors, from the item correlations.", keys=("factor_a", "factor_b")),
@@ -393,7 +393,7 @@ CFA = AnalysisSpec(
     ), empty="cfa.error.no_factors"),
     views=(ViewSpec("fornell_larcker_matrix", lazy("core.analyses.measurement.views:fl_matrix_view"),
                     "The Fornell–Larcker table as a factor × factor matrix: √AVE on the diagonal, factor "
-                    "correlations off it."),),
+                    "correlations off it.", columns=(Column("factor", "var", "Factor (rows)."),)),),
 )
 
 SEM = AnalysisSpec(
@@ -413,14 +413,14 @@ SEM = AnalysisSpec(
     tables=(
         _FIT_TABLE,
         TableSpec("paths", (
-            Column("lhs", "text", "Outcome."), Column("op", "text", "~"), Column("rhs", "text", "Predictor."),
+            Column("lhs", "var", "Outcome."), Column("op", "text", "~"), Column("rhs", "var", "Predictor."),
             Column("label", "text", "Label, if any."),
             Column("estimate", "num", "Unstandardized path coefficient."),
             Column("se", "num", "Standard error."), Column("z", "num", "z value."), Column("p", "p", "p value."),
             Column("std_estimate", "num", "Standardized path coefficient (std.all)."),
         ), "Structural paths.", keys=("lhs", "op", "rhs")),
         TableSpec("r2", (
-            Column("variable", "text", "Endogenous variable."),
+            Column("variable", "var", "Endogenous variable."),
             Column("r2", "num", "Explained variance R² = 1 − residual variance / total variance."),
         ), "R² of endogenous variables.", keys=("variable",)),
         _LOAD_TABLE, _EST_TABLE,

@@ -110,11 +110,16 @@ def fit_finding(fit, model: str, lang: str) -> Finding:
     return Finding(head, t("measure.interp.fit_thresholds", lang), "fit", 0.0, None, "measurement", "fit")
 
 
+def _name(ds, name: str) -> str:
+    """A variable's (factor's) label when there is a data set, else its name."""
+    return ds.label(name) if ds is not None else name
+
+
 def cfa_text(res: Result, ds, lang: str) -> list[str]:
-    return [para for para, _ in _cfa_parts(res, lang)]
+    return [para for para, _ in _cfa_parts(res, ds, lang)]
 
 
-def _cfa_parts(res: Result, lang: str) -> list[tuple[str, str | None]]:
+def _cfa_parts(res: Result, ds, lang: str) -> list[tuple[str, str | None]]:
     """The CFA's paragraphs, each with the name of the chart that shows it (charts.finding_chart)."""
     fit = res.tables["fit"]
     if fit.empty:
@@ -122,8 +127,8 @@ def _cfa_parts(res: Result, lang: str) -> list[tuple[str, str | None]]:
     out = [(fit_sentence(fit.iloc[0].to_dict(), lang), "fit")]
     val = res.tables.get("validity")
     if val is not None and not val.empty:
-        low_ave = [r.factor for r in val.itertuples(index=False) if _ok(r.ave) and r.ave < .5]
-        low_cr = [r.factor for r in val.itertuples(index=False) if _ok(r.cr) and r.cr < .7]
+        low_ave = [_name(ds, r.factor) for r in val.itertuples(index=False) if _ok(r.ave) and r.ave < .5]
+        low_cr = [_name(ds, r.factor) for r in val.itertuples(index=False) if _ok(r.cr) and r.cr < .7]
         if not low_ave and not low_cr:
             out.append((t("measure.interp.convergent_ok", lang, ave=_f(val["ave"].min()), cr=_f(val["cr"].min())),
                         "validity"))
@@ -135,7 +140,8 @@ def _cfa_parts(res: Result, lang: str) -> list[tuple[str, str | None]]:
         bad = fl[(fl["kind"] == "correlation") & (fl["violates"])]
         out.append((t("measure.interp.fl_ok", lang) if bad.empty else
                     t("measure.interp.fl_bad", lang,
-                      pairs=", ".join(f"{a}–{b}" for a, b in zip(bad["factor_a"], bad["factor_b"]))), "validity"))
+                      pairs=", ".join(f"{_name(ds, a)}–{_name(ds, b)}"
+                                      for a, b in zip(bad["factor_a"], bad["factor_b"]))), "validity"))
     ht = res.tables.get("htmt")
     if ht is not None and not ht.empty and ht["htmt"].notna().any():
         mx = float(ht["htmt"].abs().max())
@@ -169,11 +175,13 @@ def sem_text(res: Result, ds, lang: str) -> list[str]:
     if paths is not None:
         for r in paths.itertuples(index=False):
             sig = _ok(r.p) and r.p < .05
-            out.append(t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
+            out.append(t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang,
+                         x=_name(ds, r.rhs), y=_name(ds, r.lhs),
                          beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False)))
     r2 = res.tables.get("r2")
     if r2 is not None and not r2.empty:
-        out.append(t("measure.interp.r2", lang, r2="; ".join(f"{v} {_f(x)}" for v, x in zip(r2["variable"], r2["r2"]))))
+        out.append(t("measure.interp.r2", lang,
+                     r2="; ".join(f"{_name(ds, v)} {_f(x)}" for v, x in zip(r2["variable"], r2["r2"]))))
     out.append(t("measure.interp.fit_thresholds", lang))
     return out
 
@@ -186,7 +194,7 @@ def reliability_findings(res: Result, ds, lang: str) -> list[Finding]:
     lo, hi = al["alpha"].min(), al["alpha"].max()
     weakest = al.loc[al["alpha"].idxmin()]
     head = t("measure.finding.alpha_range", lang, n=len(al), lo=_f(lo), hi=_f(hi),
-             level=t(f"measure.level.{reliability_level(float(lo))}", lang), scale=weakest["scale"])
+             level=t(f"measure.level.{reliability_level(float(lo))}", lang), scale=_name(ds, weakest["scale"]))
     return [Finding(head, t("measure.interp.alpha_thresholds", lang), "alpha", 0.0, None, "measurement", "alpha")]
 
 
@@ -201,7 +209,7 @@ def cfa_findings(res: Result, ds, lang: str) -> list[Finding]:
     if fit.empty:
         return []
     out = [fit_finding(fit.iloc[0].to_dict(), "cfa", lang)]
-    for p, chart in _cfa_parts(res, lang)[1:-1]:
+    for p, chart in _cfa_parts(res, ds, lang)[1:-1]:
         out.append(Finding(p, "", chart, 0.0, None, "measurement", None))
     return out
 
@@ -212,7 +220,8 @@ def sem_findings(res: Result, ds, lang: str) -> list[Finding]:
     if paths is not None:
         for r in paths.itertuples(index=False):
             sig = _ok(r.p) and r.p < .05
-            head = t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang, x=r.rhs, y=r.lhs,
+            head = t("measure.interp.path_sig" if sig else "measure.interp.path_ns", lang,
+                     x=_name(ds, r.rhs), y=_name(ds, r.lhs),
                      beta=_f(r.std_estimate), b=_f(r.estimate), p=p_apa(r.p, with_p=False))
             out.append(Finding(head, "", "paths", abs(float(r.std_estimate)) if _ok(r.std_estimate) else 0.0,
                                bool(sig) if _ok(r.p) else None, "measurement", "paths"))
