@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core import registry
-from core.data.model import MERGED, code_text
+from core.data.model import MERGED, code_text, split_term
 from core.errors import UserError
 from core.i18n import has, t
 from core.types import OF_KINDS, Column
@@ -187,9 +187,6 @@ def path_label(path, dataset) -> str:
     return " → ".join(dataset.label(part) if dataset.has(part) else part for part in str(path).split(PATH))
 
 
-_TERM = re.compile(r"^(.+)\[(.+)\]$")   # a dummy of a categorical predictor: variable[level code]
-
-
 def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[str, str]:
     """What ``labels`` of :func:`value` and :func:`cell` needs for this table: the
     labels of the variables named in its var and code columns (a two-way
@@ -205,13 +202,13 @@ def variable_labels(df: pd.DataFrame, columns: list[Column], dataset) -> dict[st
         for v in df[c.name]:
             for part in re.split(":|" + PATH, v) if isinstance(v, str) else ():
                 part = part.removesuffix(TOTAL)
-                term = _TERM.match(part)
+                term = split_term(part)
                 if part in out:
                     continue
                 if dataset.has(part):
                     out[part] = dataset.label(part)
-                elif term and dataset.has(term[1]):
-                    out[part] = f"{dataset.label(term[1])}[{dataset.level_label(term[1], term[2])}]"
+                elif term and dataset.has(term[0]):
+                    out[part] = f"{dataset.label(term[0])}[{dataset.level_label(term[0], term[1])}]"
     return out
 
 

@@ -89,3 +89,25 @@ def test_text(ds, lang):
     res = registry.run("hypotheses", ds, {"hypotheses": HYPS[:1] + HYPS[3:4]})
     paras = text.paragraphs(res, ds, lang)
     assert len(paras) == 3 and all("hypotheses." not in p for p in paras)
+
+
+def test_a_level_or_dummy_named_by_its_label_finds_the_row_its_code_finds(ds):
+    """Results hold level codes; a recipe saved when they held labels ("Section level", "gender[Female]")
+    still finds its row — the same one as the code — and a label that is no level finds none."""
+    section, deputy, female = ds.level_label("rank", 2), ds.level_label("rank", 3), ds.level_label("gender", 2)
+    assert "2" not in (section, female)
+    diff = {"groups": ["rank"], "outcomes": ["WW"], "posthoc": ["tukey"]}
+    reg = {"outcome": "WW", "blocks": [["gender"], ["RP"]], "categorical": {"gender": None}}
+    pair = {"group": "rank", "outcome": "WW", "method": "tukey"}
+    hyps = [_h("C1", "difference", diff, "posthoc", {**pair, "level_a": 3, "level_b": 2}, "any"),
+            _h("L1", "difference", diff, "posthoc", {**pair, "level_a": deputy, "level_b": section}, "any"),
+            _h("C2", "regression", reg, "coefficients", {"step": 1, "term": "gender[2]"}, "any"),
+            _h("L2", "regression", reg, "coefficients", {"step": 1, "term": f"gender[{female}]"}, "any"),
+            _h("X", "difference", diff, "posthoc", {**pair, "level_a": "Nobody", "level_b": section}, "any")]
+    res = registry.run("hypotheses", ds, {"hypotheses": hyps})
+    tb = res.tables["summary"].set_index("hypothesis")
+    for code, label in (("C1", "L1"), ("C2", "L2")):
+        assert math.isfinite(tb.at[code, "estimate"])
+        assert (tb.at[label, "estimate"], tb.at[label, "p"]) == (tb.at[code, "estimate"], tb.at[code, "p"])
+    assert math.isnan(tb.at["X", "estimate"])
+    assert [n.kwargs["label"] for n in res.notes if n.key == "hypotheses.note.no_row"] == ["X"]

@@ -7,6 +7,7 @@ language.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,6 +234,16 @@ def code_text(v) -> str:
     if isinstance(v, np.integer):
         return str(int(v))
     return str(v)
+
+
+_TERM = re.compile(r"^(.+)\[(.+)\]$")
+
+
+def split_term(term) -> tuple[str, str] | None:
+    """A dummy of a categorical predictor, "variable[level code]", as
+    (variable, code text); None for anything else."""
+    m = _TERM.match(term) if isinstance(term, str) else None
+    return (m[1], m[2]) if m else None
 
 
 def json_code(code):

@@ -2,6 +2,11 @@
 distinct type + options, through the registry, so its options are validated
 as in a recipe), find the row, and judge it.
 
+A row is named by its key values as the results hold them (level codes,
+dummies "gender[2]"); a level or a dummy may also be named by its label in
+the data's language ("Female", "gender[Female]"), as recipes saved when
+results held labels do.
+
 Estimate: the first of b, effect, index, diff, r, estimate, value, statistic
 the row has.  Significance at α = .05: p when the row has a finite p, else a
 CI (ci_low, ci_high) that excludes 0.  Verdict: ``supported`` (significant and
@@ -17,7 +22,7 @@ import pandas as pd
 
 from core import registry
 from core.analyses.hypotheses.spec import SPEC
-from core.data.model import Dataset
+from core.data.model import Dataset, split_term
 from core.errors import UserError
 from core.types import Note, Result
 from core.stats import as_float
@@ -60,6 +65,23 @@ def _check(h, i: int) -> dict:
             "table": h["table"], "row": h.get("row") or {}, "expected": expected}
 
 
+def _labelled(df: pd.DataFrame, col: str, spec, ds: Dataset) -> pd.Series | None:
+    """The cells of ``col`` read as labels (a level column: its level's label;
+    a variable column: a dummy's "variable[label]"); None when it holds neither."""
+    column = next((c for c in spec.columns if c.name == col), None) if spec is not None else None
+    if column is None:
+        return None
+    if column.kind == "level" and column.of in df:
+        return pd.Series([ds.level_label(var, code) if ds.has(var) else code
+                          for var, code in zip(df[column.of], df[col])], index=df.index)
+    if column.kind == "var" or column.codes:   # as the formatter reads a variable column
+        def read(v):
+            term = split_term(v)
+            return f"{term[0]}[{ds.level_label(term[0], term[1])}]" if term and ds.has(term[0]) else v
+        return df[col].map(read)
+    return None
+
+
 def run(ds: Dataset, opts: dict) -> Result:
     hyps = opts.get("hypotheses") or []
     if not isinstance(hyps, list) or not hyps:
@@ -86,8 +108,14 @@ def run(ds: Dataset, opts: dict) -> Result:
         hit = pd.DataFrame()
         if df is not None:
             mask = pd.Series(True, index=df.index)
+            spec = registry.get(h["type"]).columns_spec(h["table"])
             for col, val in h["row"].items():
-                mask &= df[col].map(lambda v, val=val: _same(v, val)) if col in df else False
+                if col not in df:
+                    mask &= False
+                    continue
+                same = df[col].map(lambda v, val=val: _same(v, val))
+                labelled = _labelled(df, col, spec, ds) if not same.any() else None
+                mask &= same if labelled is None else labelled.map(lambda v, val=val: _same(v, val))
             hit = df[mask]
         if isinstance(res, UserError):
             notes += [Note("hypotheses.note.failed", {"label": h["label"]}), Note(res.key, res.kwargs)]
