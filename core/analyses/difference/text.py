@@ -145,7 +145,7 @@ def paragraphs(result: Result, ds, lang: str, collect: list | None = None) -> li
                     mname = t(f"difference.choice.posthoc.{method}", lang)
                     if pairs:
                         ptxt = t("difference.interp.list_sep", lang).join(
-                            f"{a} > {b} ({p_apa(pp)})" for a, b, pp in pairs)
+                            t("difference.interp.pair", lang, a=a, b=b, p=p_apa(pp)) for a, b, pp in pairs)
                         text += t("difference.interp.posthoc", lang, method=mname, pairs=ptxt)
                     else:
                         text += t("difference.interp.posthoc_none", lang, method=mname)
