@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Centipoints, Emu, Pt
 
 from core.i18n import t
 from core.report import textfit
@@ -78,7 +78,8 @@ def _style_runs(frame, lang: str, size: float | None = None, bold: bool | None =
 
     for para in frame.paragraphs:
         if size:   # exact spacing: a box's height is its lines × 1.2 × the size in any renderer and font
-            para.line_spacing = Pt(size * textfit.LINE_SPACING)
+            # (in whole centipoints, as the file stores it: Pt(24 × 1.2) would round down to 28.79 pt)
+            para.line_spacing = Centipoints(round(size * textfit.LINE_SPACING * 100))
         for run in para.runs:
             if size:
                 run.font.size = Pt(size)
