@@ -267,7 +267,7 @@ def system_packages():
 
 def run_tests(python, pytest_args):
     missing = system_packages()
-    cmd = [python, "-m", "pytest", "-q"] + pytest_args
+    cmd = [python, "-m", "pytest", "-q", "--durations=15"] + pytest_args   # the slowest, to keep CI short
     if missing:
         cmd += ["-m", " and ".join(f"not {m}" for m in missing)]
         for marker, why in missing.items():
