@@ -110,7 +110,7 @@ def test_without_apt_the_browser_and_render_tests_are_deselected_and_reported_no
     monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
                         type("Done", (), {"returncode": 0})())
     assert launch.run_tests("python", ["tests/test_io.py"]) == 0
-    assert ran == [["python", "-m", "pytest", "-q", "tests/test_io.py", "-m", "not browser and not render"]]
+    assert ran == [["python", "-m", "pytest", "-q", "--durations=15", "tests/test_io.py", "-m", "not browser and not render"]]
     out = capsys.readouterr().out
     assert "browser tests NOT RUN" in out and "render tests NOT RUN" in out
     assert "install chromium fonts-noto-cjk libreoffice-writer" in out
@@ -123,7 +123,7 @@ def test_with_chromium_present_everything_runs(monkeypatch, capsys):
     monkeypatch.setattr(launch.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or
                         type("Done", (), {"returncode": 3})())
     assert launch.run_tests("python", []) == 3
-    assert ran == [["python", "-m", "pytest", "-q"]] and "NOT RUN" not in capsys.readouterr().out
+    assert ran == [["python", "-m", "pytest", "-q", "--durations=15"]] and "NOT RUN" not in capsys.readouterr().out
 
 
 def test_a_venv_of_another_python_version_is_remade(monkeypatch, tmp_path):
