@@ -4,6 +4,7 @@ download browsers here, so the system chromium is used)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -92,6 +93,17 @@ def wait_idle(pg, timeout: float = 60_000) -> None:
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     pg.wait_for_timeout(300)
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def open_app(pg, url: str, timeout: float = 180_000) -> None:
+    """Open the app and wait for its first run to end: the script has put the
+    session's language in the URL (?lang=…) and gone idle.  A page that has
+    merely loaded may have no session yet (its script state already reads
+    idle), and what a test does then — an upload, a click — can be lost to the
+    run that follows."""
+    pg.goto(url)
+    pg.wait_for_url(re.compile(r"[?&]lang="), timeout=timeout)
+    wait_idle(pg, timeout)
 
 
 def shot(pg, name: str) -> Path:

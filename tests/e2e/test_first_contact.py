@@ -17,7 +17,7 @@ from hostile_files import shared_string_bomb
 from core.data import io as dio
 from core.i18n import t
 
-from .conftest import shot, start_server, wait_idle
+from .conftest import open_app, shot, start_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def test_zh_browser_sees_chinese_first_and_after_reload_and_nothing_leaves_local
     pg = ctx.new_page()
     requests: list[str] = []
     pg.on("request", lambda r: requests.append(r.url))
-    pg.goto(server)
-    wait_idle(pg, timeout=180_000)
+    open_app(pg, server)
     pg.get_by_text("示例问卷").first.wait_for(timeout=30_000)      # the data page, in Chinese
     assert "lang=zh" in pg.url
     shot(pg, "e2e_first_contact_zh")
@@ -81,8 +80,7 @@ def test_zh_uploader_shows_chinese_and_the_limit_it_enforces(browser, server, tm
     the error of a file over it is ours."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     pg = ctx.new_page()
-    pg.goto(server)
-    wait_idle(pg, timeout=180_000)
+    open_app(pg, server)
     pg.get_by_text("示例问卷").first.wait_for(timeout=30_000)      # the data page, in Chinese
     wait_idle(pg)
     up = pg.locator(".st-key-upload [data-testid='stFileUploaderDropzone']")
@@ -142,8 +140,7 @@ def test_a_bomb_upload_is_refused_while_another_session_stays_healthy(browser, t
         uploader = browser.new_context(locale="zh-CN").new_page()
         other = browser.new_context(locale="en-US").new_page()
         for pg in (uploader, other):   # one at a time: a cold server on a busy machine
-            pg.goto(url)
-            wait_idle(pg, timeout=180_000)
+            open_app(pg, url)
         before, _ = _rss_mb(proc.pid)
 
         health: list[float] = []

@@ -18,7 +18,7 @@ from docx import Document
 
 from core.i18n import t
 
-from .conftest import ROOT, shot, wait_idle
+from .conftest import ROOT, open_app, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -92,8 +92,7 @@ def journey(pg, server: str, lang: str) -> None:
 
     pg.set_viewport_size({"width": 1400, "height": 2000})   # taller screenshots (the app scrolls inside)
     # 1 · open the app (it opens on a sample survey); switch language first for Chinese
-    pg.goto(server)
-    wait_idle(pg)
+    open_app(pg, server)
     if lang == "zh":
         pg.get_by_text("中文", exact=True).click()
         wait_idle(pg)

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from core.i18n import t
 
-from .conftest import shot, wait_idle
+from .conftest import open_app, shot, wait_idle
 from .test_journey import LONG, key_of, no_errors
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,11 +43,17 @@ EDUCATION = ("高中/中专及以下", "大专", "本科", "硕士", "博士")
 def shown_levels(pg, timeout_ms: int = 30_000) -> list[str]:
     """The education levels in the order the level editor lists them. The editor is
     drawn anew (new key) after an edit is applied, and its cells reach the page a
-    moment after the script ends — so the grid is looked up again until it lists
-    every level (an empty or partial read is a grid still drawing, not an order)."""
+    moment after the script ends — so the grid is looked up again (and scrolled
+    into view) until it lists every level (an empty or partial read is a grid
+    still drawing, not an order)."""
     got: list[str] = []
     for _ in range(max(1, timeout_ms // 250)):
-        cells = key_of(pg, r"st-key-levels_editor_Q3").locator("[role='gridcell']").all_inner_texts()
+        try:   # between two drawings there may be no editor for a moment
+            editor = key_of(pg, r"st-key-levels_editor_Q3")
+            editor.scroll_into_view_if_needed(timeout=2_000)   # the grid draws the cells it shows
+            cells = editor.locator("[role='gridcell']").all_inner_texts()
+        except (AssertionError, PlaywrightError):
+            cells = []
         got = list(dict.fromkeys(c for c in cells if c in EDUCATION))
         if len(got) == len(EDUCATION):
             return got
@@ -58,8 +65,7 @@ def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path
     ex = platforms.exports()["wjx_text_xlsx"]
     path = tmp_path / ex.name
     path.write_bytes(ex.content)
-    page.goto(server)
-    wait_idle(page)
+    open_app(page, server)
     page.get_by_text("中文", exact=True).click()
     wait_idle(page)
 

@@ -9,7 +9,7 @@ import pytest
 
 from pages._ui.nav import PAGES
 
-from .conftest import shot, wait_idle
+from .conftest import open_app, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 MENU = [p for p, _, _ in PAGES]
@@ -28,8 +28,7 @@ def _position(page) -> tuple[int, int]:
 
 def test_presentation_mode_walk_in_chinese(page, server):
     page.set_viewport_size({"width": 1024, "height": 768})   # a projector
-    page.goto(server)
-    wait_idle(page)
+    open_app(page, server)
     page.get_by_text("中文", exact=True).click()
     wait_idle(page)
     _open(page, "pages/describe.py")       # each page adds its analysis to the session

@@ -33,7 +33,7 @@ import pytest
 from core.i18n import t
 from pages._ui.nav import PAGES
 
-from .conftest import ROOT, shot, start_server, wait_idle
+from .conftest import ROOT, open_app, shot, start_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -127,8 +127,7 @@ def test_hostile_text_stays_text_and_uploads_never_reach_the_disk(browser, tmp_p
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     try:
-        pg.goto(url)
-        wait_idle(pg)
+        open_app(pg, url)
         upload = pg.locator("[data-testid='stFileUploader'] input[type='file']").first
         # 1 · value and variable labels with HTML/JS/Markdown
         upload.set_input_files(str(sav))

@@ -17,7 +17,7 @@ from docx import Document
 
 from core.i18n import t
 
-from .conftest import shot, wait_idle
+from .conftest import open_app, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +76,7 @@ def test_models_4_1_and_14_in_one_word_report(page, server, lang):
     pg = page
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
     pg.set_viewport_size({"width": 1400, "height": 2000})
-    pg.goto(f"{server}/?lang={lang}")
-    wait_idle(pg, LONG)
+    open_app(pg, f"{server}/?lang={lang}", LONG)
 
     # model 4 (the page opens on it): its effects
     open_page(pg, lang, "nav.process")

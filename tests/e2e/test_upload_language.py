@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import shot, wait_idle
+from .conftest import open_app, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,7 @@ CSV = ("编号,性别,Q1,Q2,Q3,marker\n" + "\n".join(
 def test_upload_preview_and_switch_language(page, server, tmp_path):
     path = tmp_path / "my_survey.csv"
     path.write_text(CSV, encoding="utf-8")
-    page.goto(server)
-    wait_idle(page)
+    open_app(page, server)
     assert page.get_by_text("Sample surveys").first.is_visible()  # opens with a sample loaded
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(path))
     wait_idle(page)
