@@ -77,14 +77,28 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     pg = ctx.new_page()
     dialogs = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs
     yield pg
+    if getattr(request.node, "failed_call", False):   # what the page showed, for the failure report
+        try:
+            shot(pg, f"FAILED_{request.node.name}")
+            print(f"--- page at failure: {pg.url}\n" + pg.inner_text("[data-testid='stApp']", timeout=5_000)[:3000])
+        except Exception as exc:  # noqa: BLE001 - a diagnosis must not hide the failure
+            print(f"--- page at failure: not readable ({exc})")
     ctx.close()
 
 
@@ -103,6 +117,7 @@ def open_app(pg, url: str, timeout: float = 180_000) -> None:
     run that follows."""
     pg.goto(url)
     pg.wait_for_url(re.compile(r"[?&]lang="), timeout=timeout)
+    pg.locator("[data-testid='stSidebarNav']").wait_for(timeout=timeout)   # drawn by the app's run
     wait_idle(pg, timeout)
 
 

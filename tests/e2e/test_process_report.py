@@ -41,7 +41,7 @@ def open_page(pg, lang: str, nav_key: str) -> None:
 
 def choose_model(pg, lang: str, number: int) -> None:
     box = pg.get_by_role("combobox", name=t("process.opt.model", lang), exact=True)
-    box.scroll_into_view_if_needed()
+    box.scroll_into_view_if_needed(timeout=LONG)
     box.click()
     pg.get_by_role("option", name=t(f"process.model.{number}", lang), exact=True).click()
     wait_idle(pg, LONG)
