@@ -128,6 +128,7 @@ def journey(pg, server: str, lang: str) -> None:
         if not found:
             break
         pg.locator("." + found[0]).locator("button").first.click()
+        pg.locator("." + found[0]).wait_for(state="detached", timeout=LONG)   # that item is reversed
         wait_idle(pg, LONG)
     body = pg.inner_text("[data-testid='stMain']")
     assert not re.search(r"α = -\.\d", body), "PS still has a negative alpha after reverse keying"

@@ -61,6 +61,20 @@ def shown_levels(pg, timeout_ms: int = 30_000) -> list[str]:
     return got
 
 
+def settled_box(pg, locator, wait_ms: int) -> dict:
+    """The element's box once the page around it has stopped moving (the same box
+    twice ``wait_ms`` apart): tables above it still drawing push it down, and a
+    click by position would land on the next row."""
+    box = locator.bounding_box()
+    for _ in range(20):
+        pg.wait_for_timeout(wait_ms)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path):
     ex = platforms.exports()["wjx_text_xlsx"]
     path = tmp_path / ex.name
@@ -95,8 +109,7 @@ def test_wjx_upload_levels_analyses_and_reload_in_chinese(page, server, tmp_path
         assert now == list(EDUCATION), f"unexpected level order {now}"
         grid = key_of(page, r"st-key-levels_editor_Q3").locator("[data-testid='stDataFrame']").first
         grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(500 + 500 * attempt)
-        box = grid.bounding_box()
+        box = settled_box(page, grid, 500 + 500 * attempt)
         row_h = 35
         page.mouse.dblclick(box["x"] + 40, box["y"] + row_h * 1.5)    # first data row, "位置"
         page.wait_for_timeout(500 + 500 * attempt)
